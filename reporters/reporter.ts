@@ -1,0 +1,44 @@
+import type { Summary, TimelinePoint } from '../runner/metrics/summary-types.js';
+
+export type { Summary, TimelinePoint };
+
+/** What a reporter learns when the run starts. */
+export interface RunInfo {
+  scenario: { name: string; file: string; profile: string | null };
+  startedAt: string;
+  /** the plan's stages as `rampart inspect` describes them */
+  stages: { index: number; kind: string; description: string; startMs: number; durationMs: number }[];
+  totalDurationMs: number;
+  peakVUs: number;
+}
+
+/** One live interval (1 s) of the run. */
+export interface IntervalInfo {
+  elapsedMs: number;
+  point: TimelinePoint;
+  stageDescription: string;
+  /** cumulative counts so far */
+  totals: { requests: number; failed: number; iterations: number; dropped: number };
+}
+
+/**
+ * A reporter turns a run into output. `onEnd` receives the final Summary; a reporter that
+ * writes a file must write it atomically (see writeFileAtomic) and return the paths it wrote.
+ */
+export interface Reporter {
+  readonly name: string;
+  onStart?(info: RunInfo): void | Promise<void>;
+  onInterval?(info: IntervalInfo): void;
+  onEnd(summary: Summary): void | Promise<void | string[]> | string[];
+}
+
+/** Options every reporter factory receives. */
+export interface ReporterOptions {
+  /** the output path of `--out TYPE=PATH`, absent for console-like reporters */
+  path?: string;
+  quiet?: boolean;
+  /** secret values to mask in any text the reporter writes */
+  secrets?: string[];
+}
+
+export type ReporterFactory = (options: ReporterOptions) => Reporter;

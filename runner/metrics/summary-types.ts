@@ -1,0 +1,130 @@
+/**
+ * The Summary: what one run measured, as plain JSON. It is also the results file
+ * (`--out json=PATH`, schema in docs/results-schema.md), and what every reporter receives.
+ * Add fields freely; never rename the ones DESIGN.md lists.
+ */
+
+export type MetricType = 'counter' | 'rate' | 'trend' | 'gauge';
+
+/** Trend statistics in milliseconds; `hdr` is the compressed base64 HDR histogram in microseconds. */
+export interface TrendSummary {
+  type: 'trend';
+  count: number;
+  min: number;
+  max: number;
+  avg: number;
+  med: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  hdr: string;
+}
+
+export interface CounterSummary {
+  type: 'counter';
+  count: number;
+  /** per second over the run's duration */
+  rate: number;
+}
+
+export interface RateSummary {
+  type: 'rate';
+  trues: number;
+  falses: number;
+  /** trues / (trues + falses); 0 when no sample */
+  rate: number;
+}
+
+export interface GaugeSummary {
+  type: 'gauge';
+  value: number;
+  min: number;
+  max: number;
+}
+
+export type MetricSummary = TrendSummary | CounterSummary | RateSummary | GaugeSummary;
+
+export interface CheckSummary {
+  passes: number;
+  fails: number;
+}
+
+export interface ThresholdResult {
+  expression: string;
+  ok: boolean;
+  /** the value the expression was evaluated on (ms for trends); null when the metric had no sample */
+  actual: number | null;
+  abortOnFail?: boolean;
+  /** set when the metric never received a sample: the threshold is not passed silently */
+  noData?: boolean;
+}
+
+/** One point per engine interval (1 s); latencies in ms over that interval only. */
+export interface TimelinePoint {
+  /** ms since the run started (end of the interval) */
+  t: number;
+  vus: number;
+  inFlight: number;
+  /** requests completed per second in the interval */
+  rps: number;
+  /** failed requests (http_req_failed trues) in the interval */
+  errors: number;
+  p50: number | null;
+  p95: number | null;
+  p99?: number | null;
+  /** the stage index running at the end of the interval */
+  stage?: number;
+  iterations?: number;
+  dropped?: number;
+  /** failed requests in the interval by error kind or status, e.g. { timeout: 2, 'http 400': 4 } */
+  errorsByKind?: Record<string, number>;
+  /** extra per-interval gauges (serverless monitor: workers_idle, jobs_in_queue, ...) */
+  gauges?: Record<string, number>;
+}
+
+export interface ErrorGroup {
+  /** 'exception' | a network error kind ('timeout', 'connect', ...) | 'http' */
+  kind: string;
+  message: string;
+  /** TypeScript source location of an exception (file:line:col) */
+  location?: string;
+  status?: number;
+  count: number;
+}
+
+export interface Insight {
+  kind: string;
+  severity: 'info' | 'warn' | 'fail';
+  message: string;
+  data: Record<string, unknown>;
+}
+
+export interface StageSummary {
+  index: number;
+  kind: string;
+  description: string;
+  startMs: number;
+  durationMs: number;
+}
+
+export interface Summary {
+  version: 1;
+  scenario: { name: string; file: string; profile: string | null };
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  aborted: boolean;
+  /** why the run stopped early, when aborted: 'signal' | 'threshold' | 'scenario' | 'worker' */
+  abortReason?: string;
+  exitCode: number;
+  metrics: Record<string, MetricSummary>;
+  checks: Record<string, CheckSummary>;
+  thresholds: Record<string, ThresholdResult[]>;
+  timeline: TimelinePoint[];
+  errors: ErrorGroup[];
+  insights: Insight[];
+  stages?: StageSummary[];
+  /** free-form run metadata (rampart version, workers, node version, host) */
+  meta?: Record<string, unknown>;
+}
