@@ -81,6 +81,8 @@ export interface TimelinePoint {
   errorsByKind?: Record<string, number>;
   /** extra per-interval gauges (serverless monitor: workers_idle, jobs_in_queue, ...) */
   gauges?: Record<string, number>;
+  /** http_req_duration of this interval only: compressed base64 HDR in microseconds (for hdrlog) */
+  hdr?: string;
 }
 
 export interface ErrorGroup {
