@@ -1,0 +1,119 @@
+/**
+ * A Summary flattened into the rows that the file reports print (JUnit text, HTML tables),
+ * so every report words and rounds things the same way.
+ */
+import type { Summary } from './reporter.js';
+import type { MetricSummary, ThresholdResult } from '../runner/metrics/summary-types.js';
+
+/** Rounds for display: 1 decimal from 100 up, 2 from 1 up, 4 below. */
+export function formatNumber(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  const digits = Math.abs(n) >= 100 ? 1 : Math.abs(n) >= 1 ? 2 : 4;
+  return String(Number(n.toFixed(digits)));
+}
+
+export function formatPercent(rate: number): string {
+  return `${formatNumber(rate * 100)}%`;
+}
+
+/** 'passed' | 'failed' | 'aborted' for the run as a whole. */
+export function runStatus(summary: Summary): 'passed' | 'failed' | 'aborted' {
+  if (summary.aborted) return 'aborted';
+  return summary.exitCode === 0 ? 'passed' : 'failed';
+}
+
+export interface ThresholdRow {
+  metric: string;
+  expression: string;
+  ok: boolean;
+  noData: boolean;
+  actual: number | null;
+  abortOnFail: boolean;
+  /** e.g. "p(95)<500 failed: actual 612.3" */
+  message: string;
+}
+
+export function thresholdRows(summary: Summary): ThresholdRow[] {
+  return Object.entries(summary.thresholds).flatMap(([metric, results]) =>
+    results.map((t: ThresholdResult) => {
+      const noData = t.noData === true;
+      const message = noData
+        ? `${t.expression} failed: ${metric} received no sample`
+        : `${t.expression} ${t.ok ? 'passed' : 'failed'}: actual ${formatNumber(t.actual)}`;
+      return { metric, expression: t.expression, ok: t.ok && !noData, noData, actual: t.actual, abortOnFail: t.abortOnFail === true, message };
+    }),
+  );
+}
+
+export interface CheckRow {
+  name: string;
+  passes: number;
+  fails: number;
+  ok: boolean;
+  message: string;
+}
+
+export function checkRows(summary: Summary): CheckRow[] {
+  return Object.entries(summary.checks).map(([name, c]) => {
+    const total = c.passes + c.fails;
+    const rate = total ? c.passes / total : 1;
+    return { name, ...c, ok: c.fails === 0, message: `${c.passes} passed, ${c.fails} failed (${formatPercent(rate)} ok)` };
+  });
+}
+
+/** Metric keys sorted so each sub-metric follows its base metric. */
+export function sortedMetricKeys(metrics: Summary['metrics']): string[] {
+  const base = (k: string) => k.replace(/\{.*$/, '');
+  return Object.keys(metrics).sort((a, b) => base(a).localeCompare(base(b)) || (a.length - b.length) || a.localeCompare(b));
+}
+
+/** One line of values for a metric, e.g. "avg=3.1 med=2.9 ... max=9.9" (trend values in ms). */
+export function metricValues(m: MetricSummary): Record<string, string> {
+  switch (m.type) {
+    case 'trend':
+      return {
+        count: String(m.count), avg: formatNumber(m.avg), med: formatNumber(m.med), p90: formatNumber(m.p90),
+        p95: formatNumber(m.p95), p99: formatNumber(m.p99), max: formatNumber(m.max),
+      };
+    case 'counter':
+      return { count: String(m.count), rate: `${formatNumber(m.rate)}/s` };
+    case 'rate':
+      return { rate: formatPercent(m.rate), trues: String(m.trues), falses: String(m.falses) };
+    case 'gauge':
+      return { value: formatNumber(m.value), min: formatNumber(m.min), max: formatNumber(m.max) };
+  }
+}
+
+/** The run as plain text (no colours): header, thresholds, checks, metrics, errors. */
+export function renderTextSummary(summary: Summary): string {
+  const s = summary.scenario;
+  const lines = [
+    `rampart: ${s.name}${s.profile ? ` (${s.profile})` : ''} from ${s.file}`,
+    `${runStatus(summary)}${summary.abortReason ? ` (${summary.abortReason})` : ''}, exit code ${summary.exitCode}, ` +
+      `${formatNumber(summary.durationMs / 1000)} s from ${summary.startedAt}`,
+  ];
+  const thresholds = thresholdRows(summary);
+  if (thresholds.length) {
+    lines.push('', 'thresholds:');
+    for (const t of thresholds) lines.push(`  ${t.ok ? 'ok  ' : 'FAIL'} ${t.metric} ${t.message}`);
+  }
+  const checks = checkRows(summary);
+  if (checks.length) {
+    lines.push('', 'checks:');
+    for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`);
+  }
+  lines.push('', 'metrics:');
+  for (const key of sortedMetricKeys(summary.metrics)) {
+    const values = Object.entries(metricValues(summary.metrics[key])).map(([k, v]) => `${k}=${v}`);
+    lines.push(`  ${key}: ${values.join(' ')}`);
+  }
+  if (summary.errors.length) {
+    lines.push('', 'errors:');
+    for (const e of summary.errors) lines.push(`  ${e.count} x ${e.kind}${e.status ? ` ${e.status}` : ''}: ${e.message}${e.location ? ` at ${e.location}` : ''}`);
+  }
+  if (summary.insights.length) {
+    lines.push('', 'findings:');
+    for (const i of summary.insights) lines.push(`  [${i.severity}] ${i.kind}: ${i.message}`);
+  }
+  return lines.join('\n') + '\n';
+}
