@@ -37,7 +37,8 @@ export async function handleQueueRequest(
   if (route === 'run' && id === undefined) {
     allow('POST');
     const job = jobs.submit(inputOf(json), policyOf(json));
-    return sendJson(res, 200, { id: job.id, status: job.status });
+    // Like RunPod, the answer is always IN_QUEUE, even if an idle worker took the job at once.
+    return sendJson(res, 200, { id: job.id, status: 'IN_QUEUE' });
   }
   if (route === 'runsync' && id === undefined) {
     allow('POST');
@@ -62,7 +63,7 @@ export async function handleQueueRequest(
       return sendJson(res, 200, { id: job.id, status: job.status });
     }
     if (!jobs.retry(job)) throw new HttpError(400, `job ${job.id} is ${job.status}; only FAILED or TIMED_OUT jobs can be retried`);
-    return sendJson(res, 200, { id: job.id, status: job.status });
+    return sendJson(res, 200, { id: job.id, status: 'IN_QUEUE' });
   }
   throw new HttpError(404, `no route ${path}`);
 }
