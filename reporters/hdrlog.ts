@@ -16,7 +16,8 @@ export function renderHdrlog(summary: Summary): string {
   });
   const startMs = Date.parse(summary.startedAt);
   const version = typeof summary.meta?.rampart === 'string' ? ` ${summary.meta.rampart}` : '';
-  writer.outputComment(`[Logged with rampart${version}: http_req_duration of ${summary.scenario.name}, values in microseconds]`);
+  const name = summary.scenario.name.replace(/[\r\n]+/g, ' ');
+  writer.outputComment(`[Logged with rampart${version}: http_req_duration of ${name}, values in microseconds]`);
   writer.outputLogFormatVersion();
   writer.outputStartTime(startMs);
   writer.outputComment(`[BaseTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch)]`);

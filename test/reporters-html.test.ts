@@ -37,6 +37,20 @@ describe('html reporter (static)', () => {
     expect(data.concurrency.map((s) => s.label)).toContain(evil);
   });
 
+  it('masks secrets even where HTML escaping changes them', async () => {
+    const secret = 'tok&<en-123';
+    const summary = buildSummaryFixture({ checks: { [`auth ${secret}`]: { passes: 1, fails: 0 } } });
+    summary.errors.push({ kind: 'http', status: 401, message: `bad token ${secret}`, count: 1 });
+    const dir = await mkdtemp(join(tmpdir(), 'rampart-html-mask-'));
+    const path = join(dir, 'report.html');
+    await createHtmlReporter({ path, secrets: [secret] }).onEnd(summary);
+    const html = await readFile(path, 'utf8');
+    expect(html).not.toContain('tok&amp;&lt;en-123');
+    expect(html).not.toContain(secret);
+    expect(html).toContain('auth ***');
+    expect(html).toContain('bad token ***');
+  });
+
   it('leaves out the cold/warm chart when the run has no cold tag', () => {
     const summary = buildSummaryFixture();
     delete summary.metrics['http_req_duration{cold:true}'];
