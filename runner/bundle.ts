@@ -1,0 +1,73 @@
+import { build, type Message, type Plugin } from 'esbuild';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CompileError, UsageError } from './errors.js';
+
+/** The compiled authoring API that `import ... from 'rampart'` resolves to. */
+const AUTHORING_API = fileURLToPath(new URL('../scenarios/index.js', import.meta.url));
+
+export interface Bundle {
+  /** the bundled ESM module, with an inline source map back to the TypeScript */
+  file: string;
+  url: string;
+  /** removes the temp folder */
+  dispose(): Promise<void>;
+}
+
+const rampartModule: Plugin = {
+  name: 'rampart-authoring-api',
+  setup(b) {
+    b.onResolve({ filter: /^rampart$/ }, () => ({ path: AUTHORING_API }));
+  },
+};
+
+/**
+ * Bundles a scenario (or a user reporter) and everything it imports into one ESM file in a
+ * temp folder. esbuild does not type-check: it strips types, so a type-only mistake surfaces
+ * where it breaks at run time (stage validation names the field).
+ */
+export async function bundleFile(file: string, kind = 'scenario'): Promise<Bundle> {
+  const entry = resolve(file);
+  try {
+    const s = await stat(entry);
+    if (!s.isFile()) throw new Error('not a file');
+  } catch {
+    throw new UsageError(`cannot read ${kind} file ${file}`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'rampart-'));
+  const out = join(dir, basename(entry).replace(/\.[cm]?[jt]sx?$/, '') + '.bundle.mjs');
+  try {
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      outfile: out,
+      write: true,
+      sourcemap: 'inline',
+      sourcesContent: false,
+      logLevel: 'silent',
+      plugins: [rampartModule],
+      // bundled CommonJS packages may require() node builtins
+      banner: { js: "import { createRequire as __rampartRequire } from 'node:module'; const require = __rampartRequire(import.meta.url);" },
+    });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    const errors = (err as { errors?: Message[] }).errors;
+    if (!errors?.length) throw err;
+    throw new CompileError(errors.map(formatBuildError).join('\n'));
+  }
+  return { file: out, url: pathToFileURL(out).href, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+function formatBuildError(e: Message): string {
+  const loc = e.location;
+  if (!loc) return e.text;
+  const file = relative(process.cwd(), resolve(loc.file)) || loc.file;
+  const head = `${file}:${loc.line}:${loc.column + 1}: ${e.text}`;
+  if (!loc.lineText) return head;
+  return `${head}\n    ${loc.lineText}\n    ${' '.repeat(loc.column)}^`;
+}

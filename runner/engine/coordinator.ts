@@ -1,0 +1,149 @@
+import { Worker } from 'node:worker_threads';
+import { Collector } from '../metrics/collector.js';
+import type { TimelinePoint } from '../metrics/summary-types.js';
+import { ScenarioError } from '../errors.js';
+import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
+import { timelinePoint } from './timeline.js';
+
+const WORKER_FILE = new URL('./worker.js', import.meta.url);
+const INTERVAL_MS = 1000;
+
+interface Thread {
+  worker: Worker;
+  progress: Progress;
+  done: boolean;
+  lastSeq: number;
+}
+
+export interface CoordinatorEvents {
+  onInterval(point: TimelinePoint, cumulative: Collector): void;
+  onAbortTest(reason: string): void;
+  onLog(line: string): void;
+}
+
+/**
+ * The main thread's half of the engine: starts one worker per segment, merges their
+ * interval snapshots into the timeline and the cumulative metrics, releases them together
+ * after bursts, and passes on stops.
+ */
+export class Coordinator {
+  readonly cumulative: Collector;
+  readonly timeline: TimelinePoint[] = [];
+  private readonly interval: Collector;
+  private readonly threads: Thread[] = [];
+  private t0 = 0;
+  private lastTick = 0;
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly stepDone = new Map<number, number>();
+  private finished!: Promise<void>;
+  workerDeaths = 0;
+
+  constructor(private readonly inits: WorkerInit[], private readonly events: CoordinatorEvents) {
+    this.cumulative = new Collector(inits[0].trackedKeys, inits[0].customTypes);
+    this.interval = new Collector(inits[0].trackedKeys, inits[0].customTypes);
+  }
+
+  /** Starts the workers and waits until every one has loaded the scenario. */
+  async load(): Promise<void> {
+    const ready = this.inits.map((init) => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(WORKER_FILE, { workerData: init, stdout: false, stderr: false });
+      const thread: Thread = { worker, progress: { vus: 0, inFlight: 0, stage: 0 }, done: false, lastSeq: -1 };
+      this.threads.push(thread);
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') resolve();
+        else if (m.type === 'fatal') reject(new ScenarioError(`${m.location ? `${m.location}: ` : ''}the scenario threw while loading: ${m.message}`));
+        else this.onMessage(thread, m);
+      });
+      worker.on('error', (err) => reject(new ScenarioError(`worker thread failed to start: ${err.message}`)));
+    }));
+    await Promise.all(ready);
+  }
+
+  /** Starts the load; resolves when every worker has drained and reported its last snapshot. */
+  run(setupData: unknown): Promise<void> {
+    this.finished = new Promise<void>((resolve) => {
+      for (const thread of this.threads) {
+        const end = (why?: string) => {
+          if (thread.done) return;
+          thread.done = true;
+          if (why) {
+            this.workerDeaths++;
+            this.cumulative.recordError({ kind: 'worker', message: why });
+          }
+          if (this.threads.every((t) => t.done)) resolve();
+        };
+        thread.worker.on('message', (m: FromWorker) => { if (m.type === 'done') end(); });
+        thread.worker.on('error', (err) => end(`a worker thread died: ${err.message}`));
+        thread.worker.on('exit', (code) => end(`a worker thread exited with code ${code} before it finished`));
+      }
+    });
+    this.t0 = performance.now();
+    this.lastTick = this.t0;
+    this.broadcast({ type: 'start', data: setupData });
+    this.timer = setInterval(() => this.tick(), INTERVAL_MS);
+    return this.finished.then(() => {
+      clearInterval(this.timer);
+      this.closePoint(); // the last partial interval
+    });
+  }
+
+  get elapsedMs(): number {
+    return this.t0 ? performance.now() - this.t0 : 0;
+  }
+
+  stop(): void {
+    this.broadcast({ type: 'stop' });
+  }
+
+  hardStop(): void {
+    this.broadcast({ type: 'hardStop' });
+  }
+
+  async terminate(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.threads.map((t) => t.worker.terminate().catch(() => 0)));
+  }
+
+  private broadcast(m: ToWorker): void {
+    for (const t of this.threads) if (!t.done) t.worker.postMessage(m);
+  }
+
+  private tick(): void {
+    this.closePoint();
+    this.broadcast({ type: 'snapshot', seq: ++this.seq });
+  }
+
+  /** Turns what arrived since the last tick into a timeline point. */
+  private closePoint(): void {
+    const now = performance.now();
+    const point = timelinePoint(this.interval, now - this.t0, (now - this.lastTick) / 1000, this.threads.map((t) => t.progress));
+    this.lastTick = now;
+    this.cumulative.absorb(this.interval);
+    this.interval.reset();
+    this.timeline.push(point);
+    this.events.onInterval(point, this.cumulative);
+  }
+
+  private onMessage(thread: Thread, m: FromWorker): void {
+    switch (m.type) {
+      case 'interval':
+      case 'done':
+        this.interval.merge(m.snapshot);
+        thread.progress = m.progress;
+        break;
+      case 'stepDone': {
+        const n = (this.stepDone.get(m.step) ?? 0) + 1;
+        this.stepDone.set(m.step, n);
+        if (n === this.threads.length) this.broadcast({ type: 'go', step: m.step });
+        break;
+      }
+      case 'abortTest':
+        this.events.onAbortTest(m.reason);
+        break;
+      case 'log':
+        this.events.onLog(m.line);
+        break;
+    }
+  }
+}

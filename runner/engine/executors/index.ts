@@ -1,0 +1,16 @@
+import type { PlanStep } from '../../plan/types.js';
+import { runArrivalBurst } from './arrival-burst.js';
+import { runArrivalRate } from './arrival-rate.js';
+import { runIdle } from './idle.js';
+import type { Executor } from './runtime.js';
+import { runSharedIterations } from './shared-iterations.js';
+import { runVuLevels } from './vu-levels.js';
+
+/** The runtime half of each executor, by the name its plan step carries. */
+export const EXECUTORS: Record<PlanStep['executor'], Executor> = {
+  'vu-levels': runVuLevels,
+  'arrival-rate': runArrivalRate,
+  'shared-iterations': runSharedIterations,
+  'arrival-burst': runArrivalBurst,
+  idle: runIdle,
+};

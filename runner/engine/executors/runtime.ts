@@ -1,0 +1,70 @@
+import type { CounterMetric } from '../../metrics/metric.js';
+import type { PlanStep } from '../../plan/types.js';
+import type { Iterations, VuSlot } from '../iterations.js';
+
+/** What every executor's runtime half gets from the thread that runs it. */
+export interface StepRuntime {
+  iterations: Iterations;
+  thread: number;
+  threads: number;
+  /** aborted when the run stops starting iterations (end of run, signal, abortOnFail) */
+  stopping: AbortSignal;
+  dropped: CounterMetric;
+  /** the closed-model VU pool, kept across consecutive closed stages */
+  pool: VuPool;
+  /** open-model slots waiting for reuse */
+  freeSlots: VuSlot[];
+  /** the stage index now running, for the timeline */
+  setStage(index: number): void;
+}
+
+/** Runs one step of this thread's segment; resolves when the step's schedule is over. */
+export type Executor = (step: PlanStep, rt: StepRuntime, next: PlanStep | undefined) => Promise<void>;
+
+/** Resolves after `ms` or as soon as `signal` aborts. */
+export function waitFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const done = () => { if (timer) clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+    // setTimeout treats anything past 2^31-1 ms as 1 ms: an endless wait has no timer at all
+    const timer = Number.isFinite(ms) && ms < 2 ** 31 - 1 ? setTimeout(done, ms) : undefined;
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * The closed model's VUs: `setLevel(n)` starts loops on slots below n and asks the ones
+ * above to stop after their current iteration (never interrupting one).
+ */
+export class VuPool {
+  private readonly slots: VuSlot[] = [];
+  private readonly looping = new Set<VuSlot>();
+  private target = 0;
+  stage = 0;
+
+  constructor(private readonly iterations: Iterations, private readonly stopping: AbortSignal) {}
+
+  get level(): number {
+    return Math.min(this.target, this.looping.size);
+  }
+
+  setLevel(n: number): void {
+    this.target = n;
+    while (this.slots.length < n) this.slots.push(this.iterations.newSlot());
+    for (let i = 0; i < n; i++) {
+      const slot = this.slots[i];
+      if (!this.looping.has(slot)) void this.loop(slot, i);
+    }
+  }
+
+  private async loop(slot: VuSlot, index: number): Promise<void> {
+    this.looping.add(slot);
+    try {
+      while (index < this.target && !this.stopping.aborted) {
+        await this.iterations.run(slot, this.stage);
+      }
+    } finally {
+      this.looping.delete(slot);
+    }
+  }
+}

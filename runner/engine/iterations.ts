@@ -1,0 +1,184 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Context, CustomMetrics, LifecycleContext, ScenarioDefinition, Tags } from '../../scenarios/types.js';
+import { TestAbortedError } from '../../scenarios/runtime.js';
+import { parseDuration } from '../duration.js';
+import { msToUs } from '../metrics/hdr.js';
+import type { Collector, TagList } from '../metrics/collector.js';
+import type { CounterMetric, TrendMetric } from '../metrics/metric.js';
+import type { HttpEngine, VuRef } from '../http/client.js';
+import { messageOf, userLocation } from './source-location.js';
+
+/** One VU slot: its context object is reused for every iteration it runs. */
+export interface VuSlot {
+  id: number;
+  ref: VuRef;
+  ctx: Context;
+  iterations: number;
+  /** performance.now() of the last time this slot let the event loop run */
+  yieldedAt: number;
+}
+
+export interface IterationsOptions {
+  scenario: ScenarioDefinition;
+  data: unknown;
+  http: HttpEngine;
+  collector: Collector;
+  env: Record<string, string | undefined>;
+  /** this thread's index and the number of threads, to make VU ids unique across threads */
+  thread: number;
+  threads: number;
+  log: (line: string) => void;
+  onAbortTest: (reason: string) => void;
+  ownDir: string;
+}
+
+/**
+ * Runs iterations and gives each exactly one outcome: complete (counted in `iterations`),
+ * failed by an exception (also `failed_iterations`, grouped by message and TypeScript
+ * location), or interrupted by the run's hard stop (`interrupted_iterations`).
+ */
+export class Iterations {
+  /** iterations in flight on this thread */
+  active = 0;
+  private readonly stopController = new AbortController();
+  private readonly iterationsDone: CounterMetric;
+  private readonly failed: CounterMetric;
+  private readonly interrupted: CounterMetric;
+  private readonly durations = new Map<number, TrendMetric[]>();
+  private nextLocalId = 0;
+  private idleWaiters: (() => void)[] = [];
+  readonly metrics: CustomMetrics;
+
+  constructor(private readonly o: IterationsOptions) {
+    this.iterationsDone = o.collector.counter('iterations');
+    this.failed = o.collector.counter('failed_iterations');
+    this.interrupted = o.collector.counter('interrupted_iterations');
+    this.metrics = customMetrics(o.collector);
+  }
+
+  get signal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  get stopped(): boolean {
+    return this.stopController.signal.aborted;
+  }
+
+  /** The hard stop: aborts ctx.signal and every request in flight. */
+  hardStop(): void {
+    if (this.stopped) return;
+    this.stopController.abort();
+    this.o.http.abortAll();
+  }
+
+  /** Resolves when no iteration is in flight. */
+  whenIdle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  newSlot(): VuSlot {
+    const id = this.o.thread + this.o.threads * this.nextLocalId++ + 1;
+    const ref: VuRef = { stage: 0 };
+    const ctx: Context = {
+      ...this.lifecycleContext(`vu ${id}`),
+      http: this.o.http.client(ref),
+      vu: id,
+      iteration: 0,
+      stage: 0,
+    };
+    return { id, ref, ctx, iterations: 0, yieldedAt: performance.now() };
+  }
+
+  lifecycleContext(label: string): LifecycleContext {
+    return {
+      http: this.o.http.client({ stage: -1 }),
+      env: this.o.env,
+      signal: this.signal,
+      metrics: this.metrics,
+      sleep: (d) => sleep(parseDuration(d), this.signal),
+      log: (...args: unknown[]) => this.o.log(`[${label}] ${args.map((a) => (typeof a === 'string' ? a : inspectValue(a))).join(' ')}`),
+    };
+  }
+
+  /** Runs one iteration on `slot`; `intendedStart` (open model) is when it should have started. */
+  async run(slot: VuSlot, stage: number, intendedStart?: number): Promise<void> {
+    const start = intendedStart ?? performance.now();
+    slot.ref.stage = stage;
+    slot.ctx.stage = stage;
+    slot.ctx.iteration = slot.iterations++;
+    this.active++;
+    let thrown: unknown;
+    let threw = false;
+    try {
+      await this.o.scenario.iteration(slot.ctx, this.o.data);
+    } catch (err) {
+      thrown = err;
+      threw = true;
+    }
+    this.active--;
+    if (this.active === 0 && this.idleWaiters.length) for (const wake of this.idleWaiters.splice(0)) wake();
+    const c = this.o.collector;
+    if (this.stopped) {
+      this.interrupted.add();
+    } else {
+      this.iterationsDone.add();
+      for (const m of this.durationsFor(stage)) m.record(msToUs(performance.now() - start));
+      if (threw) {
+        if (thrown instanceof TestAbortedError) {
+          this.o.onAbortTest(thrown.message);
+        } else {
+          this.failed.add();
+          c.recordError({ kind: 'exception', message: messageOf(thrown), location: userLocation(thrown, process.cwd(), this.o.ownDir) });
+        }
+      }
+    }
+    // a VU whose iterations never wait on I/O must not starve timers and messages
+    const now = performance.now();
+    if (now - slot.yieldedAt > 10) {
+      slot.yieldedAt = now;
+      await yieldToLoop();
+    }
+  }
+
+  private durationsFor(stage: number): TrendMetric[] {
+    let list = this.durations.get(stage);
+    if (!list) {
+      const tags: TagList = [['stage', String(stage)]];
+      list = this.o.collector.tagged('iteration_duration', 'trend', tags, String(stage)) as TrendMetric[];
+      this.durations.set(stage, list);
+    }
+    return list;
+  }
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new TypeError(`sleep: not a duration`));
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function customMetrics(c: Collector): CustomMetrics {
+  const tagList = (tags: Tags | undefined): [TagList, string] => {
+    if (!tags) return [[], ''];
+    const list = Object.entries(tags).map(([k, v]) => [k, String(v)] as [string, string]);
+    return [list, list.map((t) => t.join(':')).join(',')];
+  };
+  return {
+    counter: (name) => ({ add: (value = 1, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'counter', l, k)) (m as CounterMetric).add(value); } }),
+    rate: (name) => ({ add: (value, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'rate', l, k)) (m as any).add(value); } }),
+    trend: (name) => ({ add: (ms, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'trend', l, k)) (m as TrendMetric).record(msToUs(ms)); } }),
+    gauge: (name) => ({ set: (value, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'gauge', l, k)) (m as any).set(value); } }),
+  };
+}
+
+function inspectValue(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,48 @@
+import type { MetricType } from '../metrics/summary-types.js';
+import type { Snapshot } from '../metrics/collector.js';
+import type { Plan } from '../plan/types.js';
+import type { RetryOptions } from '../../scenarios/types.js';
+
+/** Messages between the main thread and the worker threads. All plain data. */
+
+export interface WorkerInit {
+  bundleUrl: string;
+  plan: Plan;
+  thread: number;
+  threads: number;
+  env: Record<string, string | undefined>;
+  target?: string;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  connections: number;
+  retry?: RetryOptions | false;
+  gracefulStopMs: number;
+  trackedKeys: string[];
+  customTypes: Record<string, MetricType>;
+  /** rampart's own install folder, skipped when looking for the user's stack frame */
+  ownDir: string;
+  /** values that must never appear in any output */
+  secrets: string[];
+}
+
+export interface Progress {
+  vus: number;
+  inFlight: number;
+  stage: number;
+}
+
+export type ToWorker =
+  | { type: 'start'; data: unknown }
+  | { type: 'snapshot'; seq: number }
+  | { type: 'go'; step: number }
+  | { type: 'stop' }
+  | { type: 'hardStop' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'interval'; seq: number; snapshot: Snapshot; progress: Progress }
+  | { type: 'stepDone'; step: number }
+  | { type: 'abortTest'; reason: string }
+  | { type: 'log'; line: string }
+  | { type: 'done'; snapshot: Snapshot; progress: Progress }
+  | { type: 'fatal'; message: string; location?: string };

@@ -1,0 +1,38 @@
+import type { Collector } from '../metrics/collector.js';
+import { encodeHistogram, percentileMs } from '../metrics/hdr.js';
+import type { CounterMetric, RateMetric, TrendMetric } from '../metrics/metric.js';
+import type { TimelinePoint } from '../metrics/summary-types.js';
+import type { Progress } from './protocol.js';
+
+const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
+
+/** One timeline point from the metrics of one interval (all threads merged). */
+export function timelinePoint(interval: Collector, t: number, seconds: number, progress: Progress[]): TimelinePoint {
+  const reqs = interval.metrics.get('http_reqs') as CounterMetric | undefined;
+  const failed = interval.metrics.get('http_req_failed') as RateMetric | undefined;
+  const duration = interval.metrics.get('http_req_duration') as TrendMetric | undefined;
+  const iterations = interval.metrics.get('iterations') as CounterMetric | undefined;
+  const dropped = interval.metrics.get('dropped_iterations') as CounterMetric | undefined;
+  const errorsByKind: Record<string, number> = {};
+  for (const e of interval.errors.values()) {
+    if (e.kind === 'exception') continue;
+    const key = e.kind === 'http' ? `http ${e.status}` : e.kind;
+    errorsByKind[key] = (errorsByKind[key] ?? 0) + e.count;
+  }
+  const point: TimelinePoint = {
+    t: Math.round(t),
+    vus: progress.reduce((s, p) => s + p.vus, 0),
+    inFlight: progress.reduce((s, p) => s + p.inFlight, 0),
+    rps: Math.round(((reqs?.count ?? 0) / Math.max(seconds, 0.001)) * 10) / 10,
+    errors: failed?.trues ?? 0,
+    p50: duration ? round(percentileMs(duration.histogram, 50)) : null,
+    p95: duration ? round(percentileMs(duration.histogram, 95)) : null,
+    p99: duration ? round(percentileMs(duration.histogram, 99)) : null,
+    stage: Math.max(0, ...progress.map((p) => p.stage)),
+    iterations: iterations?.count ?? 0,
+    dropped: dropped?.count ?? 0,
+  };
+  if (Object.keys(errorsByKind).length) point.errorsByKind = errorsByKind;
+  if (duration && !duration.empty) point.hdr = encodeHistogram(duration.histogram);
+  return point;
+}

@@ -1,0 +1,115 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { installRuntime } from '../../scenarios/runtime.js';
+import type { ScenarioDefinition } from '../../scenarios/types.js';
+import { HttpEngine } from '../http/client.js';
+import { Collector } from '../metrics/collector.js';
+import { EXECUTORS } from './executors/index.js';
+import { VuPool, waitFor, type StepRuntime } from './executors/runtime.js';
+import { Iterations } from './iterations.js';
+import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
+import { messageOf, userLocation } from './source-location.js';
+
+/** A worker thread: loads the scenario bundle and runs its segment of the plan. */
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+process.setSourceMapsEnabled(true);
+
+const collector = new Collector(init.trackedKeys, init.customTypes);
+installRuntime({
+  env: init.env,
+  recordCheck: (name, ok, tags) => collector.recordCheck(name, ok, tags && Object.entries(tags).map(([k, v]) => [k, String(v)])),
+  abortTest: (reason) => post({ type: 'abortTest', reason }),
+});
+
+// user code must not be able to crash the thread: a stray rejection or a throw in a timer is an error, not a death
+const recordStray = (what: string) => (err: unknown) =>
+  collector.recordError({ kind: 'exception', message: `${what}: ${messageOf(err)}`, location: userLocation(err, process.cwd(), init.ownDir) });
+process.on('unhandledRejection', recordStray('unhandled rejection'));
+process.on('uncaughtException', recordStray('uncaught exception'));
+
+const http = new HttpEngine({
+  collector, target: init.target, timeoutMs: init.timeoutMs, headers: init.headers,
+  connections: init.connections, retry: init.retry,
+});
+/** no new iterations (end of the plan, or a graceful stop) */
+const stopping = new AbortController();
+/** abort what is in flight (second signal, or gracefulStop ran out) */
+const hardStop = new AbortController();
+let stage = 0;
+const released = new Set<number>();
+let waitingFor: { step: number; resolve: () => void } | null = null;
+
+let scenario: ScenarioDefinition;
+try {
+  scenario = (await import(init.bundleUrl)).default as ScenarioDefinition;
+} catch (err) {
+  post({ type: 'fatal', message: messageOf(err), location: userLocation(err, process.cwd(), init.ownDir) });
+  throw err;
+}
+
+function progress(its: Iterations): Progress {
+  return { vus: its.active, inFlight: http.inFlight, stage };
+}
+
+function takeSnapshot() {
+  const snapshot = collector.snapshot();
+  collector.reset();
+  return snapshot;
+}
+
+async function runSegment(data: unknown): Promise<void> {
+  const its = new Iterations({
+    scenario, data, http, collector, env: init.env, thread: init.thread, threads: init.threads,
+    log: (line) => post({ type: 'log', line }),
+    onAbortTest: (reason) => post({ type: 'abortTest', reason }),
+    ownDir: init.ownDir,
+  });
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'snapshot') post({ type: 'interval', seq: m.seq, snapshot: takeSnapshot(), progress: progress(its) });
+    else if (m.type === 'hardStop') { stopping.abort(); hardStop.abort(); its.hardStop(); }
+  });
+  const rt: StepRuntime = {
+    iterations: its, thread: init.thread, threads: init.threads, stopping: stopping.signal,
+    dropped: collector.counter('dropped_iterations'), pool: new VuPool(its, stopping.signal), freeSlots: [],
+    setStage: (i) => { stage = i; },
+  };
+  const steps = init.plan.steps;
+  for (let i = 0; i < steps.length && !stopping.signal.aborted; i++) {
+    await EXECUTORS[steps[i].executor](steps[i], rt, steps[i + 1]);
+    if (steps[i].dynamic && init.threads > 1 && i < steps.length - 1) {
+      // threads finish a burst at different times; the next stage starts together
+      post({ type: 'stepDone', step: i });
+      await new Promise<void>((resolve) => {
+        if (released.has(i)) resolve();
+        else waitingFor = { step: i, resolve };
+      });
+    }
+  }
+  stopping.abort();
+  await drain(its);
+  post({ type: 'done', snapshot: takeSnapshot(), progress: progress(its) });
+  await http.close();
+  port.close();
+}
+
+/** Gives in-flight iterations gracefulStop to finish, then aborts them; a hung one is counted interrupted. */
+async function drain(its: Iterations): Promise<void> {
+  await Promise.race([its.whenIdle(), waitFor(init.gracefulStopMs, hardStop.signal)]);
+  if (its.active === 0) return;
+  its.hardStop();
+  await Promise.race([its.whenIdle(), waitFor(2000, new AbortController().signal)]);
+  // user code that ignores ctx.signal: give up on it, and say so
+  if (its.active > 0) collector.counter('interrupted_iterations').add(its.active);
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'start') void runSegment(m.data);
+  else if (m.type === 'stop') stopping.abort();
+  else if (m.type === 'go') {
+    released.add(m.step);
+    if (waitingFor?.step === m.step) { waitingFor.resolve(); waitingFor = null; }
+  }
+});
+post({ type: 'ready' });

@@ -1,0 +1,50 @@
+/**
+ * Error kinds of rampart, each with a stable `code` and the exit code it ends the process
+ * with. A user's own mistake is one of these and prints as one line, never a stack trace.
+ */
+
+export const ExitCode = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  thresholds: 99,
+  interrupted: 105,
+  scenario: 107,
+} as const;
+
+export class RampartError extends Error {
+  readonly code: string = 'RAMPART_ERROR';
+  readonly exitCode: number = ExitCode.internal;
+}
+
+/** A bad flag, an invalid stage, an unreadable or invalid config: exit 2. */
+export class UsageError extends RampartError {
+  override readonly code = 'RAMPART_USAGE';
+  override readonly exitCode = ExitCode.usage;
+  override name = 'UsageError';
+}
+
+/** rampart.yaml or another config file is wrong: exit 2. */
+export class ConfigError extends RampartError {
+  override readonly code = 'RAMPART_CONFIG';
+  override readonly exitCode = ExitCode.usage;
+  override name = 'ConfigError';
+}
+
+/** The scenario did not compile (esbuild): exit 107. */
+export class CompileError extends RampartError {
+  override readonly code = 'RAMPART_COMPILE';
+  override readonly exitCode = ExitCode.scenario;
+  override name = 'CompileError';
+}
+
+/** The scenario threw while loading, in setup or in teardown: exit 107. */
+export class ScenarioError extends RampartError {
+  override readonly code = 'RAMPART_SCENARIO';
+  override readonly exitCode = ExitCode.scenario;
+  override name = 'ScenarioError';
+}
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof RampartError ? err.exitCode : ExitCode.internal;
+}

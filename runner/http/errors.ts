@@ -1,0 +1,53 @@
+import type { HttpError, HttpErrorKind } from '../../scenarios/types.js';
+
+/** Abort reasons rampart itself uses, told apart by identity. */
+export const TIMEOUT_REASON = Object.freeze({ rampart: 'timeout' });
+export const STOP_REASON = Object.freeze({ rampart: 'stop' });
+
+const BY_CODE: Record<string, HttpErrorKind> = {
+  ECONNREFUSED: 'connect',
+  EHOSTUNREACH: 'connect',
+  ENETUNREACH: 'connect',
+  EADDRNOTAVAIL: 'connect',
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  EAI_FAIL: 'dns',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  ETIMEDOUT: 'timeout',
+  UND_ERR_ABORTED: 'aborted',
+  UND_ERR_ABORT: 'aborted',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'protocol',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'protocol',
+  UND_ERR_INVALID_ARG: 'protocol',
+  HPE_INVALID_CONSTANT: 'protocol',
+  EPROTO: 'tls',
+};
+
+/**
+ * Classifies anything undici can reject with into a stable error kind. `reason` is the abort
+ * reason of the request's signal, if it was aborted (our own deadline or the run's hard stop).
+ */
+export function classifyError(err: unknown, reason: unknown, timeoutMs: number): HttpError {
+  if (reason === TIMEOUT_REASON) {
+    return { kind: 'timeout', code: 'RAMPART_TIMEOUT', message: `no complete response within ${timeoutMs}ms` };
+  }
+  if (reason === STOP_REASON) {
+    return { kind: 'aborted', code: 'RAMPART_STOPPED', message: 'aborted: the run stopped' };
+  }
+  const e = (err ?? {}) as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code ?? e.name ?? 'UNKNOWN';
+  const message = e.message ?? String(err);
+  let kind: HttpErrorKind = BY_CODE[code] ?? 'unknown';
+  if (kind === 'unknown') {
+    if (code.startsWith('HPE_') || e.name === 'HTTPParserError') kind = 'protocol';
+    else if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SSL|TLS/.test(code)) kind = 'tls';
+    else if (e.name === 'AbortError') kind = 'aborted';
+  }
+  return { kind, code, message };
+}

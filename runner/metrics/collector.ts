@@ -1,0 +1,186 @@
+import type { CheckSummary, ErrorGroup, MetricType } from './summary-types.js';
+import { BUILTIN_METRICS, parseMetricKey, subMetricKey } from './names.js';
+import {
+  CounterMetric, createMetric, GaugeMetric, RateMetric, TrendMetric, type Metric, type SerializedMetric,
+} from './metric.js';
+
+/** What one thread measured over one interval (or, merged, over the whole run). Plain data. */
+export interface Snapshot {
+  metrics: Record<string, SerializedMetric>;
+  checks: Record<string, CheckSummary>;
+  errors: ErrorGroup[];
+}
+
+export type TagList = [string, string][];
+
+/** One request's measurements; durations in whole µs. */
+export interface RequestSample {
+  tags: TagList;
+  /** a stable string for `tags`, so the metrics for a tag combination are looked up once */
+  tagKey: string;
+  durationUs: number;
+  waitingUs: number;
+  connectingUs: number;
+  blockedUs: number;
+  receivingUs: number;
+  failed: boolean;
+  sent: number;
+  received: number;
+}
+
+interface RequestSink {
+  duration: TrendMetric[];
+  reqs: CounterMetric[];
+  failed: RateMetric[];
+}
+
+/**
+ * Holds every metric of one thread by key ('http_req_duration', 'http_req_duration{name:submit}').
+ * A sub-metric exists for each single tag of a sample, and for each multi-tag key a threshold
+ * names (`tracked`).
+ */
+export class Collector {
+  readonly metrics = new Map<string, Metric>();
+  readonly checks = new Map<string, CheckSummary>();
+  readonly errors = new Map<string, ErrorGroup>();
+  private readonly sinks = new Map<string, RequestSink>();
+  private readonly series = new Map<string, Metric[]>();
+  private readonly tracked: { key: string; name: string; tags: TagList }[] = [];
+  private readonly types: Record<string, MetricType>;
+
+  // the untagged request metrics, resolved once for the hot path
+  readonly waiting: TrendMetric;
+  readonly connecting: TrendMetric;
+  readonly blocked: TrendMetric;
+  readonly receiving: TrendMetric;
+  readonly dataSent: CounterMetric;
+  readonly dataReceived: CounterMetric;
+
+  constructor(trackedKeys: string[] = [], customTypes: Record<string, MetricType> = {}) {
+    this.types = { ...BUILTIN_METRICS, ...customTypes };
+    for (const key of trackedKeys) {
+      const parsed = parseMetricKey(key);
+      if (parsed && parsed.tags.length > 1) this.tracked.push({ key, name: parsed.name, tags: parsed.tags });
+    }
+    this.waiting = this.get('http_req_waiting', 'trend') as TrendMetric;
+    this.connecting = this.get('http_req_connecting', 'trend') as TrendMetric;
+    this.blocked = this.get('http_req_blocked', 'trend') as TrendMetric;
+    this.receiving = this.get('http_req_receiving', 'trend') as TrendMetric;
+    this.dataSent = this.get('data_sent', 'counter') as CounterMetric;
+    this.dataReceived = this.get('data_received', 'counter') as CounterMetric;
+  }
+
+  typeOf(name: string): MetricType | undefined {
+    return this.types[name];
+  }
+
+  /** The metric at `key`, created with `type` the first time. */
+  get(key: string, type: MetricType): Metric {
+    let m = this.metrics.get(key);
+    if (!m) {
+      m = createMetric(type);
+      this.metrics.set(key, m);
+    } else if (m.type !== type) {
+      throw new TypeError(`metric ${key} is a ${m.type}, not a ${type}`);
+    }
+    return m;
+  }
+
+  trend(key: string): TrendMetric { return this.get(key, 'trend') as TrendMetric; }
+  counter(key: string): CounterMetric { return this.get(key, 'counter') as CounterMetric; }
+  rate(key: string): RateMetric { return this.get(key, 'rate') as RateMetric; }
+  gauge(key: string): GaugeMetric { return this.get(key, 'gauge') as GaugeMetric; }
+
+  /** The base metric and its sub-metrics for a tag combination (cached by tagKey). */
+  tagged(name: string, type: MetricType, tags: TagList, tagKey: string): Metric[] {
+    const cacheKey = `${name}\u0000${tagKey}`;
+    let list = this.series.get(cacheKey);
+    if (!list) {
+      list = [this.get(name, type)];
+      for (const [tag, value] of tags) list.push(this.get(subMetricKey(name, tag, value), type));
+      for (const t of this.tracked) {
+        if (t.name === name && t.tags.every(([k, v]) => tags.some(([k2, v2]) => k === k2 && v === v2))) {
+          list.push(this.get(t.key, type));
+        }
+      }
+      this.series.set(cacheKey, list);
+    }
+    return list;
+  }
+
+  recordRequest(s: RequestSample): void {
+    let sink = this.sinks.get(s.tagKey);
+    if (!sink) {
+      sink = {
+        duration: this.tagged('http_req_duration', 'trend', s.tags, s.tagKey) as TrendMetric[],
+        reqs: this.tagged('http_reqs', 'counter', s.tags, s.tagKey) as CounterMetric[],
+        failed: this.tagged('http_req_failed', 'rate', s.tags, s.tagKey) as RateMetric[],
+      };
+      this.sinks.set(s.tagKey, sink);
+    }
+    for (let i = 0; i < sink.duration.length; i++) sink.duration[i].record(s.durationUs);
+    for (let i = 0; i < sink.reqs.length; i++) sink.reqs[i].count++;
+    for (let i = 0; i < sink.failed.length; i++) sink.failed[i].add(s.failed);
+    this.waiting.record(s.waitingUs);
+    this.connecting.record(s.connectingUs);
+    this.blocked.record(s.blockedUs);
+    this.receiving.record(s.receivingUs);
+    this.dataSent.count += s.sent;
+    this.dataReceived.count += s.received;
+  }
+
+  recordCheck(name: string, ok: boolean, tags?: TagList): void {
+    let c = this.checks.get(name);
+    if (!c) this.checks.set(name, (c = { passes: 0, fails: 0 }));
+    if (ok) c.passes++;
+    else c.fails++;
+    const list = this.tagged('checks', 'rate', tags ?? [], tags ? tags.map((t) => t.join(':')).join(',') : '');
+    for (const m of list) (m as RateMetric).add(ok);
+  }
+
+  recordError(group: Omit<ErrorGroup, 'count'>, n = 1): void {
+    const key = `${group.kind}\u0000${group.status ?? ''}\u0000${group.message}\u0000${group.location ?? ''}`;
+    const e = this.errors.get(key);
+    if (e) e.count += n;
+    else this.errors.set(key, { ...group, count: n });
+  }
+
+  /** Plain data of everything recorded (non-empty metrics only). */
+  snapshot(): Snapshot {
+    const metrics: Record<string, SerializedMetric> = {};
+    for (const [key, m] of this.metrics) if (!m.empty) metrics[key] = m.serialize();
+    const checks: Record<string, CheckSummary> = {};
+    for (const [name, c] of this.checks) checks[name] = { ...c };
+    return { metrics, checks, errors: [...this.errors.values()].map((e) => ({ ...e })) };
+  }
+
+  /** Empties every metric but keeps them (and the caches) for the next interval. */
+  reset(): void {
+    for (const m of this.metrics.values()) m.reset();
+    this.checks.clear();
+    this.errors.clear();
+  }
+
+  /** Adds everything another collector of this thread holds. */
+  absorb(other: Collector): void {
+    for (const [key, m] of other.metrics) if (!m.empty) this.get(key, m.type).absorb(m);
+    this.addChecksAndErrors(other.checks, other.errors.values());
+  }
+
+  merge(snap: Snapshot): void {
+    for (const [key, data] of Object.entries(snap.metrics)) this.get(key, data.type).merge(data);
+    this.addChecksAndErrors(Object.entries(snap.checks), snap.errors);
+  }
+
+  private addChecksAndErrors(checks: Iterable<[string, CheckSummary]>, errors: Iterable<ErrorGroup>): void {
+    for (const [name, c] of checks) {
+      const mine = this.checks.get(name);
+      if (mine) { mine.passes += c.passes; mine.fails += c.fails; }
+      else this.checks.set(name, { ...c });
+    }
+    for (const e of errors) {
+      const { count, ...group } = e;
+      this.recordError(group, count);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import type { MetricSummary, MetricType } from './summary-types.js';
+import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './hdr.js';
+
+/** A metric's data as it crosses threads and processes (plain, structured-cloneable). */
+export type SerializedMetric =
+  | { type: 'trend'; hdr: string }
+  | { type: 'counter'; count: number }
+  | { type: 'rate'; trues: number; falses: number }
+  | { type: 'gauge'; value: number; min: number; max: number };
+
+export interface Metric {
+  readonly type: MetricType;
+  readonly empty: boolean;
+  serialize(): SerializedMetric;
+  merge(data: SerializedMetric): void;
+  /** adds another metric of the same type, in the same thread */
+  absorb(other: Metric): void;
+  reset(): void;
+  summarize(durationMs: number): MetricSummary;
+  /** the value a threshold aggregation reads ('p(95)', 'avg', 'count', ...); null if none */
+  aggregate(agg: string, durationMs: number): number | null;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export class TrendMetric implements Metric {
+  readonly type = 'trend';
+  readonly histogram: Histogram = createHistogram();
+
+  /** value in whole µs (see msToUs) */
+  record(us: number): void {
+    this.histogram.recordValue(us);
+  }
+  get empty() { return this.histogram.totalCount === 0; }
+  serialize(): SerializedMetric { return { type: 'trend', hdr: encodeHistogram(this.histogram) }; }
+  merge(data: SerializedMetric): void {
+    if (data.type === 'trend') this.histogram.add(decodeHistogram(data.hdr));
+  }
+  absorb(other: Metric): void { if (other instanceof TrendMetric) this.histogram.add(other.histogram); }
+  reset(): void { this.histogram.reset(); }
+  summarize(): MetricSummary {
+    const h = this.histogram;
+    const at = (p: number) => (h.totalCount ? round(h.getValueAtPercentile(p) / 1000) : 0);
+    return {
+      type: 'trend', count: h.totalCount,
+      min: h.totalCount ? round(h.minNonZeroValue / 1000) : 0, max: round(h.maxValue / 1000),
+      avg: h.totalCount ? round(h.mean / 1000) : 0,
+      med: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9),
+      hdr: encodeHistogram(h),
+    };
+  }
+  aggregate(agg: string): number | null {
+    const h = this.histogram;
+    if (agg === 'count') return h.totalCount;
+    if (h.totalCount === 0) return null;
+    switch (agg) {
+      case 'avg': return h.mean / 1000;
+      case 'med': return h.getValueAtPercentile(50) / 1000;
+      case 'min': return h.minNonZeroValue / 1000;
+      case 'max': return h.maxValue / 1000;
+    }
+    const p = /^p\((\d+(?:\.\d+)?)\)$/.exec(agg);
+    return p ? h.getValueAtPercentile(Number(p[1])) / 1000 : null;
+  }
+}
+
+export class CounterMetric implements Metric {
+  readonly type = 'counter';
+  count = 0;
+  add(n = 1): void { this.count += n; }
+  get empty() { return this.count === 0; }
+  serialize(): SerializedMetric { return { type: 'counter', count: this.count }; }
+  merge(data: SerializedMetric): void { if (data.type === 'counter') this.count += data.count; }
+  absorb(other: Metric): void { this.merge(other.serialize()); }
+  reset(): void { this.count = 0; }
+  summarize(durationMs: number): MetricSummary {
+    return { type: 'counter', count: this.count, rate: durationMs > 0 ? round(this.count / (durationMs / 1000)) : 0 };
+  }
+  aggregate(agg: string, durationMs: number): number | null {
+    if (agg === 'count') return this.count;
+    if (agg === 'rate') return durationMs > 0 ? this.count / (durationMs / 1000) : 0;
+    return null;
+  }
+}
+
+export class RateMetric implements Metric {
+  readonly type = 'rate';
+  trues = 0;
+  falses = 0;
+  add(value: boolean): void { if (value) this.trues++; else this.falses++; }
+  get empty() { return this.trues + this.falses === 0; }
+  get rate() { const n = this.trues + this.falses; return n ? this.trues / n : 0; }
+  serialize(): SerializedMetric { return { type: 'rate', trues: this.trues, falses: this.falses }; }
+  merge(data: SerializedMetric): void {
+    if (data.type === 'rate') { this.trues += data.trues; this.falses += data.falses; }
+  }
+  absorb(other: Metric): void { this.merge(other.serialize()); }
+  reset(): void { this.trues = 0; this.falses = 0; }
+  summarize(): MetricSummary { return { type: 'rate', trues: this.trues, falses: this.falses, rate: round(this.rate) }; }
+  aggregate(agg: string): number | null {
+    if (agg === 'count') return this.trues + this.falses;
+    if (agg === 'rate') return this.empty ? null : this.rate;
+    return null;
+  }
+}
+
+export class GaugeMetric implements Metric {
+  readonly type = 'gauge';
+  value = 0;
+  min = Infinity;
+  max = -Infinity;
+  set(v: number): void {
+    this.value = v;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+  }
+  get empty() { return this.min === Infinity; }
+  serialize(): SerializedMetric { return { type: 'gauge', value: this.value, min: this.min, max: this.max }; }
+  merge(data: SerializedMetric): void {
+    if (data.type !== 'gauge' || data.min === Infinity || data.min === null) return;
+    this.value = data.value;
+    this.min = Math.min(this.min, data.min);
+    this.max = Math.max(this.max, data.max);
+  }
+  absorb(other: Metric): void { this.merge(other.serialize()); }
+  reset(): void { this.min = Infinity; this.max = -Infinity; }
+  summarize(): MetricSummary {
+    return { type: 'gauge', value: this.value, min: this.empty ? 0 : this.min, max: this.empty ? 0 : this.max };
+  }
+  aggregate(agg: string): number | null {
+    if (this.empty) return null;
+    if (agg === 'value') return this.value;
+    if (agg === 'min') return this.min;
+    if (agg === 'max') return this.max;
+    return null;
+  }
+}
+
+export function createMetric(type: MetricType): Metric {
+  switch (type) {
+    case 'trend': return new TrendMetric();
+    case 'counter': return new CounterMetric();
+    case 'rate': return new RateMetric();
+    case 'gauge': return new GaugeMetric();
+  }
+}

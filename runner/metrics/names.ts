@@ -1,0 +1,58 @@
+import type { MetricType } from './summary-types.js';
+
+/** Built-in metrics (k6 names, so users' habits carry over) and their types. */
+export const BUILTIN_METRICS: Record<string, MetricType> = {
+  http_reqs: 'counter',
+  http_req_duration: 'trend',
+  http_req_waiting: 'trend',
+  http_req_connecting: 'trend',
+  http_req_blocked: 'trend',
+  http_req_receiving: 'trend',
+  http_req_failed: 'rate',
+  iterations: 'counter',
+  iteration_duration: 'trend',
+  dropped_iterations: 'counter',
+  interrupted_iterations: 'counter',
+  failed_iterations: 'counter',
+  vus: 'gauge',
+  vus_max: 'gauge',
+  checks: 'rate',
+  data_sent: 'counter',
+  data_received: 'counter',
+  // serverless measurement (docs/serverless.md)
+  http_call_duration: 'trend',
+  http_call_failed: 'rate',
+  http_retries: 'counter',
+  cold_starts: 'counter',
+  job_queue_time: 'trend',
+  job_execution_time: 'trend',
+  job_total_time: 'trend',
+  jobs: 'counter',
+  job_failed: 'rate',
+  s3_op_duration: 'trend',
+  s3_ops: 'counter',
+  s3_op_failed: 'rate',
+  event_loop_delay: 'trend',
+};
+
+/** Tags that split http metrics into sub-metrics such as http_req_duration{name:submit}. */
+export const REQUEST_TAGS = ['name', 'method', 'status', 'stage', 'error'] as const;
+
+/** 'http_req_duration{name:submit,status:200}' → name and tags. */
+export function parseMetricKey(key: string): { name: string; tags: [string, string][] } | null {
+  const m = /^([A-Za-z_][\w.]*)(?:\{([^{}]*)\})?$/.exec(key.trim());
+  if (!m) return null;
+  const tags: [string, string][] = [];
+  if (m[2] !== undefined) {
+    for (const part of m[2].split(',')) {
+      const i = part.indexOf(':');
+      if (i <= 0) return null;
+      tags.push([part.slice(0, i).trim(), part.slice(i + 1).trim()]);
+    }
+  }
+  return { name: m[1], tags };
+}
+
+export function subMetricKey(name: string, tag: string, value: string): string {
+  return `${name}{${tag}:${value}}`;
+}

@@ -1,0 +1,18 @@
+import type { PlanStep } from '../types.js';
+
+/** What a stage config needs to know about its place in the plan. */
+export interface StageContext {
+  index: number;
+  /** 'stages[2] (ramp)', for messages */
+  where: string;
+  startMs: number;
+  previous: PlanStep | undefined;
+}
+
+export function previousVUs(ctx: StageContext): number {
+  return ctx.previous?.executor === 'vu-levels' ? ctx.previous.toVUs : 0;
+}
+
+export function previousRate(ctx: StageContext): number {
+  return ctx.previous?.executor === 'arrival-rate' ? ctx.previous.toRate : 0;
+}

@@ -1,0 +1,14 @@
+import { formatDuration } from '../../duration.js';
+import { duration, onlyFields, type RawStage } from '../fields.js';
+import type { IdleStep } from '../types.js';
+import type { StageContext } from './context.js';
+
+/** pause('10s'): no new iterations for a while. */
+export function pauseStep(raw: RawStage, ctx: StageContext): IdleStep {
+  onlyFields(raw, ctx.where, ['for']);
+  const durationMs = duration(raw, ctx.where, 'for');
+  return {
+    index: ctx.index, kind: 'pause', executor: 'idle', startMs: ctx.startMs, durationMs, dynamic: false,
+    peakConcurrency: 0, description: `pause ${formatDuration(durationMs)}`,
+  };
+}

@@ -1,0 +1,161 @@
+/** Types of the authoring API: what a scenario file sees when it imports 'rampart'. */
+
+/** A duration: a number of milliseconds, or a string such as '250ms', '30s', '2m', '1h', '1m30s'. */
+export type Duration = number | string;
+
+/** Closed model: VUs ramp linearly from the previous stage's level to `to` over `over`. */
+export interface ClosedRamp { kind: 'ramp'; to: number; over: Duration }
+/** Open model: the arrival rate (iterations/s) ramps linearly from the previous open stage's rate to `rate`. */
+export interface OpenRamp { kind: 'ramp'; rate: number; over: Duration; maxVUs: number }
+/** Closed model: `vus` VUs loop for `for`. */
+export interface ClosedSoak { kind: 'soak'; vus: number; for: Duration }
+/** Open model: `rate` iterations/s for `for`, at most `maxVUs` in flight. */
+export interface OpenSoak { kind: 'soak'; rate: number; for: Duration; maxVUs: number }
+/** Closed model: `vus` slots start at once and share `iterations` (default: one each). */
+export interface ClosedBurst { kind: 'burst'; vus: number; iterations?: number; maxDuration?: Duration }
+/** Open model: `iterations` arrive at once (or evenly over `over`); beyond `maxVUs` in flight they are dropped. */
+export interface OpenBurst { kind: 'burst'; iterations: number; maxVUs: number; over?: Duration; maxDuration?: Duration }
+/** No load for `for`. */
+export interface Pause { kind: 'pause'; for: Duration }
+
+export type Stage = ClosedRamp | OpenRamp | ClosedSoak | OpenSoak | ClosedBurst | OpenBurst | Pause;
+
+export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean };
+
+export type HttpErrorKind =
+  | 'timeout' | 'connect' | 'reset' | 'dns' | 'aborted' | 'tls' | 'protocol' | 'unknown';
+
+export interface HttpError {
+  kind: HttpErrorKind;
+  /** the underlying code, e.g. ECONNREFUSED, UND_ERR_SOCKET */
+  code: string;
+  message: string;
+}
+
+export interface RetryOptions {
+  /** total attempts including the first (default 3) */
+  attempts?: number;
+  /** statuses to retry (default [429, 502, 503, 504]) */
+  statuses?: number[];
+  /** error kinds to retry (default ['timeout', 'connect', 'reset']) */
+  errors?: HttpErrorKind[];
+  /** first backoff (default '500ms'); doubles each attempt, full jitter */
+  backoff?: Duration;
+  /** cap on one backoff (default '30s') */
+  maxBackoff?: Duration;
+  /** honour Retry-After on 429/503 (default true) */
+  respectRetryAfter?: boolean;
+}
+
+export interface HttpOptions {
+  /** request deadline (default '60s'); on expiry the response has status 0 and error.kind 'timeout' */
+  timeout?: Duration;
+  headers?: Record<string, string>;
+  /** connections per origin (default: the run's peak concurrency) */
+  connections?: number;
+  retry?: RetryOptions | false;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  body?: string | Uint8Array;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean>;
+  /** the request's name tag (default: the URL path); groups sub-metrics such as http_req_duration{name:submit} */
+  name?: string;
+  tags?: Record<string, string>;
+  timeout?: Duration;
+  /** statuses that do not count as failed although they are >= 400 */
+  expect?: number[];
+  /** 'text' (default) keeps the body as a string; 'none' discards it (still read to the end) */
+  responseType?: 'text' | 'none';
+  retry?: RetryOptions | false;
+}
+
+export interface Timings {
+  /** waiting for a free socket inside the client (ms) */
+  blocked: number;
+  /** TCP/TLS connect of a new connection; 0 on a reused one (ms) */
+  connecting: number;
+  /** request start to first response byte (ms) */
+  waiting: number;
+  /** first byte to last byte (ms) */
+  receiving: number;
+  /** request start to last byte (ms) */
+  duration: number;
+}
+
+export interface Response {
+  /** HTTP status; 0 when no response arrived (see `error`) */
+  status: number;
+  ok: boolean;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json<T = any>(): T;
+  timings: Timings;
+  error?: HttpError;
+  url: string;
+  method: string;
+  name: string;
+  /** 1 for the first attempt; higher when retried */
+  attempt: number;
+}
+
+export interface HttpClient {
+  request(method: string, url: string, options?: RequestOptions): Promise<Response>;
+  get(url: string, options?: RequestOptions): Promise<Response>;
+  head(url: string, options?: RequestOptions): Promise<Response>;
+  post(url: string, options?: RequestOptions): Promise<Response>;
+  put(url: string, options?: RequestOptions): Promise<Response>;
+  patch(url: string, options?: RequestOptions): Promise<Response>;
+  delete(url: string, options?: RequestOptions): Promise<Response>;
+}
+
+export type Tags = Record<string, string>;
+
+export interface CustomMetrics {
+  counter(name: string): { add(value?: number, tags?: Tags): void };
+  rate(name: string): { add(value: boolean, tags?: Tags): void };
+  /** values in ms */
+  trend(name: string): { add(valueMs: number, tags?: Tags): void };
+  gauge(name: string): { set(value: number, tags?: Tags): void };
+}
+
+export interface Context {
+  http: HttpClient;
+  /** the VU's id, unique across worker threads (1-based) */
+  vu: number;
+  /** this VU's iteration number (0-based) */
+  iteration: number;
+  /** the index of the stage that started this iteration */
+  stage: number;
+  env: Record<string, string | undefined>;
+  sleep(duration: Duration): Promise<void>;
+  log(...args: unknown[]): void;
+  /** aborted when the graceful stop runs out: stop what you are doing */
+  signal: AbortSignal;
+  metrics: CustomMetrics;
+}
+
+/** setup() and teardown() see the same context, without a VU. */
+export type LifecycleContext = Omit<Context, 'vu' | 'iteration' | 'stage'>;
+
+export interface ScenarioDefinition<Data = unknown> {
+  name: string;
+  /** base URL for relative request paths */
+  target?: string;
+  stages?: Stage[];
+  /** named stage lists, chosen with --profile */
+  profiles?: Record<string, Stage[]>;
+  thresholds?: Record<string, ThresholdSpec[] | ThresholdSpec>;
+  /** custom metrics used in thresholds: { my_metric: 'trend' } */
+  metrics?: Record<string, 'counter' | 'rate' | 'trend' | 'gauge'>;
+  http?: HttpOptions;
+  /** time in-flight iterations get to finish at the end of the run (default '30s') */
+  gracefulStop?: Duration;
+  setup?(ctx: LifecycleContext): Data | Promise<Data>;
+  iteration(ctx: Context, data: Data): void | Promise<void>;
+  teardown?(ctx: LifecycleContext, data: Data): void | Promise<void>;
+}
+
+export type Checks<T> = Record<string, (value: T) => boolean>;
