@@ -49,6 +49,14 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+function tryParse(body: Buffer): unknown {
+  try {
+    return parseJsonBody(body);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const options = resolveOptions(opts);
   const clock = new Clock(options.timeScale);
@@ -83,9 +91,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         'retry-after': String(retryAfter),
       });
     }
-    const json = parseJsonBody(body);
-    if (options.mode === 'lb') return handleLbRequest(ctx, req, res, json);
-    return handleQueueRequest(ctx, jobs, req, res, url, json);
+    // A worker behind the balancer serves any body; only JSON ones have an input to echo.
+    if (options.mode === 'lb') return handleLbRequest(ctx, req, res, tryParse(body));
+    return handleQueueRequest(ctx, jobs, req, res, url, parseJsonBody(body));
   };
 
   const server = createServer((req, res) => {
