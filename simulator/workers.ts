@@ -224,7 +224,7 @@ export class WorkerPool {
     if (this.queue.length === 0) return;
     const delay = this.clock.real(this.opts.scalerQueueDelayMs);
     const now = this.clock.now();
-    const oldest = Math.min(...this.queue.map((q) => q.enqueuedAt));
+    const oldest = this.queue.reduce((min, q) => Math.min(min, q.enqueuedAt), Infinity);
     const dueAt = Math.max(oldest + delay, this.lastScaleUpAt + delay);
     if (now >= dueAt) {
       if (this.workers.size >= this.opts.maxWorkers) return; // re-evaluated when the pool changes
