@@ -11,10 +11,10 @@ export function createHistogram(): Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, autoResize: true });
 }
 
-/** ms (fractional) → whole µs within the trackable range. */
+/** ms (fractional) → whole µs within the trackable range (0 stays 0: a reused connection connects in no time). */
 export function msToUs(ms: number): number {
   const us = Math.round(ms * 1000);
-  return us < 1 ? 1 : us > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : us;
+  return us < 0 ? 0 : us > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : us;
 }
 
 export function encodeHistogram(h: Histogram): string {

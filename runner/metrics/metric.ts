@@ -43,7 +43,7 @@ export class TrendMetric implements Metric {
     const at = (p: number) => (h.totalCount ? round(h.getValueAtPercentile(p) / 1000) : 0);
     return {
       type: 'trend', count: h.totalCount,
-      min: h.totalCount ? round(h.minNonZeroValue / 1000) : 0, max: round(h.maxValue / 1000),
+      min: h.totalCount ? round(h.getValueAtPercentile(0) / 1000) : 0, max: round(h.maxValue / 1000),
       avg: h.totalCount ? round(h.mean / 1000) : 0,
       med: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9),
       hdr: encodeHistogram(h),
@@ -56,7 +56,7 @@ export class TrendMetric implements Metric {
     switch (agg) {
       case 'avg': return h.mean / 1000;
       case 'med': return h.getValueAtPercentile(50) / 1000;
-      case 'min': return h.minNonZeroValue / 1000;
+      case 'min': return h.getValueAtPercentile(0) / 1000;
       case 'max': return h.maxValue / 1000;
     }
     const p = /^p\((\d+(?:\.\d+)?)\)$/.exec(agg);

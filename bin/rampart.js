@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The rampart command. The TypeScript sources are compiled to dist/ by `npm install` (prepare).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/runner/cli/index.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('rampart: not built yet; run `npm install` (or `npm run build`) in the rampart folder\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+await main();

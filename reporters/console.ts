@@ -1,0 +1,112 @@
+import chalk from 'chalk';
+import { formatDuration } from '../runner/duration.js';
+import type { IntervalInfo, Reporter, ReporterOptions, RunInfo, Summary } from './reporter.js';
+import { maskSecrets } from './file-reporter.js';
+import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows } from './summary-rows.js';
+
+/** The metrics a person reads first, in this order; sub-metrics and the rest follow. */
+const HEADLINE = ['http_req_duration', 'http_req_waiting', 'http_req_failed', 'http_reqs', 'iteration_duration', 'iterations'];
+
+/**
+ * Live progress on a TTY (one line on stderr, redrawn every interval) and the end-of-run
+ * summary on stdout. Colours follow chalk's detection: NO_COLOR, FORCE_COLOR, TTY.
+ */
+export function createConsoleReporter(options: ReporterOptions & { stream?: NodeJS.WriteStream; progress?: NodeJS.WriteStream }): Reporter {
+  const out = options.stream ?? process.stdout;
+  const progress = options.progress ?? process.stderr;
+  const live = !options.quiet && progress.isTTY === true;
+  const secrets = options.secrets ?? [];
+  let info: RunInfo | undefined;
+  let drawn = false;
+  const clear = () => {
+    if (drawn) progress.write('\r\x1b[2K');
+    drawn = false;
+  };
+  return {
+    name: 'console',
+    onStart(run) {
+      info = run;
+      if (options.quiet) return;
+      const profile = run.scenario.profile ? ` (profile ${run.scenario.profile})` : '';
+      const bursts = run.stages.filter((s) => s.kind === 'burst');
+      const timed = run.stages.filter((s) => s.kind !== 'burst').reduce((sum, s) => sum + s.durationMs, 0);
+      const length = [timed ? formatDuration(timed) : '', bursts.length ? `${bursts.length} burst${bursts.length > 1 ? 's' : ''}` : '']
+        .filter(Boolean).join(' + ');
+      progress.write(
+        `${chalk.bold('rampart')} ${run.scenario.name}${profile}: ${run.stages.length} stage${run.stages.length === 1 ? '' : 's'}, ` +
+          `up to ${run.peakVUs} VUs, ${length}\n`,
+      );
+    },
+    onInterval(i: IntervalInfo) {
+      if (!live) return;
+      const p = i.point;
+      const stageCount = info?.stages.length ?? 0;
+      const line =
+        `${chalk.dim(formatDuration(i.elapsedMs).padStart(6))}  stage ${(p.stage ?? 0) + 1}/${stageCount} ${i.stageDescription}  ` +
+        `vus ${p.vus}  in-flight ${p.inFlight}  rps ${formatNumber(p.rps)}  ` +
+        `reqs ${i.totals.requests}  ${i.totals.failed ? chalk.red(`errors ${i.totals.failed}`) : 'errors 0'}` +
+        (i.totals.dropped ? chalk.yellow(`  dropped ${i.totals.dropped}`) : '');
+      progress.write(`\r\x1b[2K${line.slice(0, (progress.columns ?? 200) + 40)}`);
+      drawn = true;
+    },
+    onEnd(summary: Summary) {
+      clear();
+      out.write(maskSecrets(renderConsoleSummary(summary), secrets));
+    },
+  };
+}
+
+export function renderConsoleSummary(summary: Summary): string {
+  const status = runStatus(summary);
+  const badge = status === 'passed' ? chalk.green('✓ passed') : status === 'failed' ? chalk.red('✗ failed') : chalk.yellow('■ aborted');
+  const s = summary.scenario;
+  const lines: string[] = [
+    '',
+    `  ${chalk.bold(s.name)}${s.profile ? ` (profile ${s.profile})` : ''}  ${chalk.dim(s.file)}`,
+    `  ${badge}${summary.abortReason ? ` (${summary.abortReason})` : ''}  ${formatDuration(summary.durationMs)}  exit code ${summary.exitCode}`,
+  ];
+  const thresholds = thresholdRows(summary);
+  if (thresholds.length) {
+    lines.push('', chalk.bold('  thresholds'));
+    for (const t of thresholds) lines.push(`  ${t.ok ? chalk.green('✓') : chalk.red('✗')} ${t.metric} ${t.message}`);
+  }
+  const checks = checkRows(summary);
+  if (checks.length) {
+    lines.push('', chalk.bold('  checks'));
+    for (const c of checks) lines.push(`  ${c.ok ? chalk.green('✓') : chalk.red('✗')} ${c.name}: ${c.message}`);
+  }
+  lines.push('', chalk.bold('  metrics') + chalk.dim('  (trends in ms)'));
+  // sub-metrics (name, status, stage, ...) are all in the results file; here only those a
+  // threshold names, and per-request-name durations when there are several names
+  const names = sortedMetricKeys(summary.metrics).filter((k) => k.startsWith('http_req_duration{name:'));
+  const shown = (k: string) => !k.includes('{') || k in summary.thresholds || (names.length > 1 && names.includes(k)) || k.includes('{cold:');
+  const keys = sortedMetricKeys(summary.metrics).filter(shown);
+  const ordered = [...HEADLINE.filter((k) => k in summary.metrics), ...keys.filter((k) => !HEADLINE.includes(k))];
+  const width = Math.min(48, Math.max(...ordered.map((k) => k.length)) + 2);
+  for (const key of ordered) {
+    const m = summary.metrics[key];
+    const values = Object.entries(metricValues(m)).map(([k, v]) => `${chalk.dim(`${k}=`)}${v}`).join(' ');
+    const label = key.includes('{') ? chalk.dim(key) : key;
+    lines.push(`  ${label}${chalk.dim('.'.repeat(Math.max(1, width - key.length)))} ${values}`);
+  }
+  if (summary.errors.length) {
+    lines.push('', chalk.bold('  errors'));
+    const sorted = [...summary.errors].sort((a, b) => b.count - a.count);
+    for (const e of sorted.slice(0, 20)) {
+      lines.push(`  ${chalk.red(String(e.count).padStart(6))} × ${e.kind}${e.status ? ` ${e.status}` : ''}  ${e.message}${e.location ? chalk.dim(` at ${e.location}`) : ''}`);
+    }
+    if (sorted.length > 20) lines.push(chalk.dim(`  … ${sorted.length - 20} more groups in the results file`));
+  }
+  if (summary.insights.length) {
+    lines.push('', chalk.bold('  findings'));
+    for (const i of summary.insights) {
+      const mark = i.severity === 'fail' ? chalk.red('✗') : i.severity === 'warn' ? chalk.yellow('!') : chalk.cyan('i');
+      lines.push(`  ${mark} ${i.message}`);
+    }
+  }
+  const failedRate = summary.metrics.http_req_failed;
+  if (failedRate?.type === 'rate' && failedRate.trues + failedRate.falses > 0) {
+    lines.push('', chalk.dim(`  ${failedRate.trues + failedRate.falses} requests, ${formatPercent(failedRate.rate)} failed`));
+  }
+  return lines.join('\n') + '\n\n';
+}

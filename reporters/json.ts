@@ -1,0 +1,9 @@
+import type { ReporterFactory, Summary } from './reporter.js';
+import { fileReporter } from './file-reporter.js';
+
+/** The results file of DESIGN.md (schema: docs/results-schema.md). */
+export function renderJson(summary: Summary): string {
+  return JSON.stringify(summary, null, 2) + '\n';
+}
+
+export const createJsonReporter: ReporterFactory = (options) => fileReporter('json', options, renderJson);

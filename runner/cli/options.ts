@@ -1,0 +1,24 @@
+import { UsageError } from '../errors.js';
+
+/** Options shared by commands: repeatable flags need array + nargs 1, or they swallow positionals. */
+export const repeatable = { type: 'string', array: true, nargs: 1 } as const;
+
+/** ['A=1', 'B=x=y'] → { A: '1', B: 'x=y' }; names the bad pair otherwise. */
+export function parsePairs(pairs: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const i = pair.indexOf('=');
+    const key = i > 0 ? pair.slice(0, i) : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new UsageError(`${flag} '${pair}': expected KEY=VALUE with a name of letters, digits and _`);
+    }
+    out[key] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+export function positiveInt(value: unknown, flag: string, max = 256): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${String(value)}`);
+  return n;
+}

@@ -1,0 +1,177 @@
+/**
+ * A Comparison flattened into the rows both renderers print (text table, HTML tables), so
+ * the terminal and the page word and round every number the same way.
+ */
+import { PERCENTILES, type Comparison, type PercentileDifference, type RunDifference, type SuccessDifference } from './compare.js';
+import type { Interval } from './stats.js';
+
+/** ms for display: whole ms from 100, 1 decimal from 10, 2 below; seconds from 10 s. */
+export function formatMs(ms: number): string {
+  const a = Math.abs(ms);
+  if (a >= 10_000) return `${trim(ms / 1000, 2)}s`;
+  return `${trim(ms, a >= 100 ? 0 : a >= 10 ? 1 : 2)}ms`;
+}
+
+function trim(n: number, digits: number): string {
+  return String(Number(n.toFixed(digits)));
+}
+
+/** A fraction as a percentage with one decimal: 0.8667 → "86.7%". */
+export function formatPercent(fraction: number): string {
+  return `${trim(fraction * 100, 1)}%`;
+}
+
+const signed = (text: string, n: number) => (n > 0 ? `+${text}` : n < 0 ? `−${text.replace(/^-/, '')}` : text);
+
+/** "[790–835]" for ms, "[70.3–94.7%]" for rates: the unit once, after the pair. */
+export function formatInterval(ci: Interval, unit: 'ms' | 'percent'): string {
+  if (unit === 'percent') return `[${trim(ci[0] * 100, 1)}–${trim(ci[1] * 100, 1)}%]`;
+  const [lo, hi] = ci.map(formatMs);
+  const unitOf = (s: string) => s.replace(/^[-\d.]+/, '');
+  return unitOf(lo) === unitOf(hi) ? `[${lo.replace(/[a-z]+$/, '')}–${hi}]` : `[${lo}–${hi}]`;
+}
+
+/** p < 0.001 → "p<0.001", else two significant digits. */
+export function formatP(p: number): string {
+  return p < 0.001 ? 'p<0.001' : `p=${Number(p.toPrecision(2))}`;
+}
+
+/** A change from the baseline, for a cell: arrow, amount, and '*' when significant. */
+export interface Change {
+  text: string;
+  significant: boolean;
+  /** true when the change is an improvement, false when a regression, null when neutral/untested */
+  better: boolean | null;
+}
+
+export interface Cell {
+  value: string;
+  ci?: string;
+  change?: Change;
+}
+
+export interface Row {
+  metric: string;
+  cells: Cell[];
+}
+
+const arrow = (n: number) => (n > 0 ? '▲' : n < 0 ? '▼' : '=');
+
+function changeText(amount: string, n: number, significant: boolean): string {
+  return `${arrow(n)} ${signed(amount, n)}${significant ? ' *' : ''}`;
+}
+
+function latencyChange(d: PercentileDifference): Change {
+  const amount = d.relative !== null ? `${trim(Math.abs(d.relative) * 100, 0)}%` : formatMs(Math.abs(d.difference));
+  return { text: changeText(amount, d.difference, d.significant), significant: d.significant, better: d.difference === 0 ? null : d.difference < 0 };
+}
+
+function successChange(d: SuccessDifference): Change {
+  const pp = `${trim(Math.abs(d.difference) * 100, 1)}pp`;
+  return { text: changeText(pp, d.difference, d.significant), significant: d.significant, better: d.difference === 0 ? null : d.difference > 0 };
+}
+
+const diffFor = (c: Comparison, run: number): RunDifference | undefined => c.differences.find((d) => d.run === run);
+const count = (n: number | null) => (n === null ? '-' : String(n));
+
+/** The side-by-side table: one row per metric, one cell per run. Rows no run has are left out. */
+export function comparisonRows(c: Comparison): Row[] {
+  const rows: Row[] = [];
+  const add = (metric: string, cell: (i: number) => Cell | null) => {
+    const cells = c.runs.map((_, i) => cell(i));
+    if (cells.some((x) => x !== null)) rows.push({ metric, cells: cells.map((x) => x ?? { value: '-' }) });
+  };
+
+  add('requests', (i) => ({ value: String(c.runs[i].requests) }));
+  add('throughput', (i) => {
+    const t = c.runs[i].throughput;
+    if (t === null) return null;
+    const d = diffFor(c, i)?.throughput;
+    const change = d?.relative != null ? { text: `${arrow(d.difference)} ${signed(`${trim(Math.abs(d.relative) * 100, 0)}%`, d.difference)}`, significant: false, better: null } : undefined;
+    return { value: `${trim(t, 1)}/s`, change };
+  });
+  add('success', (i) => {
+    const s = c.runs[i].success;
+    if (!s) return null;
+    const d = diffFor(c, i)?.success;
+    return { value: formatPercent(s.value), ci: formatInterval(s.ci, 'percent'), change: d ? successChange(d) : undefined };
+  });
+  for (const p of PERCENTILES) {
+    add(p, (i) => {
+      const e = c.runs[i].latency?.[p];
+      if (!e) return null;
+      const d = diffFor(c, i)?.latency?.[p];
+      return { value: formatMs(e.value), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
+    });
+  }
+  add('cold starts', (i) => (c.runs[i].coldStarts.count === null ? null : { value: count(c.runs[i].coldStarts.count) }));
+  add('cold requests', (i) => (c.runs[i].coldStarts.coldRequests === null ? null : { value: count(c.runs[i].coldStarts.coldRequests) }));
+  add('retries', (i) => (c.runs[i].retries.count === null ? null : { value: count(c.runs[i].retries.count) }));
+  add('rescued calls', (i) => (c.runs[i].retries.rescued === null ? null : { value: count(c.runs[i].retries.rescued) }));
+
+  const kinds = [...new Set(c.runs.flatMap((r) => r.failures.map((f) => f.kind)))];
+  for (const kind of kinds) {
+    add(`failed: ${kind}`, (i) => ({ value: String(c.runs[i].failures.find((f) => f.kind === kind)?.count ?? 0) }));
+  }
+  return rows;
+}
+
+/** One tested difference, worded for the "differences" section. */
+export interface DifferenceLine {
+  metric: string;
+  /** "+120ms (+34%)" or "+13.3pp" */
+  change: string;
+  ci: string;
+  /** "bootstrap p=0.002" or "Fisher's exact p=0.11" */
+  test: string;
+  significant: boolean;
+  better: boolean | null;
+}
+
+export interface DifferenceBlock {
+  label: string;
+  baselineLabel: string;
+  lines: DifferenceLine[];
+}
+
+const signedMs = (ms: number) => signed(formatMs(Math.abs(ms)), ms);
+const signedPp = (f: number) => signed(`${trim(Math.abs(f) * 100, 1)}pp`, f);
+
+export function differenceBlocks(c: Comparison): DifferenceBlock[] {
+  return c.differences.map((d) => {
+    const lines: DifferenceLine[] = [];
+    if (d.success) {
+      lines.push({
+        metric: 'success',
+        change: signedPp(d.success.difference),
+        ci: `[${signedPp(d.success.ci[0])} – ${signedPp(d.success.ci[1])}]`,
+        test: `${d.success.test === 'fisher' ? "Fisher's exact" : 'z-test'} ${formatP(d.success.pValue)}`,
+        significant: d.success.significant,
+        better: successChange(d.success).better,
+      });
+    }
+    for (const p of PERCENTILES) {
+      const l = d.latency?.[p];
+      if (!l) continue;
+      const rel = l.relative === null ? '' : ` (${signed(`${trim(Math.abs(l.relative) * 100, 0)}%`, l.relative)})`;
+      lines.push({
+        metric: p,
+        change: `${signedMs(l.difference)}${rel}`,
+        ci: `[${signedMs(l.ci[0])} – ${signedMs(l.ci[1])}]`,
+        test: `bootstrap ${formatP(l.pValue)}`,
+        significant: l.significant,
+        better: latencyChange(l).better,
+      });
+    }
+    return { label: d.label, baselineLabel: c.runs[d.baseline].label, lines };
+  });
+}
+
+/** The legend both renderers print under the table. */
+export function legend(c: Comparison): string {
+  return (
+    `${Math.round(c.confidence * 100)}% confidence intervals in brackets. ▲/▼ change from the baseline; ` +
+    `* significant at the 5% level (percentiles: bootstrap CI of the difference excludes 0, ${c.resamples} resamples, seed ${c.seed}; ` +
+    `success: Fisher's exact test when a cell is under 5, else two-proportion z-test).`
+  );
+}

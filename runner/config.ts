@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { ConfigError } from './errors.js';
+
+/** rampart.yaml: defaults for a project's runs. Flags win over it; the scenario's own fields win over its defaults. */
+export interface ConfigFile {
+  path: string | null;
+  target?: string;
+  env?: Record<string, string>;
+  out?: string[];
+  thresholds?: Record<string, unknown>;
+  secrets?: string[];
+  workers?: number;
+  profile?: string;
+  gracefulStop?: string | number;
+  http?: { timeout?: string | number; headers?: Record<string, string> };
+  upload?: string;
+  s3?: { endpoint?: string; region?: string; forcePathStyle?: boolean };
+}
+
+const KEYS = ['target', 'env', 'out', 'thresholds', 'secrets', 'workers', 'profile', 'gracefulStop', 'http', 'upload', 's3'];
+export const DEFAULT_CONFIG = 'rampart.yaml';
+
+/**
+ * Reads rampart.yaml. With no explicit path, a missing file in the working directory is
+ * fine (no defaults); an explicit path that can't be read is an error.
+ */
+export async function loadConfig(path: string | undefined, cwd = process.cwd()): Promise<ConfigFile> {
+  const file = resolve(cwd, path ?? DEFAULT_CONFIG);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (!path && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: null };
+    throw new ConfigError(`cannot read config ${path ?? DEFAULT_CONFIG}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const name = path ?? DEFAULT_CONFIG;
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    throw new ConfigError(`${name}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  if (doc.contents === null) return { path: file };
+  if (!isMap(doc.contents)) throw new ConfigError(`${name}: must be a mapping of settings (target, env, out, thresholds, ...)`);
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    if (!KEYS.includes(key)) {
+      const at = isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]) : undefined;
+      throw new ConfigError(`${name}${at ? `:${at.line}` : ''}: unknown key '${key}' (known: ${KEYS.join(', ')})`);
+    }
+  }
+  const raw = doc.toJS() as Record<string, unknown>;
+  const where = (key: string) => {
+    const node = (doc.contents as { items: { key: unknown }[] }).items.find((p) => isScalar(p.key) && p.key.value === key);
+    const range = node && isScalar(node.key) ? node.key.range : undefined;
+    return `${name}${range ? `:${lines.linePos(range[0]).line}` : ''}: '${key}'`;
+  };
+  const expect = (key: string, ok: boolean, what: string) => {
+    if (raw[key] !== undefined && !ok) throw new ConfigError(`${where(key)} must be ${what}`);
+  };
+  const isStringMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  expect('target', typeof raw.target === 'string', 'a URL string');
+  expect('env', isStringMap(raw.env), 'a mapping of NAME: value');
+  expect('out', Array.isArray(raw.out) && raw.out.every((o) => typeof o === 'string'), "a list such as ['json=results.json']");
+  expect('thresholds', isStringMap(raw.thresholds), "a mapping such as { http_req_duration: ['p(95)<500'] }");
+  expect('secrets', Array.isArray(raw.secrets) && raw.secrets.every((o) => typeof o === 'string'), 'a list of environment variable names');
+  expect('workers', Number.isInteger(raw.workers) && (raw.workers as number) >= 1, 'a whole number ≥ 1');
+  expect('profile', typeof raw.profile === 'string', 'a profile name');
+  expect('gracefulStop', typeof raw.gracefulStop === 'string' || typeof raw.gracefulStop === 'number', "a duration such as '30s'");
+  expect('http', isStringMap(raw.http), 'a mapping with timeout and headers');
+  expect('upload', typeof raw.upload === 'string', 'an s3://bucket/prefix URL');
+  expect('s3', isStringMap(raw.s3), 'a mapping with endpoint, region, forcePathStyle');
+  const env = raw.env as Record<string, unknown> | undefined;
+  return {
+    ...(raw as Omit<ConfigFile, 'path'>),
+    env: env ? Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) : undefined,
+    path: file,
+  };
+}

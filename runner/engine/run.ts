@@ -1,0 +1,215 @@
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Reporter } from '../../reporters/reporter.js';
+import { createReporters, type OutSpec } from '../../reporters/index.js';
+import { installRuntime } from '../../scenarios/runtime.js';
+import type { ScenarioDefinition } from '../../scenarios/types.js';
+import { bundleFile } from '../bundle.js';
+import type { ConfigFile } from '../config.js';
+import { parseDuration } from '../duration.js';
+import { ExitCode, ScenarioError, UsageError } from '../errors.js';
+import { HttpEngine } from '../http/client.js';
+import { Collector } from '../metrics/collector.js';
+import type { MetricType, Summary } from '../metrics/summary-types.js';
+import { allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
+import { buildPlan } from '../plan/build.js';
+import { shareOf } from '../plan/segment.js';
+import type { Plan } from '../plan/types.js';
+import { Coordinator } from './coordinator.js';
+import { Iterations } from './iterations.js';
+import { checkTarget, loadScenario } from './load-scenario.js';
+import type { WorkerInit } from './protocol.js';
+import { messageOf, userLocation } from './source-location.js';
+import { buildSummary } from './summary.js';
+
+/** rampart's own install folder: its frames are never "the user's code". */
+export const OWN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface RunOptions {
+  file: string;
+  profile: string | null;
+  workers: number;
+  outs: OutSpec[];
+  /** -e pairs and rampart.yaml env, merged (flags win) */
+  env: Record<string, string>;
+  quiet: boolean;
+  config: ConfigFile;
+  /** values that must never appear in any output */
+  secrets: string[];
+  /** extra reporters (tests, comparisons) */
+  reporters?: Reporter[];
+  /** print the console summary (default true) */
+  console?: boolean;
+  handleSignals?: boolean;
+}
+
+export interface RunResult {
+  summary: Summary;
+  exitCode: number;
+  files: string[];
+}
+
+/** Everything checked before load starts, so that a mistake costs seconds, not an hour of load. */
+interface Prepared {
+  scenario: ScenarioDefinition;
+  plan: Plan;
+  thresholds: Threshold[];
+  customTypes: Record<string, MetricType>;
+  target?: string;
+  reporters: Reporter[];
+  bundleUrl: string;
+  dispose(): Promise<void>;
+}
+
+async function prepare(o: RunOptions): Promise<Prepared> {
+  const env = { ...process.env, ...o.env };
+  installRuntime({ env, recordCheck: () => {}, abortTest: () => {} });
+  process.setSourceMapsEnabled(true);
+  const bundle = await bundleFile(o.file);
+  try {
+    const scenario = await loadScenario(bundle.url, o.file, OWN_DIR);
+    const plan = buildPlan(scenario, o.profile ?? o.config.profile ?? null, o.file);
+    const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
+    const types = new Collector([], customTypes);
+    const thresholds = [
+      ...parseThresholds(o.config.thresholds, (n) => types.typeOf(n), `${o.config.path ? relative(process.cwd(), o.config.path) : 'rampart.yaml'}: thresholds`),
+      ...parseThresholds(scenario.thresholds as Record<string, unknown> | undefined, (n) => types.typeOf(n), `${o.file}: thresholds`),
+    ];
+    const target = checkTarget(scenario.target ?? o.config.target, scenario.target ? o.file : 'rampart.yaml');
+    const reporters = [
+      ...(await createReporters(o.outs, { quiet: o.quiet, secrets: o.secrets, console: o.console })),
+      ...(o.reporters ?? []),
+    ];
+    return { scenario, plan, thresholds, customTypes, target, reporters, dispose: bundle.dispose, bundleUrl: bundle.url };
+  } catch (err) {
+    await bundle.dispose();
+    throw err;
+  }
+}
+
+/** One run: prepare, setup, load on worker threads, teardown, summary, reports. */
+export async function runScenario(o: RunOptions): Promise<RunResult> {
+  const p = await prepare(o);
+  const { scenario, plan, thresholds } = p;
+  const env = { ...process.env, ...o.env } as Record<string, string | undefined>;
+  const http = scenario.http ?? {};
+  const timeoutMs = parseDuration(http.timeout ?? o.config.http?.timeout ?? '60s');
+  const gracefulStopMs = parseDuration(scenario.gracefulStop ?? o.config.gracefulStop ?? '30s');
+  if (!(timeoutMs > 0)) throw new UsageError(`${o.file}: http.timeout must be a positive duration`);
+  if (!(gracefulStopMs >= 0)) throw new UsageError(`${o.file}: gracefulStop must be a duration`);
+  const headers = { ...o.config.http?.headers, ...http.headers };
+  const trackedKeys = thresholds.map((t) => t.metricKey);
+  const threads = o.workers;
+  const connections = http.connections ?? plan.poolSize;
+  const inits: WorkerInit[] = Array.from({ length: threads }, (_, thread) => ({
+    bundleUrl: p.bundleUrl, plan, thread, threads, env, target: p.target, timeoutMs, headers,
+    connections: Math.max(1, shareOf(connections, thread, threads)), retry: http.retry, gracefulStopMs,
+    trackedKeys, customTypes: p.customTypes, ownDir: OWN_DIR, secrets: o.secrets,
+  }));
+
+  // setup and teardown run on this thread, with their own client and metrics
+  const mainCollector = new Collector(trackedKeys, p.customTypes);
+  const mainHttp = new HttpEngine({ collector: mainCollector, target: p.target, timeoutMs, headers, connections: 4, retry: http.retry });
+  const lifecycle = new Iterations({
+    scenario, data: undefined, http: mainHttp, collector: mainCollector, env, thread: 0, threads: 1,
+    log: (line) => process.stderr.write(`${line}\n`), onAbortTest: () => {}, ownDir: OWN_DIR,
+  });
+  installRuntime({
+    env,
+    recordCheck: (name, ok, tags) => mainCollector.recordCheck(name, ok, tags && Object.entries(tags)),
+    abortTest: () => {},
+  });
+
+  let aborted = false;
+  let abortReason: string | undefined;
+  let signals = 0;
+  const coordinator = new Coordinator(inits, {
+    onInterval: (point, cumulative) => {
+      cumulative.gauge('vus').set(point.vus);
+      cumulative.gauge('vus_max').set(plan.peakVUs);
+      const totals = {
+        requests: cumulative.counter('http_reqs').count,
+        failed: cumulative.rate('http_req_failed').trues,
+        iterations: cumulative.counter('iterations').count,
+        dropped: cumulative.counter('dropped_iterations').count,
+      };
+      const stageDescription = plan.steps[point.stage ?? 0]?.description ?? '';
+      for (const r of p.reporters) r.onInterval?.({ elapsedMs: point.t, point, stageDescription, totals });
+      const critical = thresholds.filter((t) => t.abortOnFail);
+      if (!aborted && critical.length && !allPassed(evaluateThresholds(critical, cumulative, point.t))) {
+        stop('threshold');
+      }
+    },
+    onAbortTest: (reason) => stop(`scenario: ${reason}`),
+    onLog: (line) => process.stderr.write(`${line}\n`),
+  });
+  const stop = (reason: string) => {
+    if (aborted) return;
+    aborted = true;
+    abortReason = reason;
+    coordinator.stop();
+  };
+  const onSignal = () => {
+    signals++;
+    if (signals === 1) stop('signal');
+    else coordinator.hardStop();
+  };
+  if (o.handleSignals !== false) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  try {
+    await coordinator.load();
+    let data: unknown;
+    try {
+      data = scenario.setup ? await scenario.setup(lifecycle.lifecycleContext('setup')) : undefined;
+      structuredClone(data);
+    } catch (err) {
+      throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
+    }
+    const startedAt = new Date();
+    for (const r of p.reporters) {
+      await r.onStart?.({
+        scenario: { name: scenario.name, file: o.file, profile: plan.profile }, startedAt: startedAt.toISOString(),
+        stages: plan.steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs })),
+        totalDurationMs: plan.totalDurationMs, peakVUs: plan.peakVUs,
+      });
+    }
+    if (signals === 0) await coordinator.run(data);
+    const durationMs = coordinator.elapsedMs;
+    let teardownError: string | undefined;
+    if (scenario.teardown && signals < 2) {
+      try {
+        await scenario.teardown(lifecycle.lifecycleContext('teardown'), data);
+      } catch (err) {
+        teardownError = `${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: teardown() failed: ${messageOf(err)}`;
+      }
+    }
+    coordinator.cumulative.absorb(mainCollector);
+    const thresholdResults = evaluateThresholds(thresholds, coordinator.cumulative, durationMs);
+    const exitCode = teardownError ? ExitCode.scenario
+      : aborted && abortReason !== 'threshold' ? ExitCode.interrupted
+      : !allPassed(thresholdResults) ? ExitCode.thresholds
+      : ExitCode.ok;
+    const summary = buildSummary({
+      scenario: { name: scenario.name, file: o.file, profile: plan.profile },
+      startedAt, durationMs, aborted, abortReason, exitCode, collector: coordinator.cumulative,
+      thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads,
+    });
+    if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
+    const files: string[] = [];
+    for (const r of p.reporters) {
+      const written = await r.onEnd(summary);
+      if (Array.isArray(written)) files.push(...written);
+    }
+    if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);
+    return { summary, exitCode, files };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await coordinator.terminate();
+    await mainHttp.close();
+    await p.dispose();
+  }
+}

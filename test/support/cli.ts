@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built command, as a user runs it (npm test builds dist/ first). */
+export const RAMPART_BIN = fileURLToPath(new URL('../../bin/rampart.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** kill the process after this long (the test fails on a hang instead of timing out) */
+  timeoutMs?: number;
+  /** called with the child once it is spawned (to send signals) */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+}
+
+/** Runs `rampart ...args` in a child process and collects its output and exit code. */
+export function rampart(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RAMPART_BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    options.onSpawn?.(child);
+  });
+}
+
+/** A temp folder with the given files written into it. */
+export function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rampart-test-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+export function readJson<T = any>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
