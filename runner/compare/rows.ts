@@ -5,10 +5,10 @@
 import { PERCENTILES, type Comparison, type PercentileDifference, type RunDifference, type SuccessDifference } from './compare.js';
 import type { Interval } from './stats.js';
 
-/** ms for display: whole ms from 100, 1 decimal from 10, 2 below; seconds from 10 s. */
+/** ms for display: 2 decimals below 10 ms, 1 below 100, whole ms below 1 s, then seconds. */
 export function formatMs(ms: number): string {
   const a = Math.abs(ms);
-  if (a >= 10_000) return `${trim(ms / 1000, 2)}s`;
+  if (a >= 1000) return `${trim(ms / 1000, a >= 100_000 ? 0 : a >= 10_000 ? 1 : 2)}s`;
   return `${trim(ms, a >= 100 ? 0 : a >= 10 ? 1 : 2)}ms`;
 }
 

@@ -1,0 +1,146 @@
+/**
+ * `rampart compare a.json b.json [more...]`: reads results files, compares them with
+ * statistics (compare.ts), prints the table and writes --out json/html/text files.
+ * `runComparison` is the same without yargs, for `rampart run --profile a --profile b`.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+import type { Summary } from '../metrics/summary-types.js';
+import { writeFileAtomic } from '../../reporters/write-atomic.js';
+import { compareSummaries, runLabels, DEFAULT_RESAMPLES, DEFAULT_SEED, type Comparison } from './compare.js';
+import { renderComparisonHtml } from './render-html.js';
+import { renderComparisonText } from './render-text.js';
+
+export const OUTPUT_TYPES = ['json', 'html', 'text'] as const;
+export type OutputType = (typeof OUTPUT_TYPES)[number];
+
+export interface OutSpec {
+  type: string;
+  path: string;
+}
+
+export interface RunComparisonOptions {
+  /** 0-based index of the baseline run; default 0 */
+  baseline?: number;
+  seed?: number;
+  resamples?: number;
+  /** column labels, one per file; default from scenario name and profile (runLabels) */
+  labels?: string[];
+  /** where the text table goes; default process.stdout, false for none */
+  stdout?: { write(text: string): unknown; isTTY?: boolean } | false;
+  /** default: stdout is a TTY and NO_COLOR is unset */
+  color?: boolean;
+}
+
+/** "html=report.html" → { type, path }; a bad spec is a UsageError. */
+export function parseOutSpecs(values: readonly string[]): OutSpec[] {
+  return values.map((spec) => {
+    const i = spec.indexOf('=');
+    const type = i > 0 ? spec.slice(0, i) : '';
+    const path = i > 0 ? spec.slice(i + 1) : '';
+    if (!type || !path) throw new UsageError(`--out ${spec}: expected TYPE=PATH, e.g. html=compare.html`);
+    return assertOutputType({ type, path });
+  });
+}
+
+function assertOutputType(out: OutSpec): OutSpec {
+  if (!(OUTPUT_TYPES as readonly string[]).includes(out.type)) {
+    throw new UsageError(`--out ${out.type}=${out.path}: unknown type ${out.type} (expected ${OUTPUT_TYPES.join(', ')})`);
+  }
+  return out;
+}
+
+function looksLikeSummary(x: unknown): x is Summary {
+  const s = x as Partial<Summary> | null;
+  return (
+    typeof s === 'object' && s !== null && s.version === 1 &&
+    typeof s.metrics === 'object' && s.metrics !== null && typeof s.scenario === 'object' && s.scenario !== null
+  );
+}
+
+/** Reads one results file; anything wrong with it is a one-line UsageError naming it. */
+export async function readResultsFile(file: string): Promise<Summary> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new UsageError(`cannot read results file ${file}: ${why}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file} is not a rampart results file: not valid JSON`);
+  }
+  if (!looksLikeSummary(data)) {
+    throw new UsageError(`${file} is not a rampart results file (expected "version": 1 with "scenario" and "metrics"; write one with --out json=PATH)`);
+  }
+  return data;
+}
+
+export function renderOutput(c: Comparison, type: string): string {
+  if (type === 'json') return JSON.stringify(c, null, 2) + '\n';
+  if (type === 'html') return renderComparisonHtml(c);
+  if (type === 'text') return renderComparisonText(c, { color: false });
+  throw new UsageError(`unknown output type ${type} (expected ${OUTPUT_TYPES.join(', ')})`);
+}
+
+/** Writes every --out file atomically (a reader never sees half a file). */
+export async function writeComparisonOutputs(c: Comparison, outs: readonly OutSpec[]): Promise<void> {
+  for (const out of outs) await writeFileAtomic(out.path, renderOutput(c, out.type));
+}
+
+export async function runComparison(files: string[], outs: OutSpec[], opts: RunComparisonOptions = {}): Promise<Comparison> {
+  if (files.length < 2) throw new UsageError(`compare needs at least two results files, got ${files.length}`);
+  outs.forEach(assertOutputType);
+  const baseline = opts.baseline ?? 0;
+  if (!Number.isInteger(baseline) || baseline < 0 || baseline >= files.length) {
+    throw new UsageError(`--baseline ${baseline + 1}: expected a file position from 1 to ${files.length}`);
+  }
+  const summaries = await Promise.all(files.map(readResultsFile));
+  const labels = opts.labels ?? runLabels(files.map((file, i) => ({ file, summary: summaries[i] })));
+  const comparison = compareSummaries(
+    summaries.map((summary, i) => ({ label: labels[i] ?? files[i], summary })),
+    { baseline, seed: opts.seed, resamples: opts.resamples },
+  );
+  const stdout = opts.stdout === undefined ? process.stdout : opts.stdout;
+  if (stdout) {
+    const color = opts.color ?? (stdout.isTTY === true && !process.env.NO_COLOR);
+    stdout.write(renderComparisonText(comparison, { color }));
+  }
+  await writeComparisonOutputs(comparison, outs);
+  return comparison;
+}
+
+export interface CompareArgs {
+  files: string[];
+  out?: string[];
+  baseline: number;
+  seed: number;
+  resamples: number;
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <files..>',
+  describe: 'Compare results files (e.g. burst vs ramp) with confidence intervals and significance tests',
+  builder: (yargs: Argv) =>
+    yargs
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results files written with --out json=PATH' })
+      .option('out', { type: 'string', array: true, nargs: 1, describe: 'also write TYPE=PATH (json, html, text); repeatable' })
+      .option('baseline', { type: 'number', default: 1, describe: 'position (1-based) of the file the others are compared to' })
+      .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'seed of the bootstrap, for repeatable intervals' })
+      .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples' })
+      .example('$0 compare burst.json ramp.json', 'burst vs ramp, burst as the baseline')
+      .example('$0 compare a.json b.json --out html=compare.html --out json=compare.json', 'also write an HTML page and JSON') as unknown as Argv<CompareArgs>,
+  handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
+    if (!Number.isInteger(args.seed)) throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
+    if (!Number.isInteger(args.resamples) || args.resamples < 100) {
+      throw new UsageError(`--resamples: expected an integer of at least 100, got ${args.resamples}`);
+    }
+    const outs = parseOutSpecs(args.out ?? []);
+    await runComparison(args.files.map(String), outs, { baseline: args.baseline - 1, seed: args.seed, resamples: args.resamples });
+  },
+};
