@@ -34,7 +34,8 @@ export function wilsonInterval(successes: number, total: number, z = Z95): { rat
   const denom = 1 + z2 / total;
   const center = (p + z2 / (2 * total)) / denom;
   const half = (z / denom) * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total));
-  return { rate: p, ci: [Math.max(0, center - half), Math.min(1, center + half)] };
+  // exact bounds at 0% and 100% (the formula gives them up to rounding)
+  return { rate: p, ci: [successes === 0 ? 0 : Math.max(0, center - half), successes === total ? 1 : Math.min(1, center + half)] };
 }
 
 /** Newcombe's hybrid score interval (method 10) of p2 − p1, built from the two Wilson intervals. */
