@@ -42,7 +42,7 @@ export function classifyError(err: unknown, reason: unknown, timeoutMs: number):
   }
   const e = (err ?? {}) as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? e.name ?? 'UNKNOWN';
-  const message = e.message ?? String(err);
+  const message = tidyMessage(e.message ?? String(err));
   let kind: HttpErrorKind = BY_CODE[code] ?? 'unknown';
   if (kind === 'unknown') {
     if (code.startsWith('HPE_') || e.name === 'HTTPParserError') kind = 'protocol';
@@ -50,4 +50,14 @@ export function classifyError(err: unknown, reason: unknown, timeoutMs: number):
     else if (e.name === 'AbortError') kind = 'aborted';
   }
   return { kind, code, message };
+}
+
+/**
+ * OpenSSL messages start with the address of the thread's error queue
+ * ('C06661F01D7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…'):
+ * one run would get a separate error group per thread. Keep the reason only.
+ */
+function tidyMessage(message: string): string {
+  const ssl = /^[0-9A-F]+:error:[0-9A-F]+:([^:]+):([^:]+):([^:]+):/.exec(message);
+  return ssl ? `${ssl[1]}: ${ssl[3]}` : message.trim();
 }
