@@ -92,6 +92,20 @@ describe('compareSummaries', () => {
     expect(c.runs[0].failures).toEqual([{ kind: 'timeout', count: 4 }]);
   });
 
+  test('warns that tail percentiles of 30 requests have untrustworthy CIs', () => {
+    const c = compareSummaries([
+      run({ profile: 'burst', medianMs: 100, requests: 30, seed: 5 }),
+      run({ profile: 'ramp', medianMs: 100, requests: 2000, seed: 6 }),
+    ]);
+    expect(c.runs[0].latency!.p50.lowCount).toBe(false);
+    expect(c.runs[0].latency!.p99.lowCount).toBe(true); // p99 of 30 is the maximum
+    expect(c.runs[1].latency!.p99.lowCount).toBe(false);
+    expect(c.differences[0].latency!.p99.lowCount).toBe(true);
+    const text = renderComparisonText(c);
+    expect(text.split('\n').find((l) => l.startsWith('p99'))).toMatch(/s†/);
+    expect(text).toMatch(/† fewer than 5 requests above this percentile/);
+  });
+
   test('prefers http_call_failed and reads cold starts, retries, failures and insights', () => {
     const fixture = buildSummaryFixture();
     fixture.metrics.http_call_failed = { type: 'rate', trues: 1, falses: 99, rate: 0.01 };

@@ -14,6 +14,7 @@ import {
   compareProportions,
   histogramDistribution,
   percentileOf,
+  percentileRank,
   seededRandom,
   wilsonInterval,
   type Interval,
@@ -26,11 +27,22 @@ const PERCENTILE_VALUES: Record<PercentileName, number> = { p50: 50, p90: 90, p9
 export const DEFAULT_SEED = 1;
 export const DEFAULT_RESAMPLES = 1000;
 export const CONFIDENCE = 0.95;
+/**
+ * Fewer requests than this above a percentile and its bootstrap CI can't be trusted: a
+ * resample never exceeds the largest value seen, so p99 of 30 requests (the maximum) gets a
+ * CI that is far too narrow. Such estimates carry `lowCount` and print with a dagger.
+ */
+export const MIN_TAIL_SAMPLES = 5;
 
 /** A value with its 95% confidence interval. */
 export interface Estimate {
   value: number;
   ci: Interval;
+}
+
+export interface PercentileEstimate extends Estimate {
+  /** fewer than MIN_TAIL_SAMPLES requests lie above this percentile: the CI is too narrow to trust */
+  lowCount: boolean;
 }
 
 export interface RunStats {
@@ -45,7 +57,7 @@ export interface RunStats {
   /** share of requests (or of calls, when retries were on) that succeeded; null when none ran */
   success: (Estimate & { metric: 'http_call_failed' | 'http_req_failed'; successes: number; total: number }) | null;
   /** http_req_duration percentiles in ms; null when the run recorded no duration */
-  latency: ({ count: number } & Record<PercentileName, Estimate>) | null;
+  latency: ({ count: number } & Record<PercentileName, PercentileEstimate>) | null;
   coldStarts: { count: number | null; coldRequests: number | null };
   retries: { count: number | null; rescued: number | null };
   /** failed requests and exceptions by kind ('timeout', 'http 503', 'exception', ...), most first */
@@ -72,6 +84,8 @@ export interface PercentileDifference {
   pValue: number;
   /** the CI excludes 0 */
   significant: boolean;
+  /** either run has too few requests above this percentile for its CI to be trusted */
+  lowCount: boolean;
 }
 
 export interface RunDifference {
@@ -155,10 +169,14 @@ function latencyReplicates(s: Summary, resamples: number, seed: number) {
   if (dist.total === 0) return null;
   const random = seededRandom(seed);
   const replicates = {} as Record<PercentileName, Float64Array>;
-  const estimates = {} as Record<PercentileName, Estimate>;
+  const estimates = {} as Record<PercentileName, PercentileEstimate>;
   for (const name of PERCENTILES) {
     replicates[name] = bootstrapPercentile(dist, PERCENTILE_VALUES[name], resamples, random);
-    estimates[name] = { value: percentileOf(dist, PERCENTILE_VALUES[name]) ?? 0, ci: bootstrapInterval(replicates[name], CONFIDENCE) };
+    estimates[name] = {
+      value: percentileOf(dist, PERCENTILE_VALUES[name]) ?? 0,
+      ci: bootstrapInterval(replicates[name], CONFIDENCE),
+      lowCount: dist.total - percentileRank(PERCENTILE_VALUES[name], dist.total) < MIN_TAIL_SAMPLES,
+    };
   }
   return { count: dist.total, replicates, estimates };
 }
@@ -197,7 +215,8 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
       for (const name of PERCENTILES) {
         const difference = lat.estimates[name].value - baseLatency.estimates[name].value;
         const test = bootstrapDifference(baseLatency.replicates[name], lat.replicates[name], CONFIDENCE);
-        latencyDiff[name] = { difference, relative: relative(difference, baseLatency.estimates[name].value), ...test };
+        const lowCount = lat.estimates[name].lowCount || baseLatency.estimates[name].lowCount;
+        latencyDiff[name] = { difference, relative: relative(difference, baseLatency.estimates[name].value), ...test, lowCount };
       }
     }
     const success =

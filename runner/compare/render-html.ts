@@ -55,7 +55,7 @@ function differenceTables(c: Comparison): string {
 function percentileChart(c: Comparison, p: PercentileName): string {
   const bars = c.runs.map((r, i) => ({ label: r.label, e: r.latency?.[p], color: PALETTE[i % PALETTE.length] }));
   const top = Math.max(...bars.map((b) => b.e?.ci[1] ?? 0), 1e-9);
-  const width = 260;
+  const width = 240;
   const height = 160;
   const base = 130;
   const slot = (width - 20) / bars.length;

@@ -2,7 +2,7 @@
  * A Comparison flattened into the rows both renderers print (text table, HTML tables), so
  * the terminal and the page word and round every number the same way.
  */
-import { PERCENTILES, type Comparison, type PercentileDifference, type RunDifference, type SuccessDifference } from './compare.js';
+import { MIN_TAIL_SAMPLES, PERCENTILES, type Comparison, type PercentileDifference, type RunDifference, type SuccessDifference } from './compare.js';
 import type { Interval } from './stats.js';
 
 /** ms for display: 2 decimals below 10 ms, 1 below 100, whole ms below 1 s, then seconds. */
@@ -55,6 +55,9 @@ export interface Row {
   cells: Cell[];
 }
 
+/** After a percentile whose CI rests on fewer than MIN_TAIL_SAMPLES requests. */
+export const LOW_COUNT_MARK = '†';
+
 const arrow = (n: number) => (n > 0 ? '▲' : n < 0 ? '▼' : '=');
 
 function changeText(amount: string, n: number, significant: boolean): string {
@@ -101,7 +104,7 @@ export function comparisonRows(c: Comparison): Row[] {
       const e = c.runs[i].latency?.[p];
       if (!e) return null;
       const d = diffFor(c, i)?.latency?.[p];
-      return { value: formatMs(e.value), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
+      return { value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
     });
   }
   add('cold starts', (i) => (c.runs[i].coldStarts.count === null ? null : { value: count(c.runs[i].coldStarts.count) }));
@@ -155,7 +158,7 @@ export function differenceBlocks(c: Comparison): DifferenceBlock[] {
       if (!l) continue;
       const rel = l.relative === null ? '' : ` (${signed(`${trim(Math.abs(l.relative) * 100, 0)}%`, l.relative)})`;
       lines.push({
-        metric: p,
+        metric: l.lowCount ? `${p}${LOW_COUNT_MARK}` : p,
         change: `${signedMs(l.difference)}${rel}`,
         ci: `[${signedMs(l.ci[0])} – ${signedMs(l.ci[1])}]`,
         test: `bootstrap ${formatP(l.pValue)}`,
@@ -169,9 +172,11 @@ export function differenceBlocks(c: Comparison): DifferenceBlock[] {
 
 /** The legend both renderers print under the table. */
 export function legend(c: Comparison): string {
+  const lowCount = c.runs.some((r) => r.latency && PERCENTILES.some((p) => r.latency![p].lowCount));
   return (
     `${Math.round(c.confidence * 100)}% confidence intervals in brackets. ▲/▼ change from the baseline; ` +
     `* significant at the 5% level (percentiles: bootstrap CI of the difference excludes 0, ${c.resamples} resamples, seed ${c.seed}; ` +
-    `success: Fisher's exact test when a cell is under 5, else two-proportion z-test).`
+    `success: Fisher's exact test when a cell is under 5, else two-proportion z-test).` +
+    (lowCount ? ` ${LOW_COUNT_MARK} fewer than ${MIN_TAIL_SAMPLES} requests above this percentile: its CI is too narrow to trust; run more requests.` : '')
   );
 }
