@@ -124,8 +124,9 @@ export class Iterations {
       this.iterationsDone.add();
       for (const m of this.durationsFor(stage)) m.record(msToUs(performance.now() - start));
       if (threw) {
-        if (thrown instanceof TestAbortedError) {
-          this.o.onAbortTest(thrown.message);
+        // the scenario bundle carries its own copy of the authoring API, so its class is not ours
+        if (thrown instanceof TestAbortedError || (thrown as { code?: unknown } | null)?.code === 'RAMPART_TEST_ABORTED') {
+          this.o.onAbortTest(messageOf(thrown));
         } else {
           this.failed.add();
           c.recordError({ kind: 'exception', message: messageOf(thrown), location: userLocation(thrown, process.cwd(), this.o.ownDir) });
