@@ -65,3 +65,12 @@ export function filesIn(dir: string): { name: string; text: string }[] {
 
 /** A stack trace line, as Node prints them. */
 export const STACK_LINE = /\n\s+at /;
+
+/** Polls `cond` every 50 ms; rejects after `timeoutMs`. */
+export async function waitUntil(cond: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
