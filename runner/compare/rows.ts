@@ -75,7 +75,8 @@ function successChange(d: SuccessDifference): Change {
 }
 
 const diffFor = (c: Comparison, run: number): RunDifference | undefined => c.differences.find((d) => d.run === run);
-const count = (n: number | null) => (n === null ? '-' : String(n));
+/** A count the run may not have measured (null: no cell, the row shows '-'). */
+const countCell = (n: number | null): Cell | null => (n === null ? null : { value: String(n) });
 
 /** The side-by-side table: one row per metric, one cell per run. Rows no run has are left out. */
 export function comparisonRows(c: Comparison): Row[] {
@@ -107,10 +108,10 @@ export function comparisonRows(c: Comparison): Row[] {
       return { value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
     });
   }
-  add('cold starts', (i) => (c.runs[i].coldStarts.count === null ? null : { value: count(c.runs[i].coldStarts.count) }));
-  add('cold requests', (i) => (c.runs[i].coldStarts.coldRequests === null ? null : { value: count(c.runs[i].coldStarts.coldRequests) }));
-  add('retries', (i) => (c.runs[i].retries.count === null ? null : { value: count(c.runs[i].retries.count) }));
-  add('rescued calls', (i) => (c.runs[i].retries.rescued === null ? null : { value: count(c.runs[i].retries.rescued) }));
+  add('cold starts', (i) => countCell(c.runs[i].coldStarts.count));
+  add('cold requests', (i) => countCell(c.runs[i].coldStarts.coldRequests));
+  add('retries', (i) => countCell(c.runs[i].retries.count));
+  add('rescued calls', (i) => countCell(c.runs[i].retries.rescued));
 
   const kinds = [...new Set(c.runs.flatMap((r) => r.failures.map((f) => f.kind)))];
   for (const kind of kinds) {
