@@ -40,7 +40,8 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    const pos = e.linePos?.[0];
+    // linePos is only filled in with prettyErrors; pos (offsets) always is
+    const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
     throw new ConfigError(`${name}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
   if (doc.contents === null) return { path: file };
