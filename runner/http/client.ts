@@ -3,7 +3,9 @@ import type { HttpClient, RequestOptions, Response, RetryOptions, Tags } from '.
 import { parseDuration } from '../duration.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
-import { classifyError, STOP_REASON, TIMEOUT_REASON } from './errors.js';
+import type { RateMetric, TrendMetric } from '../metrics/metric.js';
+import { STOP_REASON, TIMEOUT_REASON } from './errors.js';
+import { Exchange } from './exchange.js';
 import { HttpResponse } from './response.js';
 import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.js';
 import { timedConnector, withTiming, type PhaseTiming } from './timing.js';
@@ -29,13 +31,12 @@ export type ResponseAnnotator = (res: HttpResponse) => TagList | null;
 
 const MAX_NAMES = 200;
 const OTHER_NAME = '(other)';
-const decoder = new TextDecoder();
-const DUMP_ALL = { limit: Number.MAX_SAFE_INTEGER };
 
 /** One per thread: the undici agent, the in-flight requests, and the metrics they feed. */
 export class HttpEngine {
   readonly agent: Agent;
-  private readonly inflight = new Set<AbortController>();
+  /** requests in flight and retry back-offs, for the hard stop */
+  private readonly inflight = new Set<{ abort(reason: unknown): void }>();
   private readonly names = new Set<string>();
   private readonly retry: RetryPolicy | null;
   private stopped = false;
@@ -62,7 +63,7 @@ export class HttpEngine {
   /** Aborts every request in flight (the run's hard stop); later requests fail at once as 'aborted'. */
   abortAll(): void {
     this.stopped = true;
-    for (const ac of this.inflight) ac.abort(STOP_REASON);
+    for (const x of this.inflight) x.abort(STOP_REASON);
   }
 
   get inFlight(): number {
@@ -88,18 +89,17 @@ export class HttpEngine {
     }
     const tags: TagList = [['name', res.name]];
     const tagKey = res.name;
-    for (const m of c.tagged('http_call_duration', 'trend', tags, tagKey)) (m as any).record(msToUs(performance.now() - started));
-    for (const m of c.tagged('http_call_failed', 'rate', tags, tagKey)) (m as any).add(!res.ok);
+    for (const m of c.tagged('http_call_duration', 'trend', tags, tagKey)) (m as TrendMetric).record(msToUs(performance.now() - started));
+    for (const m of c.tagged('http_call_failed', 'rate', tags, tagKey)) (m as RateMetric).add(!res.ok);
     if (res.ok && res.attempt > 1) c.counter('http_calls_rescued').add();
     return res;
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const ac = new AbortController();
-      const timer = setTimeout(() => { this.inflight.delete(ac); resolve(); }, ms);
-      ac.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-      this.inflight.add(ac);
+      const wake = { abort: () => { clearTimeout(timer); this.inflight.delete(wake); resolve(); } };
+      const timer = setTimeout(wake.abort, ms);
+      this.inflight.add(wake);
     });
   }
 
@@ -129,41 +129,20 @@ export class HttpEngine {
     }
     const name = this.nameFor(full.pathname, opts.name);
 
-    const ac = new AbortController();
-    if (this.stopped) ac.abort(STOP_REASON);
-    const timer = setTimeout(() => ac.abort(TIMEOUT_REASON), timeoutMs);
-    this.inflight.add(ac);
+    const exchange = new Exchange(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs);
+    if (this.stopped) exchange.abort(STOP_REASON);
+    const timer = setTimeout(() => exchange.abort(TIMEOUT_REASON), timeoutMs);
+    this.inflight.add(exchange);
     const timing: PhaseTiming = { sentAt: 0, connectMs: 0, headerBytes: 0 };
     const start = performance.now();
-    let firstByteAt = 0;
-    let status = 0;
-    let resHeaders: Record<string, string | string[] | undefined> = {};
-    let text = '';
-    let received = 0;
-    let error;
     try {
-      const pending = withTiming(timing, () =>
-        this.agent.request({ origin: full.origin, path: full.pathname + full.search, method, headers, body, signal: ac.signal }));
-      const res = await pending;
-      firstByteAt = performance.now();
-      status = res.statusCode;
-      resHeaders = res.headers;
-      if (opts.responseType === 'none' || method === 'HEAD') {
-        const length = Number(res.headers['content-length'] ?? 0);
-        await res.body.dump(DUMP_ALL);
-        received = length;
-      } else {
-        const buf = await res.body.arrayBuffer();
-        received = buf.byteLength;
-        text = decoder.decode(buf);
-      }
+      withTiming(timing, () => this.agent.dispatch({ origin: full.origin, path: full.pathname + full.search, method, headers, body }, exchange));
     } catch (err) {
-      error = classifyError(err, ac.signal.aborted ? ac.signal.reason : undefined, timeoutMs);
-    } finally {
-      clearTimeout(timer);
-      this.inflight.delete(ac);
+      exchange.onError(err as Error); // invalid arguments are reported like any other failure
     }
-    const end = performance.now();
+    const { status, rawHeaders, body: text, received, error, firstByteAt, end } = await exchange.done;
+    clearTimeout(timer);
+    this.inflight.delete(exchange);
     const sentAt = timing.sentAt || end;
     const timings = {
       blocked: Math.max(0, sentAt - start - timing.connectMs),
@@ -173,7 +152,7 @@ export class HttpEngine {
       duration: end - start,
     };
     const failed = error !== undefined || (status >= 400 && !(opts.expect?.includes(status) ?? false));
-    const res = new HttpResponse(status, resHeaders, text, timings, error, full.href, method, name, attempt, failed);
+    const res = new HttpResponse(status, rawHeaders, text, timings, error, full.href, method, name, attempt, failed);
 
     const tags: TagList = [['name', name], ['method', method], ['status', String(status)], ['stage', String(vu.stage)]];
     if (error) tags.push(['error', error.kind]);

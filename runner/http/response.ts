@@ -1,14 +1,16 @@
 import type { HttpError, Response, Timings } from '../../scenarios/types.js';
+import { headersObject } from './exchange.js';
 
 /** What ctx.http answers. `json()` parses lazily, once. */
 export class HttpResponse implements Response {
   ok: boolean;
   private parsed: unknown;
   private hasParsed = false;
+  private parsedHeaders: Record<string, string | string[] | undefined> | undefined;
 
   constructor(
     readonly status: number,
-    readonly headers: Record<string, string | string[] | undefined>,
+    private readonly rawHeaders: Buffer[] | null,
     readonly body: string,
     readonly timings: Timings,
     readonly error: HttpError | undefined,
@@ -19,6 +21,11 @@ export class HttpResponse implements Response {
     failed: boolean,
   ) {
     this.ok = !failed;
+  }
+
+  /** parsed on first use: most iterations never read a header */
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.parsedHeaders ??= headersObject(this.rawHeaders));
   }
 
   json<T = any>(): T {

@@ -1,0 +1,61 @@
+// rampart vs autocannon against the same fast local server, in the same minute.
+//   node bench/throughput.mjs [rounds=3] [seconds=10] [connections=50]
+// rampart: one worker, 50 VUs, each iteration one GET and one check (the issue's scenario).
+// autocannon: -c 50 for the same duration. The order alternates each round; medians are quoted.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [rounds = 3, seconds = 10, vus = 50] = process.argv.slice(2).map(Number);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+const server = spawn(process.execPath, [join(root, 'bench/server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
+
+const dir = mkdtempSync(join(tmpdir(), 'rampart-bench-'));
+writeFileSync(join(dir, 'bench.ts'), `import { scenario, soak, check } from 'rampart';
+export default scenario({
+  name: 'throughput',
+  target: '${url}',
+  stages: [soak({ vus: ${vus}, for: '${seconds}s' })],
+  async iteration(ctx) {
+    const res = await ctx.http.get('/');
+    check(res, { 'status is 200': (r) => r.status === 200 });
+  },
+});
+`);
+
+function runRampart() {
+  const out = join(dir, 'r.json');
+  const r = spawnSync(process.execPath, [join(root, 'bin/rampart.js'), 'run', 'bench.ts', '-q', '--out', `json=${out}`], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`rampart failed: ${r.stderr}`);
+  const res = JSON.parse(readFileSync(out, 'utf8'));
+  return { rps: res.metrics.http_reqs.count / (res.durationMs / 1000), p50: res.metrics.http_req_duration.med, p99: res.metrics.http_req_duration.p99 };
+}
+
+function runAutocannon() {
+  const r = spawnSync(join(root, 'node_modules/.bin/autocannon'), ['-c', String(vus), '-d', String(seconds), '--json', url], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`autocannon failed: ${r.stderr}`);
+  const res = JSON.parse(r.stdout);
+  return { rps: res.requests.total / res.duration, p50: res.latency.p50, p99: res.latency.p99 };
+}
+
+const results = { rampart: [], autocannon: [] };
+for (let i = 0; i < rounds; i++) {
+  const order = i % 2 === 0 ? ['rampart', 'autocannon'] : ['autocannon', 'rampart'];
+  for (const tool of order) {
+    const r = tool === 'rampart' ? runRampart() : runAutocannon();
+    results[tool].push(r);
+    console.log(`round ${i + 1} ${tool.padEnd(10)} ${Math.round(r.rps)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+  }
+}
+server.kill('SIGTERM');
+const med = (tool, key) => median(results[tool].map((r) => r[key]));
+const ratio = med('rampart', 'rps') / med('autocannon', 'rps');
+console.log(`\nmedian of ${rounds} rounds, ${seconds}s each, ${vus} connections, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(`rampart    ${Math.round(med('rampart', 'rps'))} req/s  (p50 ${med('rampart', 'p50')} ms, p99 ${med('rampart', 'p99')} ms)`);
+console.log(`autocannon ${Math.round(med('autocannon', 'rps'))} req/s  (p50 ${med('autocannon', 'p50')} ms, p99 ${med('autocannon', 'p99')} ms)`);
+console.log(`ratio rampart/autocannon: ${ratio.toFixed(2)}`);
