@@ -9,3 +9,7 @@ if (!existsSync(entry)) {
 }
 const { main } = await import(entry.href);
 await main();
+// The command is done. Scenario code that ran on this thread (module top level, setup, teardown)
+// may have left a timer or a socket open: it must not keep rampart alive. The grace second lets
+// output drain; an unref'ed timer does not delay an exit that happens by itself.
+setTimeout(() => process.exit(), 1000).unref();
