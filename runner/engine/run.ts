@@ -188,7 +188,11 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     }
     coordinator.cumulative.absorb(mainCollector);
     const thresholdResults = evaluateThresholds(thresholds, coordinator.cumulative, durationMs);
-    const exitCode = teardownError ? ExitCode.scenario
+    // a worker thread that died (process.exit() in scenario code, out of memory) took part of the load with it
+    const workerDeath = coordinator.workerDeaths
+      ? `${coordinator.workerDeaths} of ${threads} worker thread(s) died during the run; what they had not reported yet is lost (see errors)`
+      : undefined;
+    const exitCode = teardownError || workerDeath ? ExitCode.scenario
       : aborted && abortReason !== 'threshold' ? ExitCode.interrupted
       : !allPassed(thresholdResults) ? ExitCode.thresholds
       : ExitCode.ok;
@@ -204,6 +208,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       if (Array.isArray(written)) files.push(...written);
     }
     if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);
+    if (workerDeath) process.stderr.write(`rampart: ${workerDeath}\n`);
     return { summary, exitCode, files };
   } finally {
     process.off('SIGINT', onSignal);
