@@ -20,7 +20,12 @@ export function maskSecrets(text: string, secrets: readonly string[] = []): stri
  * base64 `hdr` fields (binary data, not text a secret could leak into).
  */
 export function maskSummary(summary: Summary, secrets: readonly string[] = []): Summary {
-  if (!secrets.some(Boolean)) return summary;
+  return maskDeep(summary, secrets);
+}
+
+/** A deep copy of plain data (a Summary, a Snapshot, a message) with secrets masked; `hdr` fields are kept. */
+export function maskDeep<T>(data: T, secrets: readonly string[] = []): T {
+  if (!secrets.some(Boolean)) return data;
   const walk = (value: unknown, key?: string): unknown => {
     if (typeof value === 'string') return key === 'hdr' ? value : maskSecrets(value, secrets);
     if (Array.isArray(value)) return value.map((v) => walk(v));
@@ -29,7 +34,7 @@ export function maskSummary(summary: Summary, secrets: readonly string[] = []): 
     }
     return value;
   };
-  return walk(summary) as Summary;
+  return walk(data) as T;
 }
 
 /** Builds a Reporter that writes `render(summary)` to `options.path` when the run ends. */

@@ -19,6 +19,7 @@ export interface CoordinatorEvents {
   onInterval(point: TimelinePoint, cumulative: Collector): void;
   onAbortTest(reason: string): void;
   onLog(line: string): void;
+  onSecrets?(values: string[]): void;
 }
 
 /**
@@ -143,6 +144,9 @@ export class Coordinator {
         break;
       case 'log':
         this.events.onLog(m.line);
+        break;
+      case 'secrets':
+        this.events.onSecrets?.(m.values);
         break;
     }
   }

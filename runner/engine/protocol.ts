@@ -44,5 +44,7 @@ export type FromWorker =
   | { type: 'stepDone'; step: number }
   | { type: 'abortTest'; reason: string }
   | { type: 'log'; line: string }
+  /** credential values the thread learnt (request headers), for the main thread's masking; never masked itself */
+  | { type: 'secrets'; values: string[] }
   | { type: 'done'; snapshot: Snapshot; progress: Progress }
   | { type: 'fatal'; message: string; location?: string };

@@ -5,9 +5,10 @@ import { createReporters, type OutSpec } from '../../reporters/index.js';
 import { installRuntime } from '../../scenarios/runtime.js';
 import type { ScenarioDefinition } from '../../scenarios/types.js';
 import { bundleFile } from '../bundle.js';
+import { SecretMask } from '../secrets.js';
 import type { ConfigFile } from '../config.js';
 import { parseDuration } from '../duration.js';
-import { ExitCode, ScenarioError, UsageError } from '../errors.js';
+import { ExitCode, RampartError, ScenarioError, UsageError } from '../errors.js';
 import { HttpEngine } from '../http/client.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, Summary } from '../metrics/summary-types.js';
@@ -61,7 +62,7 @@ interface Prepared {
   dispose(): Promise<void>;
 }
 
-async function prepare(o: RunOptions): Promise<Prepared> {
+async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
   const env = { ...process.env, ...o.env };
   installRuntime({ env, recordCheck: () => {}, abortTest: () => {} });
   process.setSourceMapsEnabled(true);
@@ -77,7 +78,7 @@ async function prepare(o: RunOptions): Promise<Prepared> {
     ];
     const target = checkTarget(scenario.target ?? o.config.target, scenario.target ? o.file : 'rampart.yaml');
     const reporters = [
-      ...(await createReporters(o.outs, { quiet: o.quiet, secrets: o.secrets, console: o.console })),
+      ...(await createReporters(o.outs, { quiet: o.quiet, secrets: mask.values, console: o.console })),
       ...(o.reporters ?? []),
     ];
     return { scenario, plan, thresholds, customTypes, target, reporters, dispose: bundle.dispose, bundleUrl: bundle.url };
@@ -89,7 +90,18 @@ async function prepare(o: RunOptions): Promise<Prepared> {
 
 /** One run: prepare, setup, load on worker threads, teardown, summary, reports. */
 export async function runScenario(o: RunOptions): Promise<RunResult> {
-  const p = await prepare(o);
+  // secrets: --secret values now, credential headers as they are learnt (here and in the workers)
+  const mask = new SecretMask(o.secrets);
+  try {
+    return await runMasked(o, mask);
+  } catch (err) {
+    if (err instanceof RampartError) err.message = mask.mask(err.message);
+    throw err;
+  }
+}
+
+async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
+  const p = await prepare(o, mask);
   const { scenario, plan, thresholds } = p;
   const env = { ...process.env, ...o.env } as Record<string, string | undefined>;
   const http = scenario.http ?? {};
@@ -98,21 +110,22 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   if (!(timeoutMs > 0)) throw new UsageError(`${o.file}: http.timeout must be a positive duration`);
   if (!(gracefulStopMs >= 0)) throw new UsageError(`${o.file}: gracefulStop must be a duration`);
   const headers = { ...o.config.http?.headers, ...http.headers };
+  mask.addHeaders(headers);
   const trackedKeys = thresholds.map((t) => t.metricKey);
   const threads = o.workers;
   const connections = http.connections ?? plan.poolSize;
   const inits: WorkerInit[] = Array.from({ length: threads }, (_, thread) => ({
     bundleUrl: p.bundleUrl, plan, thread, threads, env, target: p.target, timeoutMs, headers,
     connections: Math.max(1, shareOf(connections, thread, threads)), retry: http.retry, gracefulStopMs,
-    trackedKeys, customTypes: p.customTypes, ownDir: OWN_DIR, secrets: o.secrets,
+    trackedKeys, customTypes: p.customTypes, ownDir: OWN_DIR, secrets: mask.values,
   }));
 
   // setup and teardown run on this thread, with their own client and metrics
   const mainCollector = new Collector(trackedKeys, p.customTypes);
-  const mainHttp = new HttpEngine({ collector: mainCollector, target: p.target, timeoutMs, headers, connections: 4, retry: http.retry });
+  const mainHttp = new HttpEngine({ collector: mainCollector, target: p.target, timeoutMs, headers, connections: 4, retry: http.retry, mask });
   const lifecycle = new Iterations({
     scenario, data: undefined, http: mainHttp, collector: mainCollector, env, thread: 0, threads: 1,
-    log: (line) => process.stderr.write(`${line}\n`), onAbortTest: () => {}, ownDir: OWN_DIR,
+    log: (line) => process.stderr.write(`${mask.mask(line)}\n`), onAbortTest: () => {}, ownDir: OWN_DIR,
   });
   installRuntime({
     env,
@@ -141,7 +154,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       }
     },
     onAbortTest: (reason) => stop(`scenario: ${reason}`),
-    onLog: (line) => process.stderr.write(`${line}\n`),
+    onLog: (line) => process.stderr.write(`${mask.mask(line)}\n`),
+    onSecrets: (values) => { for (const v of values) mask.add(v); },
   });
   const stop = (reason: string) => {
     if (aborted) return;
@@ -183,7 +197,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       try {
         await scenario.teardown(lifecycle.lifecycleContext('teardown'), data);
       } catch (err) {
-        teardownError = `${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: teardown() failed: ${messageOf(err)}`;
+        teardownError = mask.mask(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: teardown() failed: ${messageOf(err)}`);
       }
     }
     coordinator.cumulative.absorb(mainCollector);
@@ -196,11 +210,12 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       : aborted && abortReason !== 'threshold' ? ExitCode.interrupted
       : !allPassed(thresholdResults) ? ExitCode.thresholds
       : ExitCode.ok;
-    const summary = buildSummary({
+    // masked here too, so that user reporters never see a secret either
+    const summary = mask.maskDeep(buildSummary({
       scenario: { name: scenario.name, file: o.file, profile: plan.profile },
       startedAt, durationMs, aborted, abortReason, exitCode, collector: coordinator.cumulative,
       thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads,
-    });
+    }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
     const files: string[] = [];
     for (const r of p.reporters) {

@@ -3,6 +3,7 @@ import { installRuntime } from '../../scenarios/runtime.js';
 import type { ScenarioDefinition } from '../../scenarios/types.js';
 import { HttpEngine } from '../http/client.js';
 import { Collector } from '../metrics/collector.js';
+import { SecretMask } from '../secrets.js';
 import { EXECUTORS } from './executors/index.js';
 import { VuPool, waitFor, type StepRuntime } from './executors/runtime.js';
 import { Iterations } from './iterations.js';
@@ -13,7 +14,10 @@ import { messageOf, userLocation } from './source-location.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const post = (m: FromWorker) => port.postMessage(m);
+// nothing leaves the thread unmasked (snapshots, logs, abort reasons); newly learnt values go to the main thread
+const mask = new SecretMask(init.secrets);
+mask.onAdd = (value) => port.postMessage({ type: 'secrets', values: [value] } satisfies FromWorker);
+const post = (m: FromWorker) => port.postMessage(mask.values.length ? mask.maskDeep(m) : m);
 process.setSourceMapsEnabled(true);
 
 const collector = new Collector(init.trackedKeys, init.customTypes);
@@ -31,7 +35,7 @@ process.on('uncaughtException', recordStray('uncaught exception'));
 
 const http = new HttpEngine({
   collector, target: init.target, timeoutMs: init.timeoutMs, headers: init.headers,
-  connections: init.connections, retry: init.retry,
+  connections: init.connections, retry: init.retry, mask,
 });
 /** no new iterations (end of the plan, or a graceful stop) */
 const stopping = new AbortController();

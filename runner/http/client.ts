@@ -3,6 +3,7 @@ import type { HttpClient, RequestOptions, Response, RetryOptions, Tags } from '.
 import { parseDuration } from '../duration.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
+import type { SecretMask } from '../secrets.js';
 import type { RateMetric, TrendMetric } from '../metrics/metric.js';
 import { STOP_REASON, TIMEOUT_REASON } from './errors.js';
 import { Exchange } from './exchange.js';
@@ -19,6 +20,8 @@ export interface HttpEngineOptions {
   /** connections per origin: the run's peak concurrency (this thread's share) */
   connections: number;
   retry?: RetryOptions | false;
+  /** learns the values of credential headers, so that they are masked in every output */
+  mask?: SecretMask;
 }
 
 /** What the engine knows about the VU making a request. */
@@ -45,6 +48,7 @@ export class HttpEngine {
   constructor(private readonly options: HttpEngineOptions) {
     this.agent = new Agent({ connections: Math.max(1, options.connections), connect: timedConnector() });
     this.retry = retryPolicy(options.retry);
+    options.mask?.addHeaders(options.headers);
   }
 
   client(vu: VuRef): HttpClient {
@@ -127,6 +131,7 @@ export class HttpEngine {
       body = JSON.stringify(opts.json);
       headers['content-type'] ??= 'application/json';
     }
+    if (opts.headers) this.options.mask?.addHeaders(opts.headers);
     const name = this.nameFor(full.pathname, opts.name);
 
     const exchange = new Exchange(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs);

@@ -1,0 +1,53 @@
+import { maskDeep, maskSecrets } from '../reporters/file-reporter.js';
+
+/** Request headers whose values are credentials. */
+export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+
+/** Parts of a credential worth masking on their own ('Bearer TOKEN' → TOKEN); shorter ones would mask noise. */
+const MIN_PART = 6;
+
+/**
+ * The values that must never leave rampart: `--secret` env values and the values of
+ * credential headers, learnt as the scenario uses them. `values` is shared with the reporters
+ * (they mask with it), so a value learnt late still masks the final reports.
+ */
+export class SecretMask {
+  readonly values: string[] = [];
+  /** called with each value the first time it is learnt */
+  onAdd: ((value: string) => void) | null = null;
+
+  constructor(initial: Iterable<string> = []) {
+    for (const v of initial) this.add(v);
+  }
+
+  add(value: string | undefined): void {
+    if (!value || this.values.includes(value)) return;
+    // longest first, so that a value containing another is masked whole
+    this.values.push(value);
+    this.values.sort((a, b) => b.length - a.length);
+    this.onAdd?.(value);
+  }
+
+  /** Learns the credential headers of a request: the whole value, its token, each cookie value. */
+  addHeaders(headers: Record<string, string | undefined> | undefined): void {
+    if (!headers) return;
+    for (const name of Object.keys(headers)) {
+      if (!SECRET_HEADERS.has(name.toLowerCase())) continue;
+      const value = String(headers[name] ?? '').trim();
+      if (!value) continue;
+      this.add(value);
+      const parts = name.toLowerCase() === 'cookie'
+        ? value.split(';').map((c) => c.slice(c.indexOf('=') + 1).trim())
+        : value.split(/\s+/).slice(1);
+      for (const part of parts) if (part.length >= MIN_PART) this.add(part);
+    }
+  }
+
+  mask(text: string): string {
+    return maskSecrets(text, this.values);
+  }
+
+  maskDeep<T>(data: T): T {
+    return maskDeep(data, this.values);
+  }
+}
