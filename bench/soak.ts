@@ -3,8 +3,8 @@
 // worker thread's event-loop delay, and the run's accounting. test/reliability-soak.test.ts is
 // the 15-second version of the same probe.
 //
-//   npx esbuild bench/soak.ts --bundle --platform=node --format=esm --packages=external --outfile=/tmp/soak.mjs \
-//     && node /tmp/soak.mjs [seconds=600] [rate=2000] [maxVUs=100]
+//   npx esbuild bench/soak.ts --bundle --platform=node --format=esm --packages=external --outfile=dist/bench/soak.mjs \
+//     && node dist/bench/soak.mjs [seconds=600] [rate=2000] [maxVUs=100]
 //
 // (Node 20 cannot run TypeScript itself; run from the repository root, after `npm run build`.)
 import { spawn } from 'node:child_process';
