@@ -1,0 +1,70 @@
+/**
+ * client-queueing (warn): the load generator itself was a bottleneck.
+ *
+ * Any of: `http_req_blocked` p95 > max(10 ms, 5% of http_req_duration p50) (requests waited
+ * for a free connection inside rampart); `event_loop_delay` p99 > 50 ms (rampart's threads
+ * were too busy to send and time requests promptly); `s3_pool_saturated` count > 0 (the S3
+ * client's connection pool was full).
+ */
+import type { Insight, Summary } from '../metrics/summary-types.js';
+import { count, fmtMs, percentiles, plural, round, trend } from './util.js';
+
+export const BLOCKED_MIN_MS = 10;
+export const BLOCKED_SHARE_OF_P50 = 0.05;
+export const LOOP_DELAY_P99_MS = 50;
+
+export function clientQueueing(s: Summary): Insight | null {
+  const parts: string[] = [];
+  const data: Record<string, unknown> = { causes: [] as string[] };
+  const causes = data.causes as string[];
+
+  const blocked = trend(s, 'http_req_blocked');
+  const duration = trend(s, 'http_req_duration');
+  if (blocked) {
+    const [b95, bMax] = percentiles(blocked, [95, 100]) ?? [blocked.p95, blocked.max];
+    const d50 = duration ? percentiles(duration, [50])?.[0] ?? duration.med : null;
+    const limit = Math.max(BLOCKED_MIN_MS, d50 !== null ? BLOCKED_SHARE_OF_P50 * d50 : 0);
+    data.blockedP95 = round(b95, 3);
+    data.blockedLimitMs = round(limit, 3);
+    if (b95 > limit) {
+      causes.push('http_req_blocked');
+      const conns = typeof s.meta?.connectionsPerOrigin === 'number' ? ` (${plural(s.meta.connectionsPerOrigin as number, 'connection')} per origin)` : '';
+      parts.push(`Requests waited up to ${fmtMs(b95)} (p95; max ${fmtMs(bMax)}) for a free connection inside rampart${conns}` +
+        `${d50 !== null ? `, against a median request of ${fmtMs(d50)}` : ''}.`);
+    }
+  }
+
+  const loop = trend(s, 'event_loop_delay');
+  if (loop) {
+    const l99 = percentiles(loop, [99])?.[0] ?? loop.p99;
+    data.eventLoopP99 = round(l99, 3);
+    if (l99 > LOOP_DELAY_P99_MS) {
+      causes.push('event_loop_delay');
+      parts.push(`rampart's event loop lagged ${fmtMs(l99)} (p99), so requests went out late and timings include that lag.`);
+    }
+  }
+
+  const saturated = count(s, 's3_pool_saturated');
+  if (saturated > 0) {
+    causes.push('s3_pool_saturated');
+    data.s3PoolSaturated = saturated;
+    const wait = trend(s, 's3_pool_wait');
+    const w95 = wait ? percentiles(wait, [95])?.[0] ?? wait.p95 : null;
+    if (w95 !== null) data.s3PoolWaitP95 = round(w95, 3);
+    parts.push(`The S3 client's connection pool was full ${plural(saturated, 'time')}${w95 !== null ? ` (p95 wait ${fmtMs(w95)})` : ''}.`);
+  }
+
+  if (!causes.length) return null;
+  const sound = causes.includes('event_loop_delay')
+    ? 'Latencies of the target are over-stated: lower the load per thread (more --workers) before trusting them.'
+    : causes.includes('http_req_blocked')
+      ? 'http_req_duration includes this wait, so it over-states the target; http_req_waiting (time to first byte) is still the target\'s own. Raise the connection limit or lower concurrency.'
+      : 'The HTTP measurements are unaffected, but S3 operations queued in the client: raise the S3 pool size (maxSockets).';
+  const [first, ...rest] = parts;
+  return {
+    kind: 'client-queueing',
+    severity: 'warn',
+    message: [first.charAt(0).toUpperCase() + first.slice(1), ...rest, sound].join(' '),
+    data,
+  };
+}

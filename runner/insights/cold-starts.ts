@@ -1,0 +1,87 @@
+/**
+ * cold-starts: how many responses came from a cold worker and what a cold start costs
+ * (`http_req_duration{cold:true}` vs `{cold:false}`), and, for queue-based endpoints, whether
+ * the time went to waiting for a worker (`job_queue_time`) or to running (`job_execution_time`).
+ */
+import type { Insight, Summary } from '../metrics/summary-types.js';
+import { count, fmtMs, fmtPct, percentiles, plural, round, trend } from './util.js';
+
+function responses(s: Summary): Insight | null {
+  const cold = trend(s, 'http_req_duration{cold:true}');
+  const warm = trend(s, 'http_req_duration{cold:false}');
+  const coldCount = cold?.count ?? 0;
+  const warmCount = warm?.count ?? 0;
+  const total = coldCount + warmCount;
+  if (total === 0) {
+    // no per-response classification: only the counter, if any
+    const n = count(s, 'cold_starts');
+    if (n <= 0) return null;
+    return {
+      kind: 'cold-starts',
+      severity: 'warn',
+      message: `${plural(n, 'response')} came from a cold worker; the run did not tag responses cold or warm, so the cold-start penalty cannot be measured.`,
+      data: { coldCount: n, warmCount: null, total: null, share: null },
+    };
+  }
+  const share = coldCount / total;
+  const coldP50 = cold ? percentiles(cold, [50])?.[0] ?? null : null;
+  const warmP50 = warm ? percentiles(warm, [50])?.[0] ?? null : null;
+  const data: Record<string, unknown> = {
+    coldCount, warmCount, total, share: round(share, 4),
+    coldP50: coldP50 === null ? null : round(coldP50, 3),
+    warmP50: warmP50 === null ? null : round(warmP50, 3),
+    penaltyMs: null,
+  };
+  if (coldCount === 0) {
+    return {
+      kind: 'cold-starts',
+      severity: 'info',
+      message: `No response came from a cold worker: all ${total} responses with a worker id were warm${warmP50 !== null ? ` (p50 ${fmtMs(warmP50)})` : ''}.`,
+      data,
+    };
+  }
+  let message = `${coldCount} of ${total} responses (${fmtPct(share)}) came from a cold worker`;
+  if (coldP50 !== null && warmP50 !== null) {
+    const penalty = coldP50 - warmP50;
+    data.penaltyMs = round(penalty, 3);
+    message += penalty > 0
+      ? `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: a cold start costs about ${fmtMs(penalty)}.`
+      : `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: cold responses were not slower here.`;
+  } else {
+    message += warmCount === 0 ? '; no response came from a warm worker, so the penalty cannot be measured.' : '.';
+  }
+  return { kind: 'cold-starts', severity: 'warn', message, data };
+}
+
+function jobs(s: Summary): Insight | null {
+  const queue = trend(s, 'job_queue_time');
+  const exec = trend(s, 'job_execution_time');
+  if (!queue || !exec) return null;
+  const q = percentiles(queue, [50, 95]);
+  const e = percentiles(exec, [50, 95]);
+  if (!q || !e) return null;
+  const [q50, q95] = q;
+  const [e50, e95] = e;
+  const platformSlow = q50 > e50;
+  const verdict = platformSlow
+    ? 'the platform was slow to give a worker (queueing and cold starts), more than the model was slow'
+    : 'most of the time went to running the job: the model is the slow part, not the wait for a worker';
+  return {
+    kind: 'cold-starts',
+    severity: platformSlow ? 'warn' : 'info',
+    message:
+      `Jobs waited p50 ${fmtMs(q50)} (p95 ${fmtMs(q95)}) in the queue and ran p50 ${fmtMs(e50)} (p95 ${fmtMs(e95)}) on a worker: ${verdict}.`,
+    data: {
+      variant: 'jobs',
+      jobs: queue.count,
+      queueP50: round(q50, 3), queueP95: round(q95, 3),
+      executionP50: round(e50, 3), executionP95: round(e95, 3),
+      platformSlow,
+    },
+  };
+}
+
+export function coldStarts(s: Summary): Insight[] | null {
+  const out = [responses(s), jobs(s)].filter((x): x is Insight => x !== null);
+  return out.length ? out : null;
+}

@@ -1,0 +1,117 @@
+/**
+ * min-workers: a min-workers recommendation from Little's law, L = λW.
+ *
+ * λ: the busiest window of the timeline (completions per second, failures included: they were
+ * offered load too) over a window of max(5 s, W) rounded up to whole intervals; without a
+ * timeline, http_reqs' run-wide rate. W: warm p50 (`http_req_duration{cold:false}`), else
+ * `job_execution_time` p50, else `http_req_duration` p50. Only for serverless-looking runs
+ * (worker or job metrics, a serverless preset, or a median response ≥ 1 s): a sizing advice
+ * in workers makes no sense for a plain API.
+ *
+ * When a gateway-timeout cluster at T was found and the peak concurrency N is known, also the
+ * fewest warm workers M that start a burst of N within T with no scale-up: waves of W each,
+ * the last wave must start before T, so ceil(N / M) − 1 < T / W.
+ */
+import type { Insight, Summary } from '../metrics/summary-types.js';
+import { failureClusters } from './gateway-timeout.js';
+import { count, fmtMs, gauge, intervalMs, peakConcurrency, percentiles, preset, rate, round, trend } from './util.js';
+
+const MIN_WINDOW_MS = 5000;
+
+function serviceTime(s: Summary): { W: number; source: string; label: string } | null {
+  const sources: Array<[string, string]> = [
+    ['http_req_duration{cold:false}', 'warm service time'],
+    ['job_execution_time', 'execution time'],
+    ['http_req_duration', 'median response time'],
+  ];
+  for (const [key, label] of sources) {
+    const t = trend(s, key);
+    const p50 = t ? percentiles(t, [50])?.[0] : null;
+    if (p50 && p50 > 0) return { W: p50, source: key, label };
+  }
+  return null;
+}
+
+function offeredLoad(s: Summary, W: number): { lambda: number; windowMs: number; source: string } | null {
+  const tl = s.timeline;
+  if (tl.length) {
+    const wantMs = Math.max(MIN_WINDOW_MS, W);
+    let best = 0;
+    let bestWindow = 0;
+    for (let i = 0; i < tl.length; i++) {
+      let reqs = 0;
+      let ms = 0;
+      for (let j = i; j < tl.length && ms < wantMs; j++) {
+        const dt = intervalMs(tl, j);
+        reqs += (tl[j].rps * dt) / 1000;
+        ms += dt;
+      }
+      const r = reqs / (ms / 1000);
+      if (r > best) { best = r; bestWindow = ms; }
+      if (ms < wantMs) break; // later windows are shorter still
+    }
+    if (best > 0) return { lambda: best, windowMs: bestWindow, source: 'timeline' };
+  }
+  const reqs = s.metrics.http_reqs;
+  if (reqs && reqs.type === 'counter' && reqs.rate > 0) return { lambda: reqs.rate, windowMs: s.durationMs, source: 'http_reqs.rate' };
+  return null;
+}
+
+function serverlessLooking(s: Summary, W: number, source: string): boolean {
+  return source !== 'http_req_duration' || preset(s) !== null || s.meta?.serverless !== undefined ||
+    count(s, 'cold_starts') > 0 || gauge(s, 'workers_seen') !== null || W >= 1000;
+}
+
+export function minWorkers(s: Summary): Insight | null {
+  const st = serviceTime(s);
+  if (!st || !serverlessLooking(s, st.W, st.source)) return null;
+  const load = offeredLoad(s, st.W);
+  if (!load) return null;
+  const { lambda } = load;
+  const W = st.W;
+  const L = lambda * W / 1000;
+  const recommended = Math.max(1, Math.ceil(round(L, 2)));
+  const peak = peakConcurrency(s);
+
+  let message =
+    `Offered load ${round(lambda, lambda < 10 ? 2 : 1)} req/s (busiest ${fmtMs(load.windowMs)}) × ${st.label} ${fmtMs(W)} = ` +
+    `${round(L, 1)} workers busy on average (Little's law, L = λW). Set min workers ≥ ${recommended} to serve this load with no cold start`;
+  if (peak !== null && peak > recommended) {
+    message += `; a burst of ${peak} concurrent requests needs ${peak} warm workers to start at once with no queue`;
+  }
+  message += '.';
+
+  // the burst-within-timeout bound, only with a measured timeout
+  let timeoutMs: number | null = null;
+  let toBeatTimeout: number | null = null;
+  const cluster = failureClusters(s).find((c) => c.status !== null);
+  if (cluster && peak !== null && W < cluster.p50) {
+    timeoutMs = cluster.p50;
+    const maxWaves = Math.ceil(timeoutMs / W); // wave k starts at (k − 1)·W, which must be < T
+    toBeatTimeout = Math.ceil(peak / maxWaves);
+    if (toBeatTimeout < peak) {
+      message += ` With ${toBeatTimeout} warm workers and no scale-up, the burst of ${peak} runs in ${Math.ceil(peak / toBeatTimeout)} waves of ${fmtMs(W)}, ` +
+        `so the last request starts before the ${fmtMs(timeoutMs)} timeout: at least ${toBeatTimeout} min workers avoid the timeouts even before the autoscaler adds any.`;
+    }
+  }
+
+  const failures = rate(s, 'http_req_failed')?.trues ?? 0;
+  const cold = (trend(s, 'http_req_duration{cold:true}')?.count ?? 0) || count(s, 'cold_starts');
+  return {
+    kind: 'min-workers',
+    severity: failures > 0 || cold > 0 ? 'warn' : 'info',
+    message,
+    data: {
+      lambda: round(lambda, 4),
+      lambdaSource: load.source,
+      windowMs: round(load.windowMs, 1),
+      W: round(W, 3),
+      wSource: st.source,
+      L: round(L, 3),
+      recommended,
+      peakConcurrency: peak,
+      timeoutMs: timeoutMs === null ? null : round(timeoutMs, 3),
+      minWorkersForTimeout: toBeatTimeout,
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * retries: what retries did, or what they would likely have done.
+ *
+ * - `http_calls_rescued` > 0 → info: calls that succeeded only thanks to a retry.
+ * - retries ran (`http_retries` > 0) but rescued nothing → info.
+ * - retries not configured and requests failed with retryable kinds (HTTP 400 clustered at a
+ *   timeout, 429, 502, 503, 504; timeout, connect, reset errors) → warn with a suggested
+ *   `http.retry`, when the timeline shows successes completing after the first such failure;
+ *   info saying retries would not have helped when none did.
+ */
+import type { Insight, Summary } from '../metrics/summary-types.js';
+import { failureClusters } from './gateway-timeout.js';
+import { completions, count, fmtMs, plural, rate, retryMeta } from './util.js';
+
+const RETRYABLE_STATUSES = [429, 502, 503, 504];
+const RETRYABLE_ERRORS = ['timeout', 'connect', 'reset'];
+
+/** A round backoff for the suggestion: about a twelfth of the timeout that cut requests, else 1 s. */
+function suggestBackoff(timeoutMs: number | null): string {
+  if (timeoutMs === null) return '1s';
+  const ms = timeoutMs / 12;
+  if (ms >= 1000) return `${Math.max(1, Math.round(ms / 1000))}s`;
+  return `${Math.max(10, Math.round(ms / 10) * 10)}ms`;
+}
+
+export function retries(s: Summary): Insight | null {
+  const rescued = count(s, 'http_calls_rescued');
+  const extra = count(s, 'http_retries');
+  const callFailed = rate(s, 'http_call_failed');
+  if (rescued > 0) {
+    const still = callFailed?.trues ?? 0;
+    return {
+      kind: 'retries',
+      severity: 'info',
+      message: `${plural(rescued, 'call')} succeeded only thanks to a retry (${plural(extra, 'extra attempt')})` +
+        `${still > 0 ? `; ${plural(still, 'call')} still failed after every attempt` : ''}.`,
+      data: { rescued, extraAttempts: extra, callsFailed: still, calls: callFailed ? callFailed.trues + callFailed.falses : null },
+    };
+  }
+  if (extra > 0) {
+    const still = callFailed?.trues ?? 0;
+    return {
+      kind: 'retries',
+      severity: 'info',
+      message: `Retries made ${plural(extra, 'extra attempt')} but rescued no call${still > 0 ? ` (${plural(still, 'call')} failed after every attempt)` : ''}: the failures were not transient within the backoff.`,
+      data: { rescued: 0, extraAttempts: extra, callsFailed: still },
+    };
+  }
+
+  const retry = retryMeta(s);
+  if (retry?.configured) return null;
+
+  // retryable failures, by status and error kind
+  const byKind: Record<string, number> = {};
+  const statuses: number[] = [];
+  const gateway400 = failureClusters(s).find((c) => c.status === 400);
+  for (const st of gateway400 ? [400, ...RETRYABLE_STATUSES] : RETRYABLE_STATUSES) {
+    const n = count(s, `http_reqs{status:${st}}`);
+    if (n > 0) { byKind[`http ${st}`] = n; statuses.push(st); }
+  }
+  const errors: string[] = [];
+  for (const e of RETRYABLE_ERRORS) {
+    const n = s.errors.filter((g) => g.kind === e).reduce((a, g) => a + g.count, 0) || count(s, `http_reqs{error:${e}}`);
+    if (n > 0) { byKind[e] = n; errors.push(e); }
+  }
+  const failed = Object.values(byKind).reduce((a, b) => a + b, 0);
+  if (failed === 0) return null;
+
+  // did anything succeed after the first retryable failure?
+  const keys = Object.keys(byKind);
+  const tl = s.timeline;
+  const first = tl.findIndex((p) => keys.some((k) => (p.errorsByKind?.[k] ?? 0) > 0));
+  if (first === -1) return null;
+  let successesAfter = 0;
+  for (let i = first + 1; i < tl.length; i++) successesAfter += Math.max(0, completions(tl, i) - tl[i].errors);
+  const kinds = keys.join(', ');
+  const data = { failed, byKind, firstFailureMs: tl[first].t, successesAfter, retryConfigured: retry?.configured ?? null };
+
+  if (successesAfter === 0) {
+    return {
+      kind: 'retries',
+      severity: 'info',
+      message: `${plural(failed, 'request')} failed with retryable errors (${kinds}), but no request succeeded after the first of them (${fmtMs(tl[first].t)} in), so a retry within this run would likely not have rescued them.`,
+      data,
+    };
+  }
+  const suggestStatuses = [...new Set([...statuses, 429, 503])].sort((a, b) => a - b);
+  const backoff = suggestBackoff(gateway400?.p50 ?? null);
+  const suggestion = `http: { retry: { statuses: [${suggestStatuses.join(', ')}]${errors.length ? `, errors: [${errors.map((e) => `'${e}'`).join(', ')}]` : ''}, attempts: 3, backoff: '${backoff}' } }`;
+  return {
+    kind: 'retries',
+    severity: 'warn',
+    message: `${plural(failed, 'request')} failed with retryable errors (${kinds}) and retries were not configured; ` +
+      `requests completing after them succeeded (${plural(successesAfter, 'success', 'successes')} after the first failure at ${fmtMs(tl[first].t)}), ` +
+      `so a retry with backoff would likely have rescued them: e.g. ${suggestion}.`,
+    data: { ...data, suggestion: { statuses: suggestStatuses, errors, attempts: 3, backoff } },
+  };
+}

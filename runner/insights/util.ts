@@ -1,0 +1,143 @@
+/**
+ * Shared helpers for the finding kinds: typed metric lookups, percentiles decoded from a
+ * trend's HDR histogram, and the number formats every message uses.
+ */
+import { decodeHistogram, percentileMs } from '../metrics/hdr.js';
+import type {
+  CounterSummary,
+  GaugeSummary,
+  Insight,
+  RateSummary,
+  Summary,
+  TimelinePoint,
+  TrendSummary,
+} from '../metrics/summary-types.js';
+
+export type Finding = (summary: Summary) => Insight | Insight[] | null;
+
+export const SEVERITY_RANK: Record<Insight['severity'], number> = { fail: 0, warn: 1, info: 2 };
+
+export function trend(s: Summary, key: string): TrendSummary | null {
+  const m = s.metrics[key];
+  return m && m.type === 'trend' && m.count > 0 ? m : null;
+}
+
+export function counter(s: Summary, key: string): CounterSummary | null {
+  const m = s.metrics[key];
+  return m && m.type === 'counter' ? m : null;
+}
+
+/** A counter's count, 0 when the metric is absent. */
+export function count(s: Summary, key: string): number {
+  return counter(s, key)?.count ?? 0;
+}
+
+export function rate(s: Summary, key: string): RateSummary | null {
+  const m = s.metrics[key];
+  return m && m.type === 'rate' && m.trues + m.falses > 0 ? m : null;
+}
+
+export function gauge(s: Summary, key: string): GaugeSummary | null {
+  const m = s.metrics[key];
+  return m && m.type === 'gauge' ? m : null;
+}
+
+/** Sub-metrics `name{tag:value}` of one tag: [value, key] pairs. */
+export function subKeys(s: Summary, name: string, tag: string): Array<[string, string]> {
+  const prefix = `${name}{${tag}:`;
+  const out: Array<[string, string]> = [];
+  for (const key of Object.keys(s.metrics)) {
+    if (key.startsWith(prefix) && key.endsWith('}') && !key.slice(prefix.length, -1).includes(',')) {
+      out.push([key.slice(prefix.length, -1), key]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Percentiles (ms) of a trend, decoded from its HDR histogram; falls back to the summary's own
+ * statistics for the percentiles it carries when the histogram is missing or unreadable.
+ */
+export function percentiles(t: TrendSummary, ps: number[]): number[] | null {
+  if (t.hdr) {
+    try {
+      const h = decodeHistogram(t.hdr);
+      const out = ps.map((p) => percentileMs(h, p));
+      if (out.every((v): v is number => v !== null)) return out;
+    } catch {
+      // fall through to the stored statistics
+    }
+  }
+  const stored: Record<number, number> = { 0: t.min, 50: t.med, 90: t.p90, 95: t.p95, 99: t.p99, 99.9: t.p999, 100: t.max };
+  const out = ps.map((p) => stored[p]);
+  return out.every((v) => typeof v === 'number') ? out : null;
+}
+
+export function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** 85 ms, 4.2 ms, 1.21 s, 68.2 s, 120.3 s, 7.5 min (≥ 10 min). */
+export function fmtMs(ms: number): string {
+  const a = Math.abs(ms);
+  if (a < 1000) return `${a < 10 ? round(ms, 1) : Math.round(ms)} ms`;
+  const sec = ms / 1000;
+  if (Math.abs(sec) < 10) return `${round(sec, 2)} s`;
+  if (Math.abs(sec) < 600) return `${round(sec, 1)} s`;
+  return `${round(sec / 60, 1)} min`;
+}
+
+/** Two durations as a range in the larger one's unit: "120.1–120.6 s", "40–85 ms". */
+export function fmtRange(aMs: number, bMs: number): string {
+  const left = fmtMs(aMs);
+  const right = fmtMs(bMs);
+  const unit = (x: string) => x.slice(x.indexOf(' ') + 1);
+  return unit(left) === unit(right) ? `${left.slice(0, left.indexOf(' '))}–${right}` : `${left}–${right}`;
+}
+
+/** 0.1667 → "16.7%". */
+export function fmtPct(fraction: number): string {
+  return `${round(fraction * 100, 1)}%`;
+}
+
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Interval lengths (ms) of the timeline: each point covers (previous t, t]. */
+export function intervalMs(timeline: TimelinePoint[], i: number): number {
+  const prev = i === 0 ? 0 : timeline[i - 1].t;
+  return Math.max(1, timeline[i].t - prev);
+}
+
+/** Requests completed in one timeline interval (rps is per second over the interval). */
+export function completions(timeline: TimelinePoint[], i: number): number {
+  return Math.round((timeline[i].rps * intervalMs(timeline, i)) / 1000);
+}
+
+/** The serverless preset, when the summary says which ('runpod', ...). */
+export function preset(s: Summary): string | null {
+  const sl = s.meta?.serverless as { preset?: unknown } | undefined;
+  return typeof sl?.preset === 'string' ? sl.preset.toLowerCase() : null;
+}
+
+export interface RetryMeta {
+  configured: boolean;
+  attempts?: number;
+  statuses?: number[];
+  errors?: string[];
+}
+
+export function retryMeta(s: Summary): RetryMeta | null {
+  const r = s.meta?.retry as RetryMeta | undefined;
+  return r && typeof r.configured === 'boolean' ? r : null;
+}
+
+/** Peak concurrency the run offered: the most requests in flight, else the peak VUs. */
+export function peakConcurrency(s: Summary): number | null {
+  const inFlight = s.timeline.length ? Math.max(...s.timeline.map((p) => p.inFlight ?? 0)) : 0;
+  const peak = typeof s.meta?.peakVUs === 'number' ? (s.meta.peakVUs as number) : gauge(s, 'vus')?.max ?? 0;
+  const n = Math.max(inFlight, peak);
+  return n > 0 ? n : null;
+}
