@@ -1,4 +1,7 @@
 /** Types of the authoring API: what a scenario file sees when it imports 'rampart'. */
+import type { S3Helper } from '../runner/s3/client.js';
+
+export type { S3Helper, S3Result, S3GetResult } from '../runner/s3/client.js';
 
 /** A duration: a number of milliseconds, or a string such as '250ms', '30s', '2m', '1h', '1m30s'. */
 export type Duration = number | string;
@@ -99,6 +102,8 @@ export interface Response {
   name: string;
   /** 1 for the first attempt; higher when retried */
   attempt: number;
+  /** the worker that served it, when the scenario's `serverless` settings name a header or field */
+  worker?: string;
 }
 
 export interface HttpClient {
@@ -112,6 +117,73 @@ export interface HttpClient {
 }
 
 export type Tags = Record<string, string>;
+
+/** How a serverless platform's API looks: routes, fields, statuses (docs/serverless.md). RunPod is the preset. */
+export interface ServerlessOptions {
+  preset?: 'runpod' | 'replicate' | 'beam' | 'none';
+  /** response header carrying the worker's id, e.g. 'x-runpod-worker-id' */
+  workerHeader?: string;
+  /** JSON body field carrying the worker's id, e.g. 'workerId' */
+  workerField?: string;
+  routes?: { submit?: string; status?: string; cancel?: string; health?: string };
+  idField?: string;
+  statusField?: string;
+  finalStatuses?: string[];
+  successStatuses?: string[];
+  /** ms the job waited in the platform's queue, cold start included (RunPod: delayTime) */
+  queueTimeField?: string;
+  /** ms the job ran on its worker (RunPod: executionTime) */
+  executionTimeField?: string;
+  outputField?: string;
+  errorField?: string;
+  poll?: { interval?: Duration; max?: Duration; factor?: number; timeout?: Duration };
+  /** sample the health route into timeline gauges while the load runs; false to turn off */
+  monitor?: false | { route?: string; every?: Duration };
+  /** cold-start rule knobs */
+  cold?: { minDelay?: Duration; factor?: number };
+}
+
+export interface JobOptions {
+  /** name tag of the job's requests and metrics (default 'job') */
+  name?: string;
+  /** extra fields of the submit body next to `input` (e.g. policy, webhook) */
+  body?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** first poll interval in ms (default from serverless.poll.interval, 1 s) */
+  pollInterval?: number;
+  /** give up polling after this many ms (default serverless.poll.timeout, 10 min) */
+  timeoutMs?: number;
+}
+
+export interface JobResult {
+  id?: string;
+  /** the platform's final status, or SUBMIT_FAILED, LOST (404 on status), POLL_TIMEOUT, ABORTED */
+  status: string;
+  ok: boolean;
+  output?: unknown;
+  error?: string;
+  /** the platform's queue time (RunPod delayTime), ms */
+  queueMs?: number;
+  /** the platform's execution time, ms */
+  executionMs?: number;
+  /** submit to final status as seen by polling, ms */
+  totalMs: number;
+  workerId?: string;
+  cold?: boolean;
+  polls: number;
+}
+
+export interface Jobs {
+  /** submit `input`, poll until a final status; never throws for the platform's failures */
+  run(input: unknown, options?: JobOptions): Promise<JobResult>;
+}
+
+export interface S3Options {
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
 
 export interface CustomMetrics {
   counter(name: string): { add(value?: number, tags?: Tags): void };
@@ -135,6 +207,10 @@ export interface Context {
   /** aborted when the graceful stop runs out: stop what you are doing */
   signal: AbortSignal;
   metrics: CustomMetrics;
+  /** submit-then-poll jobs on a serverless queue API (scenario `serverless`) */
+  jobs: Jobs;
+  /** an S3 client whose pool is sized to the run, its operations measured (scenario `s3`) */
+  s3: S3Helper;
 }
 
 /** setup() and teardown() see the same context, without a VU. */
@@ -151,6 +227,10 @@ export interface ScenarioDefinition<Data = unknown> {
   /** custom metrics used in thresholds: { my_metric: 'trend' } */
   metrics?: Record<string, 'counter' | 'rate' | 'trend' | 'gauge'>;
   http?: HttpOptions;
+  /** a serverless platform's API: worker identity, cold starts, jobs, health monitor ('runpod' or options) */
+  serverless?: ServerlessOptions | 'runpod' | 'replicate' | 'beam';
+  /** S3 for ctx.s3 (defaults from rampart.yaml `s3:` and the AWS_* variables) */
+  s3?: S3Options;
   /** time in-flight iterations get to finish at the end of the run (default '30s') */
   gracefulStop?: Duration;
   setup?(ctx: LifecycleContext): Data | Promise<Data>;

@@ -7,6 +7,8 @@ import type { Collector, TagList } from '../metrics/collector.js';
 import type { CounterMetric, TrendMetric } from '../metrics/metric.js';
 import type { HttpEngine, VuRef } from '../http/client.js';
 import { messageOf, userLocation } from './source-location.js';
+import { NO_JOBS, type ServerlessRuntime } from '../serverless/runtime.js';
+import type { S3Helper } from '../s3/client.js';
 
 /** One VU slot: its context object is reused for every iteration it runs. */
 export interface VuSlot {
@@ -30,6 +32,9 @@ export interface IterationsOptions {
   log: (line: string) => void;
   onAbortTest: (reason: string) => void;
   ownDir: string;
+  serverless: ServerlessRuntime | null;
+  /** the thread's S3 helper, created on first use */
+  s3: () => S3Helper;
 }
 
 /**
@@ -79,19 +84,18 @@ export class Iterations {
   newSlot(): VuSlot {
     const id = this.o.thread + this.o.threads * this.nextLocalId++ + 1;
     const ref: VuRef = { stage: 0 };
-    const ctx: Context = {
-      ...this.lifecycleContext(`vu ${id}`),
-      http: this.o.http.client(ref),
-      vu: id,
-      iteration: 0,
-      stage: 0,
-    };
+    const ctx = this.lifecycleContext(`vu ${id}`, ref) as Context;
+    Object.assign(ctx, { vu: id, iteration: 0, stage: 0 });
     return { id, ref, ctx, iterations: 0, yieldedAt: performance.now() };
   }
 
-  lifecycleContext(label: string): LifecycleContext {
+  lifecycleContext(label: string, ref: VuRef = { stage: -1 }): LifecycleContext {
+    const http = this.o.http.client(ref);
+    const s3 = this.o.s3;
     return {
-      http: this.o.http.client({ stage: -1 }),
+      http,
+      jobs: this.o.serverless ? this.o.serverless.jobs(http, this.signal) : NO_JOBS,
+      get s3() { return s3(); },
       env: this.o.env,
       signal: this.signal,
       metrics: this.metrics,

@@ -1,26 +1,15 @@
-import type { MetricType } from '../metrics/summary-types.js';
 import type { Snapshot } from '../metrics/collector.js';
 import type { Plan } from '../plan/types.js';
-import type { RetryOptions } from '../../scenarios/types.js';
+import type { ThreadConfig } from './thread-kit.js';
 
 /** Messages between the main thread and the worker threads. All plain data. */
 
-export interface WorkerInit {
+export interface WorkerInit extends ThreadConfig {
   bundleUrl: string;
   plan: Plan;
   thread: number;
   threads: number;
-  env: Record<string, string | undefined>;
-  target?: string;
-  timeoutMs: number;
-  headers: Record<string, string>;
-  connections: number;
-  retry?: RetryOptions | false;
   gracefulStopMs: number;
-  trackedKeys: string[];
-  customTypes: Record<string, MetricType>;
-  /** rampart's own install folder, skipped when looking for the user's stack frame */
-  ownDir: string;
   /** values that must never appear in any output */
   secrets: string[];
 }

@@ -9,7 +9,6 @@ import { SecretMask } from '../secrets.js';
 import type { ConfigFile } from '../config.js';
 import { parseDuration } from '../duration.js';
 import { ExitCode, RampartError, ScenarioError, UsageError } from '../errors.js';
-import { HttpEngine } from '../http/client.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, Summary } from '../metrics/summary-types.js';
 import { allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
@@ -17,7 +16,10 @@ import { buildPlan } from '../plan/build.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
-import { Iterations } from './iterations.js';
+import { resolveServerless } from '../serverless/options.js';
+import { HealthMonitor } from '../serverless/monitor.js';
+import { addServerlessGauges } from '../serverless/gauges.js';
+import { ThreadKit, type ThreadConfig } from './thread-kit.js';
 import { checkTarget, loadScenario } from './load-scenario.js';
 import type { WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
@@ -114,19 +116,23 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const trackedKeys = thresholds.map((t) => t.metricKey);
   const threads = o.workers;
   const connections = http.connections ?? plan.poolSize;
-  const inits: WorkerInit[] = Array.from({ length: threads }, (_, thread) => ({
-    bundleUrl: p.bundleUrl, plan, thread, threads, env, target: p.target, timeoutMs, headers,
-    connections: Math.max(1, shareOf(connections, thread, threads)), retry: http.retry, gracefulStopMs,
-    trackedKeys, customTypes: p.customTypes, ownDir: OWN_DIR, secrets: mask.values,
+  const serverless = resolveServerless(scenario.serverless, o.file);
+  const thread: ThreadConfig = {
+    env, target: p.target, timeoutMs, headers, connections, retry: http.retry, trackedKeys, customTypes: p.customTypes,
+    serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,
+  };
+  const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => ({
+    ...thread, bundleUrl: p.bundleUrl, plan, thread: i, threads, gracefulStopMs, secrets: mask.values,
+    connections: Math.max(1, shareOf(connections, i, threads)),
   }));
 
   // setup and teardown run on this thread, with their own client and metrics
-  const mainCollector = new Collector(trackedKeys, p.customTypes);
-  const mainHttp = new HttpEngine({ collector: mainCollector, target: p.target, timeoutMs, headers, connections: 4, retry: http.retry, mask });
-  const lifecycle = new Iterations({
-    scenario, data: undefined, http: mainHttp, collector: mainCollector, env, thread: 0, threads: 1,
-    log: (line) => process.stderr.write(`${mask.mask(line)}\n`), onAbortTest: () => {}, ownDir: OWN_DIR,
-  });
+  const mainKit = new ThreadKit({ ...thread, connections: 4 }, mask);
+  const mainCollector = mainKit.collector;
+  const lifecycle = mainKit.iterations(scenario, undefined, 0, 1, (line) => process.stderr.write(`${mask.mask(line)}\n`), () => {});
+  const monitor = serverless?.monitor && p.target
+    ? new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs, headers)
+    : null;
   installRuntime({
     env,
     recordCheck: (name, ok, tags) => mainCollector.recordCheck(name, ok, tags && Object.entries(tags)),
@@ -138,6 +144,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   let signals = 0;
   const coordinator = new Coordinator(inits, {
     onInterval: (point, cumulative) => {
+      addServerlessGauges(point, cumulative, monitor);
       cumulative.gauge('vus').set(point.vus);
       cumulative.gauge('vus_max').set(plan.peakVUs);
       const totals = {
@@ -190,7 +197,9 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
         totalDurationMs: plan.totalDurationMs, peakVUs: plan.peakVUs,
       });
     }
+    monitor?.start();
     if (signals === 0) await coordinator.run(data);
+    await monitor?.stop();
     const durationMs = coordinator.elapsedMs;
     let teardownError: string | undefined;
     if (scenario.teardown && signals < 2) {
@@ -229,7 +238,8 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await coordinator.terminate();
-    await mainHttp.close();
+    await monitor?.stop();
+    await mainKit.close();
     await p.dispose();
   }
 }

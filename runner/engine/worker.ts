@@ -1,12 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { installRuntime } from '../../scenarios/runtime.js';
 import type { ScenarioDefinition } from '../../scenarios/types.js';
-import { HttpEngine } from '../http/client.js';
-import { Collector } from '../metrics/collector.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SecretMask } from '../secrets.js';
 import { EXECUTORS } from './executors/index.js';
 import { VuPool, waitFor, type StepRuntime } from './executors/runtime.js';
-import { Iterations } from './iterations.js';
+import type { Iterations } from './iterations.js';
+import { ThreadKit } from './thread-kit.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 
@@ -20,7 +20,8 @@ mask.onAdd = (value) => port.postMessage({ type: 'secrets', values: [value] } sa
 const post = (m: FromWorker) => port.postMessage(mask.values.length ? mask.maskDeep(m) : m);
 process.setSourceMapsEnabled(true);
 
-const collector = new Collector(init.trackedKeys, init.customTypes);
+const kit = new ThreadKit(init, mask);
+const { collector, http } = kit;
 installRuntime({
   env: init.env,
   recordCheck: (name, ok, tags) => collector.recordCheck(name, ok, tags && Object.entries(tags).map(([k, v]) => [k, String(v)])),
@@ -33,10 +34,9 @@ const recordStray = (what: string) => (err: unknown) =>
 process.on('unhandledRejection', recordStray('unhandled rejection'));
 process.on('uncaughtException', recordStray('uncaught exception'));
 
-const http = new HttpEngine({
-  collector, target: init.target, timeoutMs: init.timeoutMs, headers: init.headers,
-  connections: init.connections, retry: init.retry, mask,
-});
+// the load generator's own event-loop lag, so a slow client never hides as a slow server
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 /** no new iterations (end of the plan, or a graceful stop) */
 const stopping = new AbortController();
 /** abort what is in flight (second signal, or gracefulStop ran out) */
@@ -58,18 +58,16 @@ function progress(its: Iterations): Progress {
 }
 
 function takeSnapshot() {
+  if (loopDelay.count > 0) collector.trend('event_loop_delay').record(Math.round(loopDelay.percentile(99) / 1000));
+  loopDelay.reset();
   const snapshot = collector.snapshot();
   collector.reset();
   return snapshot;
 }
 
 async function runSegment(data: unknown): Promise<void> {
-  const its = new Iterations({
-    scenario, data, http, collector, env: init.env, thread: init.thread, threads: init.threads,
-    log: (line) => post({ type: 'log', line }),
-    onAbortTest: (reason) => post({ type: 'abortTest', reason }),
-    ownDir: init.ownDir,
-  });
+  const its = kit.iterations(scenario, data, init.thread, init.threads,
+    (line) => post({ type: 'log', line }), (reason) => post({ type: 'abortTest', reason }));
   port.on('message', (m: ToWorker) => {
     if (m.type === 'snapshot') post({ type: 'interval', seq: m.seq, snapshot: takeSnapshot(), progress: progress(its) });
     else if (m.type === 'hardStop') { stopping.abort(); hardStop.abort(); its.hardStop(); }
@@ -93,8 +91,9 @@ async function runSegment(data: unknown): Promise<void> {
   }
   stopping.abort();
   await drain(its);
+  kit.serverless?.flush();
   post({ type: 'done', snapshot: takeSnapshot(), progress: progress(its) });
-  await http.close();
+  await kit.close();
   port.close();
 }
 

@@ -29,8 +29,8 @@ export interface VuRef {
   stage: number;
 }
 
-/** Adds tags from a response (e.g. cold:true), and sees every response. Set by serverless helpers. */
-export type ResponseAnnotator = (res: HttpResponse) => TagList | null;
+/** Sees every response before its metrics are recorded (serverless worker identity). */
+export type ResponseObserver = (res: HttpResponse) => void;
 
 const MAX_NAMES = 200;
 const OTHER_NAME = '(other)';
@@ -43,7 +43,7 @@ export class HttpEngine {
   private readonly names = new Set<string>();
   private readonly retry: RetryPolicy | null;
   private stopped = false;
-  annotate: ResponseAnnotator | null = null;
+  observer: ResponseObserver | null = null;
 
   constructor(private readonly options: HttpEngineOptions) {
     this.agent = new Agent({ connections: Math.max(1, options.connections), connect: timedConnector() });
@@ -163,10 +163,9 @@ export class HttpEngine {
     if (error) tags.push(['error', error.kind]);
     if (attempt > 1) tags.push(['retry', 'true']);
     addTags(tags, opts.tags);
-    const extra = this.annotate?.(res);
-    if (extra) tags.push(...extra);
+    this.observer?.(res);
     collector.recordRequest({
-      tags, tagKey: tags.map((t) => t[1]).join('\u0001') + (opts.tags || extra ? tagNames(tags) : ''),
+      tags, tagKey: tags.map((t) => t[1]).join('\u0001') + (opts.tags ? tagNames(tags) : ''),
       durationUs: msToUs(timings.duration), waitingUs: msToUs(timings.waiting), connectingUs: msToUs(timings.connecting),
       blockedUs: msToUs(timings.blocked), receivingUs: msToUs(timings.receiving),
       failed, sent: timing.headerBytes + (body ? (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) : 0),

@@ -4,6 +4,7 @@ import { headersObject } from './exchange.js';
 /** What ctx.http answers. `json()` parses lazily, once. */
 export class HttpResponse implements Response {
   ok: boolean;
+  worker?: string;
   private parsed: unknown;
   private hasParsed = false;
   private parsedHeaders: Record<string, string | string[] | undefined> | undefined;

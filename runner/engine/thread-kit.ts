@@ -1,0 +1,62 @@
+import type { RetryOptions, S3Options, ScenarioDefinition } from '../../scenarios/types.js';
+import { HttpEngine } from '../http/client.js';
+import { Collector } from '../metrics/collector.js';
+import type { MetricType } from '../metrics/summary-types.js';
+import { lazyS3Helper } from '../s3/lazy.js';
+import type { ResolvedServerless } from '../serverless/options.js';
+import { ServerlessRuntime } from '../serverless/runtime.js';
+import { Iterations } from './iterations.js';
+import type { SecretMask } from '../secrets.js';
+
+/** What a thread needs to run scenario code: plain data, the same for workers and the main thread. */
+export interface ThreadConfig {
+  env: Record<string, string | undefined>;
+  target?: string;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  connections: number;
+  retry?: RetryOptions | false;
+  trackedKeys: string[];
+  customTypes: Record<string, MetricType>;
+  serverless: ResolvedServerless | null;
+  s3: S3Options;
+  ownDir: string;
+}
+
+/** One thread's collector, HTTP engine, serverless runtime and S3 helper, wired together. */
+export class ThreadKit {
+  readonly collector: Collector;
+  readonly http: HttpEngine;
+  readonly serverless: ServerlessRuntime | null;
+  private readonly s3 = (): ReturnType<typeof lazyS3Helper> => (this.s3Helper ??= lazyS3Helper({ ...this.config.s3, maxSockets: this.config.connections }, this.collector));
+  private s3Helper: ReturnType<typeof lazyS3Helper> | undefined;
+
+  constructor(private readonly config: ThreadConfig, mask?: SecretMask) {
+    this.collector = new Collector(config.trackedKeys, config.customTypes);
+    this.http = new HttpEngine({
+      collector: this.collector, target: config.target, timeoutMs: config.timeoutMs, headers: config.headers,
+      connections: config.connections, retry: config.retry, mask,
+    });
+    this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;
+    if (this.serverless) {
+      const sl = this.serverless;
+      this.http.observer = (res) => sl.observe(res);
+    }
+  }
+
+  iterations(
+    scenario: ScenarioDefinition, data: unknown, thread: number, threads: number,
+    log: (line: string) => void, onAbortTest: (reason: string) => void,
+  ): Iterations {
+    return new Iterations({
+      scenario, data, http: this.http, collector: this.collector, env: this.config.env, thread, threads,
+      log, onAbortTest, ownDir: this.config.ownDir, serverless: this.serverless, s3: this.s3,
+    });
+  }
+
+  async close(): Promise<void> {
+    this.serverless?.flush();
+    await this.s3Helper?.close();
+    await this.http.close();
+  }
+}

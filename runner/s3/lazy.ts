@@ -1,0 +1,23 @@
+import type { Collector } from '../metrics/collector.js';
+import type { S3Helper, S3HelperOptions } from './client.js';
+
+/**
+ * ctx.s3 without paying for the AWS SDK in runs that never touch S3: the SDK is imported and
+ * the pooled client created on the first operation.
+ */
+export function lazyS3Helper(options: S3HelperOptions, collector: Collector): S3Helper {
+  let helper: S3Helper | undefined;
+  let loading: Promise<S3Helper> | undefined;
+  const load = () => (loading ??= import('./client.js').then((m) => (helper = m.createS3Helper(options, collector))));
+  return {
+    put: async (...args) => (await load()).put(...args),
+    get: async (...args) => (await load()).get(...args),
+    head: async (...args) => (await load()).head(...args),
+    delete: async (...args) => (await load()).delete(...args),
+    headBucket: async (...args) => (await load()).headBucket(...args),
+    get saturationEvents() { return helper?.saturationEvents ?? 0; },
+    get maxSockets() { return helper?.maxSockets ?? options.maxSockets; },
+    get inFlight() { return helper?.inFlight ?? 0; },
+    close: async () => { if (loading) await (await loading).close(); },
+  };
+}

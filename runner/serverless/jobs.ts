@@ -1,0 +1,118 @@
+import type { HttpClient, JobOptions, JobResult, Response } from '../../scenarios/types.js';
+import type { Collector } from '../metrics/collector.js';
+import { msToUs } from '../metrics/hdr.js';
+import type { RateMetric, TrendMetric } from '../metrics/metric.js';
+import { retryAfterMs } from '../http/retry.js';
+import type { ColdStartClassifier } from './cold-start.js';
+import type { ResolvedServerless } from './options.js';
+import { workerOf } from './worker-id.js';
+
+/**
+ * The submit-then-poll helper (`ctx.jobs.run(input)`): submits a job, polls its status with
+ * exponential backoff until a final status, and records job_queue_time, job_execution_time,
+ * job_total_time, jobs{status:...} and job_failed. Never throws for the platform's failures:
+ * the result says what happened (LOST for a 404 on status, POLL_TIMEOUT, SUBMIT_FAILED, ABORTED).
+ */
+export class JobClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly cfg: ResolvedServerless,
+    private readonly collector: Collector,
+    private readonly classifier: ColdStartClassifier,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async run(input: unknown, options: JobOptions = {}): Promise<JobResult> {
+    const name = options.name ?? 'job';
+    const started = performance.now();
+    const submitted = await this.http.post(this.cfg.routes.submit, { json: { input, ...options.body }, name: `${name} submit`, headers: options.headers });
+    let body = jsonOf(submitted);
+    const id = body?.[this.cfg.idField];
+    if (!submitted.ok || typeof id !== 'string' && typeof id !== 'number') {
+      return this.finish(name, started, { status: 'SUBMIT_FAILED', ok: false, error: submitted.error?.message ?? `HTTP ${submitted.status}`, polls: 0 });
+    }
+    let status = String(body?.[this.cfg.statusField] ?? '');
+    let last: Response = submitted;
+    let polls = 0;
+    let runningSeenAt = 0;
+    let wait = options.pollInterval ?? this.cfg.poll.intervalMs;
+    const deadline = started + (options.timeoutMs ?? this.cfg.poll.timeoutMs);
+    const statusPath = this.cfg.routes.status.replace('{id}', encodeURIComponent(String(id)));
+    while (!this.cfg.finalStatuses.has(status)) {
+      if (this.signal.aborted) return this.finish(name, started, { id: String(id), status: 'ABORTED', ok: false, polls });
+      if (performance.now() + wait > deadline) return this.finish(name, started, { id: String(id), status: 'POLL_TIMEOUT', ok: false, polls });
+      await sleep(wait, this.signal);
+      last = await this.http.get(statusPath, { name: `${name} status`, headers: options.headers, expect: [404, 429] });
+      polls++;
+      this.collector.counter('job_polls').add();
+      if (last.status === 404) return this.finish(name, started, { id: String(id), status: 'LOST', ok: false, error: 'the platform no longer knows this job (404 on status)', polls });
+      if (last.status === 429) {
+        wait = Math.min(this.cfg.poll.maxMs, retryAfterMs(header(last, 'retry-after')) ?? wait * 2);
+        continue;
+      }
+      wait = Math.min(this.cfg.poll.maxMs, wait * this.cfg.poll.factor);
+      if (!last.ok) continue; // a failed poll (network, 5xx) is retried until the deadline
+      body = jsonOf(last);
+      status = String(body?.[this.cfg.statusField] ?? status);
+      if (!runningSeenAt && status !== 'IN_QUEUE' && !this.cfg.finalStatuses.has(status)) runningSeenAt = performance.now();
+    }
+    const queueMs = numberField(body, this.cfg.queueTimeField);
+    const executionMs = numberField(body, this.cfg.executionTimeField);
+    const error = body?.[this.cfg.errorField];
+    return this.finish(name, started, {
+      id: String(id), status, ok: this.cfg.successStatuses.has(status), output: body?.[this.cfg.outputField],
+      error: error === undefined ? undefined : typeof error === 'string' ? error : JSON.stringify(error),
+      queueMs, executionMs, polls,
+      workerId: workerOf(last, body, this.cfg),
+    }, runningSeenAt);
+  }
+
+  private finish(name: string, started: number, r: Omit<JobResult, 'totalMs'>, runningSeenAt = 0): JobResult {
+    const end = performance.now();
+    const result: JobResult = { ...r, totalMs: end - started };
+    const c = this.collector;
+    const tags: [string, string][] = [['name', name], ['status', r.status]];
+    const key = `${name}\u0001${r.status}`;
+    for (const m of c.tagged('jobs', 'counter', tags, key)) (m as import('../metrics/metric.js').CounterMetric).add();
+    for (const m of c.tagged('job_failed', 'rate', tags.slice(0, 1), name)) (m as RateMetric).add(!r.ok);
+    if (this.cfg.finalStatuses.has(r.status)) {
+      for (const m of c.tagged('job_total_time', 'trend', tags.slice(0, 1), name)) (m as TrendMetric).record(msToUs(result.totalMs));
+      // the platform's own numbers when it gives them; else what polling saw (coarser by the poll interval)
+      const queueMs = r.queueMs ?? (runningSeenAt ? runningSeenAt - started : undefined);
+      const execMs = r.executionMs ?? (runningSeenAt ? end - runningSeenAt : undefined);
+      if (queueMs !== undefined) c.trend('job_queue_time').record(msToUs(queueMs));
+      if (execMs !== undefined) c.trend('job_execution_time').record(msToUs(execMs));
+      if (r.workerId) result.cold = this.classifier.observe(r.workerId, result.totalMs, queueMs) ?? undefined;
+    }
+    return result;
+  }
+}
+
+function jsonOf(res: Response): Record<string, unknown> | undefined {
+  if (!res.body) return undefined;
+  try {
+    const v = res.json();
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function numberField(body: Record<string, unknown> | undefined, field: string | undefined): number | undefined {
+  const v = field ? body?.[field] : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function header(res: Response, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
