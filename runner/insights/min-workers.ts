@@ -3,20 +3,23 @@
  *
  * λ: the busiest window of the timeline (completions per second, failures included: they were
  * offered load too) over a window of max(5 s, W) rounded up to whole intervals; without a
- * timeline, http_reqs' run-wide rate. W: warm p50 (`http_req_duration{cold:false}`), else
+ * timeline, http_reqs' run-wide rate. L is capped at the peak concurrency (requests in flight or
+ * peak VUs): queued requests finishing together can make a window look busier than it was. W: warm p50 (`http_req_duration{cold:false}`), else
  * `job_execution_time` p50, else `http_req_duration` p50. Only for serverless-looking runs
  * (worker or job metrics, a serverless preset, or a median response ≥ 1 s): a sizing advice
  * in workers makes no sense for a plain API.
  *
  * When a gateway-timeout cluster at T was found and the peak concurrency N is known, also the
  * fewest warm workers M that start a burst of N within T with no scale-up: waves of W each,
- * the last wave must start before T, so ceil(N / M) − 1 < T / W.
+ * the last wave must start by 90% of T (a 10% margin), so (ceil(N / M) − 1)·W ≤ 0.9·T.
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
 import { failureClusters } from './gateway-timeout.js';
 import { count, fmtMs, gauge, intervalMs, peakConcurrency, percentiles, preset, rate, round, trend } from './util.js';
 
 const MIN_WINDOW_MS = 5000;
+/** the last wave of a burst must start by this share of the timeout */
+const TIMEOUT_MARGIN = 0.9;
 
 function serviceTime(s: Summary): { W: number; source: string; label: string } | null {
   const sources: Array<[string, string]> = [
@@ -69,13 +72,19 @@ export function minWorkers(s: Summary): Insight | null {
   if (!load) return null;
   const { lambda } = load;
   const W = st.W;
-  const L = lambda * W / 1000;
-  const recommended = Math.max(1, Math.ceil(round(L, 2)));
+  const raw = (lambda * W) / 1000;
   const peak = peakConcurrency(s);
+  // a closed loop never has more requests in flight than its peak concurrency: busy windows
+  // where queued requests finish together can overstate λ
+  const capped = peak !== null && raw > peak;
+  const L = capped ? peak : raw;
+  const recommended = Math.max(1, Math.ceil(round(L, 2)));
 
   let message =
-    `Offered load ${round(lambda, lambda < 10 ? 2 : 1)} req/s (busiest ${fmtMs(load.windowMs)}) × ${st.label} ${fmtMs(W)} = ` +
-    `${round(L, 1)} workers busy on average (Little's law, L = λW). Set min workers ≥ ${recommended} to serve this load with no cold start`;
+    `Offered load ${round(lambda, lambda < 10 ? 2 : 1)} req/s (busiest ${fmtMs(load.windowMs)} window) × ${st.label} ${fmtMs(W)} = ` +
+    `${round(raw, 1)} workers busy on average (Little's law, L = λW)` +
+    `${capped ? `, but no more than ${peak} requests were ever in flight, so ${peak} at most` : ''}. ` +
+    `Set min workers ≥ ${recommended} to serve this load with no cold start`;
   if (peak !== null && peak > recommended) {
     message += `; a burst of ${peak} concurrent requests needs ${peak} warm workers to start at once with no queue`;
   }
@@ -87,11 +96,12 @@ export function minWorkers(s: Summary): Insight | null {
   const cluster = failureClusters(s).find((c) => c.status !== null);
   if (cluster && peak !== null && W < cluster.p50) {
     timeoutMs = cluster.p50;
-    const maxWaves = Math.ceil(timeoutMs / W); // wave k starts at (k − 1)·W, which must be < T
+    const maxWaves = Math.floor((TIMEOUT_MARGIN * timeoutMs) / W) + 1; // wave k starts at (k − 1)·W
     toBeatTimeout = Math.ceil(peak / maxWaves);
     if (toBeatTimeout < peak) {
-      message += ` With ${toBeatTimeout} warm workers and no scale-up, the burst of ${peak} runs in ${Math.ceil(peak / toBeatTimeout)} waves of ${fmtMs(W)}, ` +
-        `so the last request starts before the ${fmtMs(timeoutMs)} timeout: at least ${toBeatTimeout} min workers avoid the timeouts even before the autoscaler adds any.`;
+      const waves = Math.ceil(peak / toBeatTimeout);
+      message += ` With ${toBeatTimeout} warm workers and no scale-up, the burst of ${peak} runs in ${waves} waves of ${fmtMs(W)}: ` +
+        `the last starts after ${fmtMs((waves - 1) * W)}, inside the ${fmtMs(timeoutMs)} timeout with 10% to spare, so at least ${toBeatTimeout} min workers avoid the timeouts even before the autoscaler adds any.`;
     }
   }
 
@@ -108,6 +118,8 @@ export function minWorkers(s: Summary): Insight | null {
       W: round(W, 3),
       wSource: st.source,
       L: round(L, 3),
+      rawL: round(raw, 3),
+      cappedAtPeak: capped,
       recommended,
       peakConcurrency: peak,
       timeoutMs: timeoutMs === null ? null : round(timeoutMs, 3),

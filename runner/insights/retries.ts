@@ -5,8 +5,8 @@
  * - retries ran (`http_retries` > 0) but rescued nothing → info.
  * - retries not configured and requests failed with retryable kinds (HTTP 400 clustered at a
  *   timeout, 429, 502, 503, 504; timeout, connect, reset errors) → warn with a suggested
- *   `http.retry`, when the timeline shows successes completing after the first such failure;
- *   info saying retries would not have helped when none did.
+ *   `http.retry`, when the timeline shows successes completing in a later interval than the
+ *   first such failure; info saying the run cannot tell when none did.
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
 import { failureClusters } from './gateway-timeout.js';
@@ -77,11 +77,15 @@ export function retries(s: Summary): Insight | null {
   const data = { failed, byKind, firstFailureMs: tl[first].t, successesAfter, retryConfigured: retry?.configured ?? null };
 
   if (successesAfter === 0) {
+    // the first failure's own interval may hold successes, but a 1 s interval cannot order them
+    const sameInterval = Math.max(0, completions(tl, first) - tl[first].errors);
     return {
       kind: 'retries',
       severity: 'info',
-      message: `${plural(failed, 'request')} failed with retryable errors (${kinds}), but no request succeeded after the first of them (${fmtMs(tl[first].t)} in), so a retry within this run would likely not have rescued them.`,
-      data,
+      message: `${plural(failed, 'request')} failed with retryable errors (${kinds}), but no request completed in a later second ` +
+        `than the first failure (${fmtMs(tl[first].t)} in)${sameInterval > 0 ? `, though ${plural(sameInterval, 'success', 'successes')} came in that same second` : ''}: ` +
+        'the run does not show whether a retry would have succeeded.',
+      data: { ...data, sameInterval },
     };
   }
   const suggestStatuses = [...new Set([...statuses, 429, 503])].sort((a, b) => a - b);

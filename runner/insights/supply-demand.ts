@@ -62,7 +62,7 @@ export function supplyDemand(s: Summary): Insight | null {
     return {
       kind: 'supply-demand',
       severity: 'warn',
-      message: `Supply never visibly met demand: ${reason} ${fmtMs(tMs)} into the run, and no request completed after that.${workerNote}`,
+      message: `The run does not show supply catching up with demand: ${reason} in its last second with traffic (${fmtMs(tMs)} in).${workerNote}`,
       data: { tMs: null, lastShortMs: tMs, rule: 'never-met', servedAfter, ...base },
     };
   }

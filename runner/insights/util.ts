@@ -88,12 +88,16 @@ export function fmtMs(ms: number): string {
   return `${round(sec / 60, 1)} min`;
 }
 
-/** Two durations as a range in the larger one's unit: "120.1–120.6 s", "40–85 ms". */
+/**
+ * Two durations as a range in one unit, with enough decimals to tell them apart:
+ * "120.0–120.8 s", "1.200–1.208 s", "40–85 ms".
+ */
 export function fmtRange(aMs: number, bMs: number): string {
-  const left = fmtMs(aMs);
-  const right = fmtMs(bMs);
-  const unit = (x: string) => x.slice(x.indexOf(' ') + 1);
-  return unit(left) === unit(right) ? `${left.slice(0, left.indexOf(' '))}–${right}` : `${left}–${right}`;
+  const hi = Math.max(Math.abs(aMs), Math.abs(bMs));
+  if (hi < 1000) return `${Math.round(aMs)}–${Math.round(bMs)} ms`;
+  const spreadS = Math.abs(bMs - aMs) / 1000;
+  const decimals = spreadS > 0 ? Math.min(3, Math.max(1, Math.ceil(-Math.log10(spreadS)))) : 1;
+  return `${(aMs / 1000).toFixed(decimals)}–${(bMs / 1000).toFixed(decimals)} s`;
 }
 
 /** 0.1667 → "16.7%". */
