@@ -1,0 +1,288 @@
+import { describe, expect, it } from 'vitest';
+import {
+  clientQueueing, coldStarts, deriveInsights, droppedIterations, gatewayTimeout, minWorkers, rateLimited, retries, supplyDemand,
+} from '../runner/insights/index.js';
+import { fmtMs, fmtRange } from '../runner/insights/util.js';
+import type { Insight, Summary, TrendSummary } from '../runner/metrics/summary-types.js';
+import { buildRunSummary, fieldReportRequests, trendMs, type Req } from './support/insight-summary.js';
+
+const NO_RETRY = { retry: { configured: false, attempts: 1, statuses: [], errors: [] } };
+const byKind = (list: Insight[], kind: string) => list.filter((i) => i.kind === kind);
+const one = (list: Insight[], kind: string) => {
+  const found = byKind(list, kind);
+  expect(found, `one ${kind} finding`).toHaveLength(1);
+  return found[0];
+};
+const severities = (list: Insight[]) => list.map((i) => i.severity);
+
+/** n warm, successful requests in a closed loop of `vus`, each taking `ms`. */
+function warmRun(n: number, vus: number, ms: number, extra: Partial<Req> = {}): Req[] {
+  return Array.from({ length: n }, (_, i) => ({ start: Math.floor(i / vus) * (ms + 100) + (i % vus), duration: ms + (i % 7) * 10, cold: false, ...extra }));
+}
+
+describe('formatting', () => {
+  it('turns ms into seconds from 1 s, rounded sensibly', () => {
+    expect(fmtMs(85.4)).toBe('85 ms');
+    expect(fmtMs(4.26)).toBe('4.3 ms');
+    expect(fmtMs(1203)).toBe('1.2 s');
+    expect(fmtMs(68_240)).toBe('68.2 s');
+    expect(fmtMs(120_324)).toBe('120.3 s');
+    expect(fmtRange(120_000, 120_800)).toBe('120.0–120.8 s');
+    expect(fmtRange(1200, 1208)).toBe('1.200–1.208 s');
+  });
+});
+
+describe('the field report (30 requests, 15 at once, 4 × 400 at 120.0–120.8 s)', () => {
+  const summary = buildRunSummary(fieldReportRequests(), { peakVUs: 15, meta: NO_RETRY });
+  const insights = deriveInsights(summary);
+
+  it('orders findings fail, warn, info', () => {
+    const rank = { fail: 0, warn: 1, info: 2 };
+    const ranks = insights.map((i) => rank[i.severity]);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(insights[0].kind).toBe('gateway-timeout');
+  });
+
+  it('gateway-timeout: 4 × HTTP 400 clustered near 120 s, with the RunPod 2-minute rule', () => {
+    const g = one(insights, 'gateway-timeout');
+    expect(g.severity).toBe('fail');
+    expect(g.message).toMatch(/^4 requests failed with HTTP 400 after 120\.\d s \(all within 120\.0–120\.8 s\)/);
+    expect(g.message).toContain("RunPod's load balancer answers 400 when no worker took a request within 2 minutes");
+    expect(g.data).toMatchObject({ status: 400, count: 4, knownLimit: 'runpod-lb-2min' });
+    const d = g.data as { p10: number; p50: number; p90: number; clusterMs: number };
+    expect(d.p50).toBeGreaterThan(119_900);
+    expect(d.p50).toBeLessThan(121_000);
+    expect(d.clusterMs).toBeCloseTo(d.p90 - d.p10, 1);
+    expect(d.clusterMs).toBeLessThan(1000);
+  });
+
+  it('cold-starts: the share of cold responses and the penalty against warm p50', () => {
+    const c = one(insights, 'cold-starts');
+    expect(c.severity).toBe('warn');
+    expect(c.message).toMatch(/^14 of 26 responses \(53\.8%\) came from a cold worker; cold p50 70\.\d s vs warm p50 30(\.0)? s: a cold start costs about 40(\.\d)? s\.$/);
+    const d = c.data as { coldCount: number; warmCount: number; share: number; coldP50: number; warmP50: number; penaltyMs: number };
+    expect(d).toMatchObject({ coldCount: 14, warmCount: 12, share: 0.5385 });
+    expect(d.penaltyMs).toBeCloseTo(d.coldP50 - d.warmP50, 1);
+    expect(d.warmP50).toBeGreaterThan(29_000);
+    expect(d.warmP50).toBeLessThan(31_000);
+  });
+
+  it('min-workers: Little’s law with the arithmetic shown', () => {
+    const m = one(insights, 'min-workers');
+    expect(m.severity).toBe('warn');
+    const d = m.data as { lambda: number; W: number; L: number; rawL: number; recommended: number; peakConcurrency: number; minWorkersForTimeout: number };
+    expect(d.rawL).toBeCloseTo((d.lambda * d.W) / 1000, 1);
+    expect(d.peakConcurrency).toBe(15);
+    expect(d.L).toBeLessThanOrEqual(15);
+    expect(d.recommended).toBe(Math.ceil(d.L));
+    expect(m.message).toMatch(/Offered load [\d.]+ req\/s .*× warm service time 30(\.0)? s = [\d.]+ workers busy on average \(Little's law, L = λW\)/);
+    expect(m.message).toContain(`Set min workers ≥ ${d.recommended}`);
+    // the burst bound: waves of W must start within 90% of the 120 s timeout
+    expect(d.minWorkersForTimeout).toBe(4);
+    expect(m.message).toContain('at least 4 min workers avoid the timeouts');
+  });
+
+  it('retries: suggests a retry because later requests succeeded', () => {
+    const r = one(insights, 'retries');
+    expect(r.severity).toBe('warn');
+    expect(r.message).toMatch(/^4 requests failed with retryable errors \(http 400\) and retries were not configured/);
+    expect(r.message).toContain("http: { retry: { statuses: [400, 429, 503], attempts: 3, backoff: '10s' } }");
+    expect((r.data as { successesAfter: number }).successesAfter).toBeGreaterThan(0);
+  });
+
+  it('supply-demand: supply met demand after the last failure', () => {
+    const s = one(insights, 'supply-demand');
+    expect(s.message).toMatch(/^Supply met demand 121 s into the run: from then on no request failed/);
+    expect(s.data).toMatchObject({ tMs: 121_000 });
+  });
+
+  it('finds no client-side bottleneck, 429 or dropped iteration', () => {
+    for (const kind of ['client-queueing', 'rate-limited', 'dropped-iterations']) expect(byKind(insights, kind)).toEqual([]);
+  });
+});
+
+describe('the field report scaled by 0.01 (400s at 1.2 s)', () => {
+  const insights = deriveInsights(buildRunSummary(fieldReportRequests(0.01), { peakVUs: 15, meta: NO_RETRY }));
+
+  it('still finds the cluster, without the RunPod 2-minute sentence', () => {
+    const g = one(insights, 'gateway-timeout');
+    expect(g.severity).toBe('fail');
+    expect(g.message).toMatch(/^4 requests failed with HTTP 400 after 1\.2 s \(all within 1\.200–1\.208 s\)/);
+    expect(g.message).not.toContain('RunPod');
+    expect(g.message).not.toContain('2 minutes');
+    expect(g.data).toMatchObject({ status: 400, count: 4, knownLimit: null });
+  });
+
+  it('does not claim that later requests succeeded when 1 s intervals cannot tell', () => {
+    const r = one(insights, 'retries');
+    expect(r.severity).toBe('info');
+    expect(r.message).toContain('does not show whether a retry would have succeeded');
+  });
+});
+
+describe('quiet runs', () => {
+  it('all warm, no failures: no fail or warn finding', () => {
+    const insights = deriveInsights(buildRunSummary(warmRun(60, 10, 300), { peakVUs: 10 }));
+    expect(severities(insights).filter((s) => s !== 'info')).toEqual([]);
+    expect(one(insights, 'cold-starts').message).toMatch(/^No response came from a cold worker: all 60 responses/);
+  });
+
+  it('a plain fast API gets no min-workers advice', () => {
+    const reqs = warmRun(200, 10, 20).map(({ cold: _, ...r }) => r);
+    expect(minWorkers(buildRunSummary(reqs, { peakVUs: 10 }))).toBeNull();
+    expect(deriveInsights(buildRunSummary(reqs, { peakVUs: 10 }))).toEqual([]);
+  });
+});
+
+describe('gateway-timeout', () => {
+  it('spread-out failures are not a timeout cluster', () => {
+    const reqs: Req[] = [
+      ...warmRun(20, 5, 1000),
+      ...[5_000, 30_000, 60_000, 100_000].map((d, i) => ({ start: i * 100, duration: d, status: 400 })),
+      ...[800, 2_500, 9_000].map((d, i) => ({ start: i * 100, duration: d, status: 503 })),
+    ];
+    const summary = buildRunSummary(reqs, { peakVUs: 5 });
+    expect(gatewayTimeout(summary)).toBeNull();
+    expect(byKind(deriveInsights(summary), 'gateway-timeout')).toEqual([]);
+  });
+
+  it('client timeouts at the same elapsed time are a cluster of their own', () => {
+    const reqs: Req[] = [...warmRun(10, 5, 500), ...[0, 1, 2].map((i) => ({ start: i, duration: 10_000 + i * 3, error: 'timeout' as const }))];
+    const found = gatewayTimeout(buildRunSummary(reqs, { peakVUs: 5 }));
+    expect(found).toHaveLength(1);
+    expect(found![0].message).toMatch(/^3 requests timed out after 10(\.0)? s .*rampart's request timeout or a gateway's/);
+    expect(found![0].data).toMatchObject({ status: null, error: 'timeout', count: 3 });
+  });
+
+  it('a single failure is not a cluster', () => {
+    expect(gatewayTimeout(buildRunSummary([...warmRun(5, 5, 500), { start: 0, duration: 120_000, status: 400 }]))).toBeNull();
+  });
+});
+
+describe('rate-limited', () => {
+  it('reports 429s with their share and the retry advice', () => {
+    const reqs: Req[] = [...warmRun(90, 10, 200), ...Array.from({ length: 10 }, (_, i) => ({ start: 1000 + i * 10, duration: 15, status: 429 }))];
+    const insights = deriveInsights(buildRunSummary(reqs, { peakVUs: 10, meta: NO_RETRY }));
+    const r = one(insights, 'rate-limited');
+    expect(r.severity).toBe('warn');
+    expect(r.message).toMatch(/^10 requests of 100 \(10%\) were rate-limited with HTTP 429, the first 2 s into the run\./);
+    expect(r.message).toContain('Retries were not configured');
+    expect(r.data).toMatchObject({ count: 10, total: 100, share: 0.1, retryConfigured: false, retried429: false });
+  });
+
+  it('says when retries covered 429', () => {
+    const reqs: Req[] = [...warmRun(18, 6, 200), { start: 0, duration: 10, status: 429 }, { start: 5, duration: 10, status: 429 }];
+    const summary = buildRunSummary(reqs, {
+      peakVUs: 6,
+      meta: { retry: { configured: true, attempts: 3, statuses: [429, 503], errors: ['timeout'] } },
+      metrics: { http_calls_rescued: { type: 'counter', count: 2, rate: 0.5 } },
+    });
+    const r = rateLimited(summary)!;
+    expect(r.message).toContain('Retries were configured for 429');
+    expect(r.message).toContain('2 calls succeeded thanks to a retry');
+  });
+});
+
+describe('client-queueing', () => {
+  it('flags requests that waited for a free connection inside rampart', () => {
+    const reqs = warmRun(100, 10, 200).map((r, i) => ({ ...r, blocked: i % 10 < 8 ? 1 : 85 }));
+    const insights = deriveInsights(buildRunSummary(reqs, { peakVUs: 10 }));
+    const c = one(insights, 'client-queueing');
+    expect(c.severity).toBe('warn');
+    expect(c.message).toMatch(/^Requests waited up to 85 ms \(p95; max 85 ms\) for a free connection inside rampart \(10 connections per origin\)/);
+    expect(c.message).toContain('http_req_waiting');
+    // the limit is max(10 ms, 5% of the median request)
+    const d = c.data as { causes: string[]; blockedLimitMs: number };
+    expect(d.causes).toEqual(['http_req_blocked']);
+    const median = (buildRunSummary(reqs).metrics.http_req_duration as TrendSummary).med;
+    expect(d.blockedLimitMs).toBeCloseTo(Math.max(10, 0.05 * median), 1);
+  });
+
+  it('a short wait against slow requests is not a bottleneck (5% of p50)', () => {
+    const reqs = warmRun(50, 10, 30_000).map((r) => ({ ...r, blocked: 200 }));
+    expect(clientQueueing(buildRunSummary(reqs, { peakVUs: 10 }))).toBeNull();
+  });
+
+  it('names event-loop lag and a saturated S3 pool', () => {
+    const summary = buildRunSummary(warmRun(20, 5, 100), {
+      peakVUs: 5,
+      metrics: {
+        event_loop_delay: trendMs([...Array(95).fill(12), 180, 190, 200, 210, 220]),
+        s3_pool_saturated: { type: 'counter', count: 37, rate: 1 },
+        s3_pool_wait: trendMs(Array(37).fill(40)),
+      },
+    });
+    const c = clientQueueing(summary)!;
+    expect(c.data).toMatchObject({ causes: ['event_loop_delay', 's3_pool_saturated'], s3PoolSaturated: 37 });
+    expect(c.message).toMatch(/^Rampart's event loop lagged 2\d\d ms \(p99\)/);
+    expect(c.message).toContain("The S3 client's connection pool was full 37 times (p95 wait 40 ms).");
+  });
+});
+
+describe('retries', () => {
+  it('rescued calls are an info finding', () => {
+    const summary = buildRunSummary(warmRun(40, 10, 300), {
+      peakVUs: 10,
+      meta: { retry: { configured: true, attempts: 3, statuses: [503], errors: [] } },
+      metrics: {
+        http_retries: { type: 'counter', count: 12, rate: 1 },
+        http_calls_rescued: { type: 'counter', count: 7, rate: 1 },
+        http_call_failed: { type: 'rate', trues: 1, falses: 39, rate: 0.025 },
+      },
+    });
+    const r = retries(summary)!;
+    expect(r).toMatchObject({ kind: 'retries', severity: 'info' });
+    expect(r.message).toBe('7 calls succeeded only thanks to a retry (12 extra attempts); 1 call still failed after every attempt.');
+    expect(r.data).toMatchObject({ rescued: 7, extraAttempts: 12, callsFailed: 1 });
+  });
+
+  it('non-retryable failures get no suggestion', () => {
+    const reqs: Req[] = [...warmRun(20, 5, 300), { start: 0, duration: 30, status: 404 }, { start: 2000, duration: 30, status: 404 }];
+    expect(retries(buildRunSummary(reqs, { peakVUs: 5, meta: NO_RETRY }))).toBeNull();
+  });
+});
+
+describe('serverless jobs and the monitor', () => {
+  it('splits job time into queue and execution', () => {
+    const summary: Summary = buildRunSummary(warmRun(20, 5, 1000), {
+      peakVUs: 5,
+      metrics: {
+        job_queue_time: trendMs([...Array(10).fill(45_000), ...Array(10).fill(2_000)]),
+        job_execution_time: trendMs(Array(20).fill(8_000)),
+      },
+    });
+    const jobs = (coldStarts(summary) ?? []).find((i) => i.data.variant === 'jobs')!;
+    expect(jobs.severity).toBe('info');
+    expect(jobs.message).toMatch(/^Jobs waited p50 2(\.0)? s \(p95 45(\.0)? s\) in the queue and ran p50 8(\.0)? s/);
+    expect(jobs.message).toContain('the model is the slow part');
+  });
+
+  it('uses jobs_in_queue and workers_seen from the monitor', () => {
+    const reqs = warmRun(40, 4, 1000);
+    const summary = buildRunSummary(reqs, {
+      peakVUs: 4,
+      gauges: (t) => ({ jobs_in_queue: t <= 4000 ? 3 : 0, workers_seen: Math.min(4, Math.ceil(t / 2000)) }),
+    });
+    const s = supplyDemand(summary)!;
+    expect(s.message).toMatch(/^Supply met demand 4 s into the run: from then on no request failed and the queue stayed empty/);
+    expect(s.message).toContain('The last new worker appeared 7 s in (4 workers seen in all).');
+    expect(s.data).toMatchObject({ tMs: 4000, workersSeen: 4, workersStableMs: 7000, queueMonitored: true });
+  });
+});
+
+describe('dropped-iterations', () => {
+  it('explains dropped arrivals with the in-flight need', () => {
+    const summary = buildRunSummary(warmRun(100, 20, 2000), {
+      peakVUs: 20,
+      metrics: {
+        dropped_iterations: { type: 'counter', count: 25, rate: 2 },
+        iteration_duration: trendMs(Array(100).fill(2000)),
+      },
+    });
+    summary.timeline[2].dropped = 25;
+    const d = droppedIterations(summary)!;
+    expect(d.severity).toBe('warn');
+    expect(d.message).toMatch(/^25 iterations of 125 planned \(20%\) were dropped, the first 3 s into the run \(mostly in stage 0: burst: 20 VUs at once\)/);
+    expect(d.data).toMatchObject({ dropped: 25, planned: 125, share: 0.2, peakVUs: 20 });
+  });
+});
