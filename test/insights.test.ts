@@ -135,6 +135,12 @@ describe('quiet runs', () => {
 });
 
 describe('gateway-timeout', () => {
+  it('states the RunPod rule directly when the run used the RunPod preset', () => {
+    const g = gatewayTimeout(buildRunSummary(fieldReportRequests(), { peakVUs: 15, meta: { serverless: { preset: 'runpod' } } }))!;
+    expect(g[0].message).toContain(" not the backend's own latency. RunPod's load balancer answers 400");
+    expect(g[0].message).not.toContain('If the target is');
+  });
+
   it('spread-out failures are not a timeout cluster', () => {
     const reqs: Req[] = [
       ...warmRun(20, 5, 1000),
@@ -234,6 +240,20 @@ describe('retries', () => {
     expect(r).toMatchObject({ kind: 'retries', severity: 'info' });
     expect(r.message).toBe('7 calls succeeded only thanks to a retry (12 extra attempts); 1 call still failed after every attempt.');
     expect(r.data).toMatchObject({ rescued: 7, extraAttempts: 12, callsFailed: 1 });
+  });
+
+  it('a retry policy that does not cover the gateway 400 gets the status added', () => {
+    const meta = { retry: { configured: true, attempts: 4, statuses: [429, 502, 503, 504], errors: ['timeout'] } };
+    const r = retries(buildRunSummary(fieldReportRequests(), { peakVUs: 15, meta }))!;
+    expect(r.severity).toBe('warn');
+    expect(r.message).toContain('(http 400) and the retry policy does not cover them');
+    expect(r.message).toContain("http: { retry: { statuses: [400, 429, 502, 503, 504], errors: ['timeout'], attempts: 4, backoff: '10s' } }");
+  });
+
+  it('failures the policy covers, never retried, are left alone', () => {
+    const reqs: Req[] = [...warmRun(20, 5, 300), { start: 0, duration: 30, status: 503 }, { start: 2000, duration: 30, status: 503 }];
+    const meta = { retry: { configured: true, attempts: 1, statuses: [503], errors: [] } };
+    expect(retries(buildRunSummary(reqs, { peakVUs: 5, meta }))).toBeNull();
   });
 
   it('non-retryable failures get no suggestion', () => {

@@ -3,8 +3,9 @@
  *
  * - `http_calls_rescued` > 0 → info: calls that succeeded only thanks to a retry.
  * - retries ran (`http_retries` > 0) but rescued nothing → info.
- * - retries not configured and requests failed with retryable kinds (HTTP 400 clustered at a
- *   timeout, 429, 502, 503, 504; timeout, connect, reset errors) → warn with a suggested
+ * - no retry ran and requests failed with retryable kinds (HTTP 400 clustered at a timeout,
+ *   429, 502, 503, 504; timeout, connect, reset errors) that the retry policy, if any, does
+ *   not cover → warn with a suggested
  *   `http.retry`, when the timeline shows successes completing in a later interval than the
  *   first such failure; info saying the run cannot tell when none did.
  */
@@ -47,8 +48,12 @@ export function retries(s: Summary): Insight | null {
     };
   }
 
+  // retries ran on nothing (http_retries is 0): either none was configured, or the policy
+  // does not cover the statuses and errors that failed
   const retry = retryMeta(s);
-  if (retry?.configured) return null;
+  const covers = (k: string) => retry?.configured === true && (k.startsWith('http ')
+    ? (retry.statuses ?? RETRYABLE_STATUSES).includes(Number(k.slice(5)))
+    : (retry.errors ?? RETRYABLE_ERRORS).includes(k));
 
   // retryable failures, by status and error kind
   const byKind: Record<string, number> = {};
@@ -56,12 +61,12 @@ export function retries(s: Summary): Insight | null {
   const gateway400 = failureClusters(s).find((c) => c.status === 400);
   for (const st of gateway400 ? [400, ...RETRYABLE_STATUSES] : RETRYABLE_STATUSES) {
     const n = count(s, `http_reqs{status:${st}}`);
-    if (n > 0) { byKind[`http ${st}`] = n; statuses.push(st); }
+    if (n > 0 && !covers(`http ${st}`)) { byKind[`http ${st}`] = n; statuses.push(st); }
   }
   const errors: string[] = [];
   for (const e of RETRYABLE_ERRORS) {
     const n = s.errors.filter((g) => g.kind === e).reduce((a, g) => a + g.count, 0) || count(s, `http_reqs{error:${e}}`);
-    if (n > 0) { byKind[e] = n; errors.push(e); }
+    if (n > 0 && !covers(e)) { byKind[e] = n; errors.push(e); }
   }
   const failed = Object.values(byKind).reduce((a, b) => a + b, 0);
   if (failed === 0) return null;
@@ -88,15 +93,19 @@ export function retries(s: Summary): Insight | null {
       data: { ...data, sameInterval },
     };
   }
-  const suggestStatuses = [...new Set([...statuses, 429, 503])].sort((a, b) => a - b);
+  const configured = retry?.configured === true;
+  const suggestStatuses = [...new Set([...statuses, ...(configured ? retry.statuses ?? RETRYABLE_STATUSES : [429, 503])])].sort((a, b) => a - b);
+  const suggestErrors = [...new Set([...errors, ...(configured ? retry.errors ?? RETRYABLE_ERRORS : [])])];
+  const attempts = configured && retry.attempts && retry.attempts > 1 ? retry.attempts : 3;
   const backoff = suggestBackoff(gateway400?.p50 ?? null);
-  const suggestion = `http: { retry: { statuses: [${suggestStatuses.join(', ')}]${errors.length ? `, errors: [${errors.map((e) => `'${e}'`).join(', ')}]` : ''}, attempts: 3, backoff: '${backoff}' } }`;
+  const suggestion = `http: { retry: { statuses: [${suggestStatuses.join(', ')}]${suggestErrors.length ? `, errors: [${suggestErrors.map((e) => `'${e}'`).join(', ')}]` : ''}, attempts: ${attempts}, backoff: '${backoff}' } }`;
+  const why = configured ? 'the retry policy does not cover them' : retry ? 'retries were not configured' : 'none was retried';
   return {
     kind: 'retries',
     severity: 'warn',
-    message: `${plural(failed, 'request')} failed with retryable errors (${kinds}) and retries were not configured; ` +
+    message: `${plural(failed, 'request')} failed with retryable errors (${kinds}) and ${why}; ` +
       `requests completing after them succeeded (${plural(successesAfter, 'success', 'successes')} after the first failure at ${fmtMs(tl[first].t)}), ` +
       `so a retry with backoff would likely have rescued them: e.g. ${suggestion}.`,
-    data: { ...data, suggestion: { statuses: suggestStatuses, errors, attempts: 3, backoff } },
+    data: { ...data, suggestion: { statuses: suggestStatuses, errors: suggestErrors, attempts, backoff } },
   };
 }
