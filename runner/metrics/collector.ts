@@ -11,6 +11,10 @@ export interface Snapshot {
   errors: ErrorGroup[];
 }
 
+/** distinct error groups kept per collector; later distinct ones are counted under '(other messages)' */
+export const MAX_ERROR_GROUPS = 500;
+const OTHER_ERRORS = `(other messages: more than ${MAX_ERROR_GROUPS} distinct errors)`;
+
 export type TagList = [string, string][];
 
 /** One request's measurements; durations in whole µs. */
@@ -139,7 +143,13 @@ export class Collector {
   }
 
   recordError(group: Omit<ErrorGroup, 'count'>, n = 1): void {
-    const key = `${group.kind}\u0000${group.status ?? ''}\u0000${group.message}\u0000${group.location ?? ''}`;
+    const errorKey = (g: Omit<ErrorGroup, 'count'>) => `${g.kind}\u0000${g.status ?? ''}\u0000${g.message}\u0000${g.location ?? ''}`;
+    let key = errorKey(group);
+    if (!this.errors.has(key) && this.errors.size >= MAX_ERROR_GROUPS) {
+      // messages with an id or a time in them would grow without bound: the rest share one group per kind
+      group = { kind: group.kind, status: group.status, message: OTHER_ERRORS };
+      key = errorKey(group);
+    }
     const e = this.errors.get(key);
     if (e) e.count += n;
     else this.errors.set(key, { ...group, count: n });
