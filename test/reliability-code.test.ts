@@ -59,6 +59,24 @@ export default scenario({
     expect(s.errors).toEqual([{ kind: 'exception', message: 'odd order', location: `s.ts:${locate(text, 'new Error')}`, count: 5 }]);
   });
 
+  it('exceptions with a distinct message each are all counted, in a bounded number of groups', async () => {
+    const text = `import { scenario, burst } from 'rampart';
+let n = 0;
+export default scenario({
+  name: 'distinct', target: ${JSON.stringify(target.url)},
+  stages: [burst({ vus: 4, iterations: 1500 })],
+  async iteration() { throw new Error('order ' + n++ + ' failed'); },
+});
+`;
+    const { dir, res } = await runIn(text);
+    expect(res.code, res.stderr).toBe(0);
+    const s = results(dir);
+    expect(accounting(s).failedIterations).toBe(1500);
+    expect(s.errors.length).toBeLessThanOrEqual(501);
+    expect(s.errors.reduce((sum: number, e: any) => sum + e.count, 0)).toBe(1500);
+    expect(s.errors[0].message).toMatch(/^\(other messages: more than 500 distinct errors\)$/);
+  });
+
   it('stray rejections, throwing timers and timers left running neither crash nor hang the run', async () => {
     const text = `import { scenario, soak } from 'rampart';
 let armed = false;
