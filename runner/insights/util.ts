@@ -140,7 +140,7 @@ export function retryMeta(s: Summary): RetryMeta | null {
 
 /** Peak concurrency the run offered: the most requests in flight, else the peak VUs. */
 export function peakConcurrency(s: Summary): number | null {
-  const inFlight = s.timeline.length ? Math.max(...s.timeline.map((p) => p.inFlight ?? 0)) : 0;
+  const inFlight = s.timeline.reduce((m, p) => Math.max(m, p.inFlight ?? 0), 0); // no spread: day-long timelines
   const peak = typeof s.meta?.peakVUs === 'number' ? (s.meta.peakVUs as number) : gauge(s, 'vus')?.max ?? 0;
   const n = Math.max(inFlight, peak);
   return n > 0 ? n : null;
