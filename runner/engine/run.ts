@@ -173,7 +173,10 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const onSignal = () => {
     signals++;
     if (signals === 1) stop('signal');
-    else coordinator.hardStop();
+    else {
+      coordinator.hardStop();
+      lifecycle.hardStop(); // a setup() or teardown() waiting on a request or ctx.sleep ends too
+    }
   };
   if (o.handleSignals !== false) {
     process.on('SIGINT', onSignal);
