@@ -107,6 +107,27 @@ describe.concurrent('signals', () => {
     expect(errorsByKind(s)).toEqual({ aborted: 3 });
   });
 
+  it('a second signal also ends a setup() stuck on a hanging request', async () => {
+    const seen = () => faults.stats.byPath['/hang-after-headers'] ?? 0;
+    const before = seen();
+    const { dir, res, elapsedMs } = await runUntil(
+      scenario(faults.url, `stages: [soak({ vus: 1, for: '5s' })], http: { timeout: '60s' },
+  async setup(ctx) { await ctx.http.get('/hang-after-headers?setup'); return {}; },`, "await ctx.http.get('/ok');"),
+      () => seen() - before >= 1,
+      async (child) => {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        child.kill('SIGTERM');
+      },
+    );
+    expect(res.stderr).not.toMatch(STACK_LINE);
+    expect(res.code, res.stderr).toBe(105);
+    expect(elapsedMs).toBeLessThan(30_000); // the setup request's timeout is 60 s
+    const s = expectCompleteReports(dir);
+    expect(s.aborted).toBe(true);
+    expect(accounting(s).iterations).toBe(0); // the load never started
+  });
+
   it('an abortOnFail threshold stops the run early: exit 99, aborted', async () => {
     const { dir, res, elapsedMs } = await runUntil(
       scenario(target.url, "stages: [soak({ vus: 2, for: '60s' })], thresholds: { http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true }] },",
