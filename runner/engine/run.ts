@@ -24,6 +24,8 @@ import { checkTarget, loadScenario } from './load-scenario.js';
 import type { WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 import { buildSummary } from './summary.js';
+import { retryPolicy } from '../http/retry.js';
+import type { RetryOptions } from '../../scenarios/types.js';
 
 /** rampart's own install folder: its frames are never "the user's code". */
 export const OWN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -227,6 +229,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       scenario: { name: scenario.name, file: o.file, profile: plan.profile },
       startedAt, durationMs, aborted, abortReason, exitCode, collector: coordinator.cumulative,
       thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads,
+      retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset },
     }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
     const files: string[] = [];
@@ -245,4 +248,11 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     await mainKit.close();
     await p.dispose();
   }
+}
+
+/** The retry policy as the findings read it. */
+function retryMeta(options: RetryOptions | false | undefined) {
+  const policy = retryPolicy(options);
+  if (!policy) return { configured: false };
+  return { configured: true, attempts: policy.attempts, statuses: [...policy.statuses], errors: [...policy.errors] };
 }

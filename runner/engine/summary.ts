@@ -3,6 +3,7 @@ import type { Collector } from '../metrics/collector.js';
 import { summarizeMetrics } from '../metrics/summarize.js';
 import type { Summary, ThresholdResult, TimelinePoint } from '../metrics/summary-types.js';
 import type { Plan } from '../plan/types.js';
+import { deriveInsights } from '../insights/index.js';
 
 const VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
@@ -18,6 +19,9 @@ export interface SummaryInput {
   timeline: TimelinePoint[];
   plan: Plan;
   workers: number;
+  /** the retry policy in force, for the findings */
+  retry?: { configured: boolean; attempts?: number; statuses?: number[]; errors?: string[] };
+  serverless?: { preset: string } | null;
 }
 
 /** The cumulative metrics of a run, as the Summary every reporter receives. */
@@ -39,8 +43,13 @@ export function buildSummary(i: SummaryInput): Summary {
     errors: [...i.collector.errors.values()].sort((a, b) => b.count - a.count),
     insights: [],
     stages: i.plan.steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs })),
-    meta: { rampart: VERSION, workers: i.workers, node: process.version, peakVUs: i.plan.peakVUs, connectionsPerOrigin: i.plan.poolSize },
+    meta: {
+      rampart: VERSION, workers: i.workers, node: process.version, peakVUs: i.plan.peakVUs, connectionsPerOrigin: i.plan.poolSize,
+      ...(i.retry ? { retry: i.retry } : {}),
+      ...(i.serverless ? { serverless: i.serverless } : {}),
+    },
   };
   if (i.abortReason) summary.abortReason = i.abortReason;
+  summary.insights = deriveInsights(summary);
   return summary;
 }

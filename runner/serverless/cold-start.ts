@@ -2,9 +2,6 @@ import type { Collector } from '../metrics/collector.js';
 import { createHistogram, msToUs } from '../metrics/hdr.js';
 import type { CounterMetric, GaugeMetric, TrendMetric } from '../metrics/metric.js';
 
-/** Later responses needed before the warm reference is trusted. */
-const MIN_REFERENCE = 3;
-
 interface Pending {
   worker: string;
   durationMs: number;
@@ -16,19 +13,24 @@ interface Pending {
  * - Only the first response from a worker id never seen before can be cold: a worker that
  *   already answered is warm.
  * - With a queue time from the platform (RunPod delayTime, via the job helper): that first
- *   job is cold when it waited longer than `minDelayMs` (default 1 s) — a warm idle worker
+ *   job is cold when it waited longer than `minDelayMs` (default 1 s): an idle warm worker
  *   takes a job at once, a new one makes it wait for its cold start.
  * - Without one (load-balancer endpoints): the first response is cold when it took longer
- *   than `factor` (1.5) × the warm reference, the 10th percentile of the durations of later
- *   responses (the service time of a warm worker with little queueing). Until that reference
- *   exists, first responses wait; a run that never gets one calls them all cold.
+ *   than `factor` (1.5) × the warm service time. A warm worker's service time is never seen
+ *   alone there (in a burst every request also queues at the balancer), so it is bounded
+ *   from above two ways and the smaller bound wins: the 1st percentile of the durations of
+ *   later successful responses, and the 10th percentile of the gaps between two successive
+ *   responses of one worker (a busy worker answers once per service time). First responses
+ *   are decided at the end of the run, when the reference is complete; with no reference at
+ *   all, they are all cold.
  *
- * Records `http_req_duration{cold:true|false}` (or `job_total_time{cold:...}`),
- * `cold_starts` (and `cold_starts{worker:ID}`), and the `workers_seen` gauge.
+ * Records `<trend>{cold:true|false}`, `cold_starts` (and `cold_starts{worker:ID}`), and the
+ * `workers_seen` gauge.
  */
 export class ColdStartClassifier {
-  private readonly seen = new Set<string>();
-  private readonly reference = createHistogram();
+  private readonly lastSeenAt = new Map<string, number>();
+  private readonly durations = createHistogram();
+  private readonly gaps = createHistogram();
   private pending: Pending[] = [];
   private readonly coldStarts: CounterMetric;
   private readonly workersSeen: GaugeMetric;
@@ -42,13 +44,15 @@ export class ColdStartClassifier {
     this.workersSeen = collector.gauge('workers_seen');
   }
 
-  /** A response from `worker` that took `durationMs`; `queueMs` when the platform reported it. Returns cold, or null while undecided. */
-  observe(worker: string, durationMs: number, queueMs?: number): boolean | null {
-    const first = !this.seen.has(worker);
-    if (first) {
-      this.seen.add(worker);
-      this.workersSeen.set(this.seen.size);
-    }
+  /**
+   * A response from `worker` that took `durationMs`; `queueMs` when the platform reported it;
+   * `ok` false for an error status (never a reference). Returns cold, or null while undecided.
+   */
+  observe(worker: string, durationMs: number, queueMs?: number, ok = true, now = performance.now()): boolean | null {
+    const last = this.lastSeenAt.get(worker);
+    this.lastSeenAt.set(worker, now);
+    const first = last === undefined;
+    if (first) this.workersSeen.set(this.lastSeenAt.size);
     if (queueMs !== undefined) {
       const cold = first && queueMs > this.rule.minDelayMs;
       this.record(worker, durationMs, cold);
@@ -56,24 +60,31 @@ export class ColdStartClassifier {
     }
     if (first) {
       this.pending.push({ worker, durationMs });
-    } else {
-      this.reference.recordValue(msToUs(durationMs));
-      this.record(worker, durationMs, false);
+      return null;
     }
-    if (this.reference.totalCount >= MIN_REFERENCE) this.flush();
-    return first ? null : false;
+    if (ok) {
+      this.durations.recordValue(msToUs(durationMs));
+      this.gaps.recordValue(msToUs(now - last));
+    }
+    this.record(worker, durationMs, false);
+    return false;
   }
 
-  /** Decides the first responses still waiting (call at the end of the run). */
+  /** The warm service time estimate in ms, 0 when nothing was seen twice. */
+  reference(): number {
+    if (this.durations.totalCount === 0) return 0;
+    return Math.min(this.durations.getValueAtPercentile(1), this.gaps.getValueAtPercentile(10)) / 1000;
+  }
+
+  /** Decides the first responses still waiting (end of the run). */
   flush(): void {
-    const ref = this.reference.totalCount ? this.reference.getValueAtPercentile(10) / 1000 : 0;
+    const ref = this.reference();
     for (const p of this.pending) this.record(p.worker, p.durationMs, ref === 0 || p.durationMs > this.rule.factor * ref);
     this.pending = [];
   }
 
   private record(worker: string, durationMs: number, cold: boolean): void {
-    const key = cold ? `${this.trend}{cold:true}` : `${this.trend}{cold:false}`;
-    (this.collector.trend(key) as TrendMetric).record(msToUs(durationMs));
+    (this.collector.trend(`${this.trend}{cold:${cold}}`) as TrendMetric).record(msToUs(durationMs));
     if (cold) {
       this.coldStarts.add();
       this.collector.counter(`cold_starts{worker:${worker}}`).add();

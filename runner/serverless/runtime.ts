@@ -25,7 +25,7 @@ export class ServerlessRuntime {
     const worker = res.header(header);
     if (!worker) return;
     res.worker = worker;
-    this.classifier.observe(worker, res.timings.duration);
+    this.classifier.observe(worker, res.timings.duration, undefined, res.status < 400);
   }
 
   jobs(http: HttpClient, signal: AbortSignal): Jobs {
