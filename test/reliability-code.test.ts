@@ -133,6 +133,8 @@ export default scenario({
     // everything reported before the death is kept; at most the dead thread's last interval is lost
     expect(a.requests).toBeGreaterThan(150);
     expect(a.requests).toBeLessThanOrEqual(seen);
-    expect(a.iterations).toBe(a.requests);
+    // the iteration in flight on the dying thread may have its request reported, but it has no outcome
+    expect(a.iterations).toBeLessThanOrEqual(a.requests);
+    expect(a.requests - a.iterations).toBeLessThanOrEqual(1);
   });
 });

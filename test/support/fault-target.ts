@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
  * an https:// URL whose server answers the TLS ClientHello with garbage.
  */
 export interface FaultStats {
-  /** requests per route (path without the query) */
+  /** requests per route (path without the query), and per path with its query when it has one */
   byPath: Record<string, number>;
   requests: number;
   /** TCP connections accepted by the HTTP side */
@@ -71,9 +71,11 @@ export async function startFaultTarget(): Promise<FaultTarget> {
       const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
       if (buffered.length < end + 4 + length) return;
       buffered = buffered.subarray(end + 4 + length);
-      const path = (head.split(' ')[1] ?? '/').split('?')[0];
+      const full = head.split(' ')[1] ?? '/';
+      const path = full.split('?')[0];
       stats.requests++;
       stats.byPath[path] = (stats.byPath[path] ?? 0) + 1;
+      if (full !== path) stats.byPath[full] = (stats.byPath[full] ?? 0) + 1;
       if (!seen.has(path)) {
         seen.add(path);
         stats.connectionsByPath[path] = (stats.connectionsByPath[path] ?? 0) + 1;
