@@ -5,6 +5,8 @@ import { simulateCommand } from '../../simulator/cli.js';
 import { ExitCode, RampartError } from '../errors.js';
 import { inspectCommand } from './inspect.js';
 import { runCommand } from './run.js';
+import { reportCommand } from './report.js';
+import { compareCommand } from '../compare/command.js';
 
 /** The rampart command line. A user's mistake prints one line and the exit code of DESIGN.md. */
 export async function main(argv = hideBin(process.argv)): Promise<void> {
@@ -14,7 +16,9 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       .command(runCommand)
       .command(inspectCommand)
       .command(simulateCommand)
-      .demandCommand(1, 'name a command: run, inspect, simulate')
+      .command(compareCommand)
+      .command(reportCommand)
+      .demandCommand(1, 'name a command: run, inspect, simulate, compare, report')
       .strict()
       .help()
       .version()

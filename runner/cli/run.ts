@@ -4,6 +4,16 @@ import { loadConfig } from '../config.js';
 import { runScenario } from '../engine/run.js';
 import { UsageError } from '../errors.js';
 import { parsePairs, positiveInt, repeatable } from './options.js';
+import { runProfiles } from './profiles.js';
+import { checkUploadTarget, uploadArtifacts, type UploadOptions } from '../s3/upload.js';
+
+/** Uploads what the run wrote; a failed upload is said, and does not change the run's exit code. */
+async function uploadFiles(files: string[], url: string, options: UploadOptions): Promise<void> {
+  const report = await uploadArtifacts(files, url, options);
+  const prefix = url.replace(/\/+$/, '');
+  if (report.uploaded.length) process.stderr.write(`rampart: uploaded ${report.uploaded.length} file(s) to ${prefix}/\n`);
+  for (const f of report.failed) process.stderr.write(`rampart: upload of ${f.file} failed: ${f.message}\n`);
+}
 
 interface RunArgs {
   scenario: string;
@@ -14,6 +24,9 @@ interface RunArgs {
   workers?: number;
   quiet?: boolean;
   secret?: string[];
+  cooldown?: string;
+  compareOut?: string[];
+  upload?: string;
 }
 
 /** `rampart run scenario.ts`: the load test. The exit code says how it went (DESIGN.md). */
@@ -28,7 +41,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('profile', { ...repeatable, alias: 'p', describe: 'run this profile of the scenario' })
     .option('workers', { type: 'number', alias: 'w', describe: 'worker threads (default 1)' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no live progress line' })
-    .option('secret', { ...repeatable, describe: 'NAME of an env var whose value must never appear in any output' }),
+    .option('secret', { ...repeatable, describe: 'NAME of an env var whose value must never appear in any output' })
+    .option('cooldown', { type: 'string', describe: "with several --profile: pause between them, e.g. '30s'" })
+    .option('compare-out', { ...repeatable, describe: 'with several --profile: write the comparison too, TYPE=PATH (json, html, text)' })
+    .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' }),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
@@ -37,10 +53,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const secretNames = [...(config.secrets ?? []), ...(args.secret ?? [])];
     const secrets = secretNames.map((name) => env[name] ?? process.env[name]).filter((v): v is string => Boolean(v));
     const profiles = args.profile ?? [];
-    if (profiles.length > 1) throw new UsageError('--profile: one profile per run for now');
-    const result = await runScenario({
-      file: args.scenario, profile: profiles[0] ?? null, workers, outs, env, quiet: Boolean(args.quiet), config, secrets,
-    });
+    const upload = args.upload ?? config.upload;
+    const s3 = { ...config.s3 };
+    if (upload) await checkUploadTarget(upload, s3); // an unreachable bucket is an error before the load, not after it
+    const base = { file: args.scenario, workers, env, quiet: Boolean(args.quiet), config, secrets };
+    if (profiles.length > 1) {
+      if (new Set(profiles).size !== profiles.length) throw new UsageError('--profile: each profile once');
+      const { exitCode, files } = await runProfiles(base, profiles, outs, { cooldown: args.cooldown, compareOut: args.compareOut });
+      process.exitCode = exitCode;
+      if (upload) await uploadFiles(files, upload, s3);
+      return;
+    }
+    const result = await runScenario({ ...base, profile: profiles[0] ?? null, outs });
     process.exitCode = result.exitCode;
+    if (upload) await uploadFiles(result.files, upload, s3);
   },
 };

@@ -118,6 +118,7 @@ export class HttpEngine {
   private async attempt(method: string, url: string, opts: RequestOptions, vu: VuRef, attempt: number): Promise<HttpResponse> {
     const { collector, target, headers: defaultHeaders } = this.options;
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
+    if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
     let full: URL;
     try {
       full = target ? new URL(url, target) : new URL(url);
