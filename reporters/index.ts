@@ -7,6 +7,7 @@ import { createHgrmReporter } from './hgrm.js';
 import { createHtmlReporter } from './html.js';
 import { createJsonReporter } from './json.js';
 import { createJunitReporter } from './junit.js';
+import { createNdjsonReporter } from './ndjson.js';
 import type { Reporter, ReporterFactory, ReporterOptions } from './reporter.js';
 import { loadUserReporter } from './user-reporter.js';
 import { assertWritable } from './write-atomic.js';
@@ -19,6 +20,7 @@ export const FILE_REPORTERS: Record<string, ReporterFactory> = {
   hgrm: createHgrmReporter,
   hdrlog: createHdrlogReporter,
   csv: createCsvReporter,
+  ndjson: createNdjsonReporter,
 };
 
 export interface OutSpec {

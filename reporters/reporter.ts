@@ -1,6 +1,6 @@
-import type { Summary, TimelinePoint } from '../runner/metrics/summary-types.js';
+import type { RequestRecord, Summary, TimelinePoint } from '../runner/metrics/summary-types.js';
 
-export type { Summary, TimelinePoint };
+export type { RequestRecord, Summary, TimelinePoint };
 
 /** What a reporter learns when the run starts. */
 export interface RunInfo {
@@ -29,6 +29,8 @@ export interface Reporter {
   readonly name: string;
   onStart?(info: RunInfo): void | Promise<void>;
   onInterval?(info: IntervalInfo): void;
+  /** one record per request as the run goes; only reporters that define it make rampart gather them */
+  onRecords?(records: RequestRecord[]): void;
   onEnd(summary: Summary): void | Promise<void | string[]> | string[];
 }
 

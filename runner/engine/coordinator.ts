@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { Collector } from '../metrics/collector.js';
-import type { TimelinePoint } from '../metrics/summary-types.js';
+import type { RequestRecord, TimelinePoint } from '../metrics/summary-types.js';
 import { ScenarioError } from '../errors.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { timelinePoint } from './timeline.js';
@@ -19,6 +19,7 @@ export interface CoordinatorEvents {
   onInterval(point: TimelinePoint, cumulative: Collector): void;
   onAbortTest(reason: string): void;
   onLog(line: string): void;
+  onRecords?(records: RequestRecord[]): void;
   onSecrets?(values: string[]): void;
 }
 
@@ -132,6 +133,7 @@ export class Coordinator {
       case 'done':
         this.interval.merge(m.snapshot);
         thread.progress = m.progress;
+        if (m.records) this.events.onRecords?.(m.records);
         break;
       case 'stepDone': {
         const n = (this.stepDone.get(m.step) ?? 0) + 1;

@@ -83,13 +83,13 @@ export class Iterations {
 
   newSlot(): VuSlot {
     const id = this.o.thread + this.o.threads * this.nextLocalId++ + 1;
-    const ref: VuRef = { stage: 0 };
+    const ref: VuRef = { stage: 0, vu: id, iteration: 0, intendedAt: 0 };
     const ctx = this.lifecycleContext(`vu ${id}`, ref) as Context;
     Object.assign(ctx, { vu: id, iteration: 0, stage: 0 });
     return { id, ref, ctx, iterations: 0, yieldedAt: performance.now() };
   }
 
-  lifecycleContext(label: string, ref: VuRef = { stage: -1 }): LifecycleContext {
+  lifecycleContext(label: string, ref: VuRef = { stage: -1, vu: 0, iteration: 0, intendedAt: 0 }): LifecycleContext {
     const http = this.o.http.client(ref);
     const s3 = this.o.s3;
     return {
@@ -108,6 +108,8 @@ export class Iterations {
   async run(slot: VuSlot, stage: number, intendedStart?: number): Promise<void> {
     const start = intendedStart ?? performance.now();
     slot.ref.stage = stage;
+    slot.ref.iteration = slot.iterations;
+    slot.ref.intendedAt = intendedStart === undefined ? 0 : performance.timeOrigin + intendedStart;
     slot.ctx.stage = stage;
     slot.ctx.iteration = slot.iterations++;
     this.active++;

@@ -10,7 +10,7 @@ import type { ConfigFile } from '../config.js';
 import { parseDuration } from '../duration.js';
 import { ExitCode, RampartError, ScenarioError, UsageError } from '../errors.js';
 import { Collector } from '../metrics/collector.js';
-import type { MetricType, Summary } from '../metrics/summary-types.js';
+import type { MetricType, RequestRecord, Summary } from '../metrics/summary-types.js';
 import { allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
 import { buildPlan } from '../plan/build.js';
 import { shareOf } from '../plan/segment.js';
@@ -122,6 +122,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections, retry: http.retry, trackedKeys, customTypes: p.customTypes,
     serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,
+    recordRequests: p.reporters.some((r) => r.onRecords),
   };
   const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => ({
     ...thread, bundleUrl: p.bundleUrl, plan, thread: i, threads, gracefulStopMs, secrets: mask.values,
@@ -140,6 +141,12 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     recordCheck: (name, ok, tags) => mainCollector.recordCheck(name, ok, tags && Object.entries(tags)),
     abortTest: () => {},
   });
+
+  const forwardRecords = (records: RequestRecord[] | undefined) => {
+    if (!records) return;
+    const clean = mask.values.length ? mask.maskDeep(records) : records;
+    for (const r of p.reporters) r.onRecords?.(clean);
+  };
 
   let aborted = false;
   let abortReason: string | undefined;
@@ -164,6 +171,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     },
     onAbortTest: (reason) => stop(`scenario: ${reason}`),
     onLog: (line) => process.stderr.write(`${mask.mask(line)}\n`),
+    onRecords: (records) => forwardRecords(records),
     onSecrets: (values) => { for (const v of values) mask.add(v); },
   });
   const stop = (reason: string) => {
@@ -202,6 +210,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
         totalDurationMs: plan.totalDurationMs, peakVUs: plan.peakVUs,
       });
     }
+    forwardRecords(mainKit.takeRecords()); // setup's requests
     monitor?.start();
     if (signals === 0) await coordinator.run(data);
     await monitor?.stop();
@@ -214,6 +223,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
         teardownError = mask.mask(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: teardown() failed: ${messageOf(err)}`);
       }
     }
+    forwardRecords(mainKit.takeRecords()); // teardown's requests
     coordinator.cumulative.absorb(mainCollector);
     const thresholdResults = evaluateThresholds(thresholds, coordinator.cumulative, durationMs);
     // a worker thread that died (process.exit() in scenario code, out of memory) took part of the load with it

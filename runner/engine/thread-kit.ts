@@ -1,7 +1,7 @@
 import type { RetryOptions, S3Options, ScenarioDefinition } from '../../scenarios/types.js';
 import { HttpEngine } from '../http/client.js';
 import { Collector } from '../metrics/collector.js';
-import type { MetricType } from '../metrics/summary-types.js';
+import type { MetricType, RequestRecord } from '../metrics/summary-types.js';
 import { lazyS3Helper } from '../s3/lazy.js';
 import type { ResolvedServerless } from '../serverless/options.js';
 import { ServerlessRuntime } from '../serverless/runtime.js';
@@ -21,6 +21,8 @@ export interface ThreadConfig {
   serverless: ResolvedServerless | null;
   s3: S3Options;
   ownDir: string;
+  /** gather one record per request (for --out ndjson) */
+  recordRequests: boolean;
 }
 
 /** One thread's collector, HTTP engine, serverless runtime and S3 helper, wired together. */
@@ -31,17 +33,29 @@ export class ThreadKit {
   private readonly s3 = (): ReturnType<typeof lazyS3Helper> => (this.s3Helper ??= lazyS3Helper({ ...this.config.s3, maxSockets: this.config.connections }, this.collector));
   private s3Helper: ReturnType<typeof lazyS3Helper> | undefined;
 
+  /** per-request records since the last take(), when config.recordRequests */
+  private records: RequestRecord[] = [];
+
   constructor(private readonly config: ThreadConfig, mask?: SecretMask) {
     this.collector = new Collector(config.trackedKeys, config.customTypes);
     this.http = new HttpEngine({
       collector: this.collector, target: config.target, timeoutMs: config.timeoutMs, headers: config.headers,
       connections: config.connections, retry: config.retry, mask,
+      record: config.recordRequests ? (r) => this.records.push(r) : undefined,
     });
     this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;
     if (this.serverless) {
       const sl = this.serverless;
       this.http.observer = (res) => sl.observe(res);
     }
+  }
+
+  /** The request records gathered since the last call (ndjson output). */
+  takeRecords(): RequestRecord[] | undefined {
+    if (!this.records.length) return undefined;
+    const out = this.records;
+    this.records = [];
+    return out;
   }
 
   iterations(

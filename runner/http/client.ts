@@ -5,6 +5,7 @@ import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
 import type { SecretMask } from '../secrets.js';
 import type { RateMetric, TrendMetric } from '../metrics/metric.js';
+import type { RequestRecord } from '../metrics/summary-types.js';
 import { STOP_REASON, TIMEOUT_REASON } from './errors.js';
 import { Exchange } from './exchange.js';
 import { HttpResponse } from './response.js';
@@ -22,11 +23,17 @@ export interface HttpEngineOptions {
   retry?: RetryOptions | false;
   /** learns the values of credential headers, so that they are masked in every output */
   mask?: SecretMask;
+  /** receives one record per request when per-request output (ndjson) was asked for */
+  record?: (r: RequestRecord) => void;
 }
 
 /** What the engine knows about the VU making a request. */
 export interface VuRef {
   stage: number;
+  vu: number;
+  iteration: number;
+  /** epoch ms the open-model iteration should have started, 0 in the closed model */
+  intendedAt: number;
 }
 
 /** Sees every response before its metrics are recorded (serverless worker identity). */
@@ -165,6 +172,12 @@ export class HttpEngine {
     if (attempt > 1) tags.push(['retry', 'true']);
     addTags(tags, opts.tags);
     this.observer?.(res);
+    this.options.record?.({
+      t: round3(performance.timeOrigin + start), intended: vu.intendedAt ? round3(vu.intendedAt) : null,
+      duration: round3(timings.duration), waiting: round3(timings.waiting),
+      status, error: error?.kind ?? null, worker: res.worker ?? null, attempt, vu: vu.vu, iteration: vu.iteration,
+      stage: vu.stage, name, method,
+    });
     collector.recordRequest({
       tags, tagKey: tags.map((t) => t[1]).join('\u0001') + (opts.tags ? tagNames(tags) : ''),
       durationUs: msToUs(timings.duration), waitingUs: msToUs(timings.waiting), connectingUs: msToUs(timings.connecting),
@@ -177,6 +190,8 @@ export class HttpEngine {
     return res;
   }
 }
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 function addTags(list: TagList, tags: Tags | undefined): void {
   if (tags) for (const k of Object.keys(tags)) list.push([k, String(tags[k])]);

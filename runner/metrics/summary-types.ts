@@ -130,3 +130,24 @@ export interface Summary {
   /** free-form run metadata (rampart version, workers, node version, host) */
   meta?: Record<string, unknown>;
 }
+
+/** One request, as `--out ndjson=PATH` writes it (one JSON object per line). Times are epoch ms. */
+export interface RequestRecord {
+  /** when the request started */
+  t: number;
+  /** when its open-model iteration should have started (null in the closed model) */
+  intended: number | null;
+  /** total duration, ms */
+  duration: number;
+  /** headers written → first byte, ms */
+  waiting: number;
+  status: number;
+  error: string | null;
+  worker: string | null;
+  attempt: number;
+  vu: number;
+  iteration: number;
+  stage: number;
+  name: string;
+  method: string;
+}

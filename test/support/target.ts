@@ -25,8 +25,16 @@ export interface Target {
  *   /delay/MS    200 after MS ms
  *   /status/N    answers status N
  *   /json        200 {"ok":true}
+ *   /jitter/A/B  200 after a delay drawn uniformly in [A, B] ms, from a sequence fixed by `seed`
  */
-export async function startTarget(): Promise<Target> {
+export async function startTarget(seed = 1): Promise<Target> {
+  let state = seed >>> 0;
+  const random = () => { // mulberry32: the same delays for the same seed, run after run
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(state ^ (state >>> 15), 1 | state);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
   const t0 = performance.now();
   const stats: TargetStats = { requests: 0, inFlight: 0, maxInFlight: 0, arrivals: [], byPath: {} };
   const server = http.createServer((req, res) => {
@@ -45,7 +53,9 @@ export async function startTarget(): Promise<Target> {
     req.on('end', () => {
       const delay = /^\/delay\/(\d+)/.exec(path);
       const status = /^\/status\/(\d+)/.exec(path);
-      if (delay) setTimeout(() => finish(200, 'ok'), Number(delay[1]));
+      const jitter = /^\/jitter\/(\d+)\/(\d+)/.exec(path);
+      if (jitter) setTimeout(() => finish(200, 'ok'), Number(jitter[1]) + random() * (Number(jitter[2]) - Number(jitter[1])));
+      else if (delay) setTimeout(() => finish(200, 'ok'), Number(delay[1]));
       else if (status) finish(Number(status[1]), `status ${status[1]}`);
       else if (path === '/json') finish(200, '{"ok":true}', 'application/json');
       else finish(200, 'ok');
