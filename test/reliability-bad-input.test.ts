@@ -79,7 +79,7 @@ const CASES: Case[] = [
   bad('profiles.ts', 2, /profiles\.ts: the scenario has profiles \(smoke, peak\); choose one with --profile/),
   bad('profiles.ts', 2, /profiles\.ts: no profile 'nope' \(profiles: smoke, peak\)/, ['--profile', 'nope']),
   flag('--profile without profiles', ['--profile', 'smoke'], /good\.ts: --profile smoke given, but the scenario has no 'profiles'/),
-  bad('profiles.ts', 2, /--profile: one profile per run/, ['--profile', 'smoke', '--profile', 'peak']),
+  bad('profiles.ts', 2, /--profile: each profile once/, ['--profile', 'smoke', '--profile', 'smoke']),
   // flags
   flag('unknown --out type', ['--out', 'nope=x.txt'], /--out nope=x\.txt: unknown output type 'nope'/),
   flag('--out without a path', ['--out', 'json'], /--out json: needs a path/),

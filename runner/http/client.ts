@@ -1,16 +1,18 @@
 import { Agent } from 'undici';
-import type { HttpClient, RequestOptions, Response, RetryOptions, Tags } from '../../scenarios/types.js';
+import type { HttpClient, RequestOptions, Response, RetryOptions } from '../../scenarios/types.js';
 import { parseDuration } from '../duration.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
 import type { SecretMask } from '../secrets.js';
 import type { RateMetric, TrendMetric } from '../metrics/metric.js';
 import type { RequestRecord } from '../metrics/summary-types.js';
-import { STOP_REASON, TIMEOUT_REASON } from './errors.js';
-import { Exchange } from './exchange.js';
+import { STOP_REASON } from './errors.js';
+import { abortOnTimeout, Exchange } from './exchange.js';
 import { HttpResponse } from './response.js';
 import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.js';
-import { timedConnector, withTiming, type PhaseTiming } from './timing.js';
+import { bindTiming, timedConnector } from './timing.js';
+import { UrlResolver } from './url-cache.js';
+import { RequestSinks } from './request-sinks.js';
 
 export interface HttpEngineOptions {
   collector: Collector;
@@ -40,6 +42,7 @@ export interface VuRef {
 export type ResponseObserver = (res: HttpResponse) => void;
 
 const MAX_NAMES = 200;
+const JSON_TYPE = { 'content-type': 'application/json' };
 const OTHER_NAME = '(other)';
 
 /** One per thread: the undici agent, the in-flight requests, and the metrics they feed. */
@@ -52,7 +55,17 @@ export class HttpEngine {
   private stopped = false;
   observer: ResponseObserver | null = null;
 
+  private readonly urls: UrlResolver;
+  private readonly sinks: RequestSinks;
+  /** the default request headers, built once; copied only when a request adds its own */
+  private readonly baseHeaders: Record<string, string>;
+  private readonly jsonHeaders: Record<string, string>;
+
   constructor(private readonly options: HttpEngineOptions) {
+    this.urls = new UrlResolver(options.target);
+    this.sinks = new RequestSinks(options.collector);
+    this.baseHeaders = { 'user-agent': 'rampart/0.1', ...options.headers };
+    this.jsonHeaders = { ...this.baseHeaders, ...JSON_TYPE };
     this.agent = new Agent({ connections: Math.max(1, options.connections), connect: timedConnector() });
     this.retry = retryPolicy(options.retry);
     options.mask?.addHeaders(options.headers);
@@ -123,37 +136,35 @@ export class HttpEngine {
   }
 
   private async attempt(method: string, url: string, opts: RequestOptions, vu: VuRef, attempt: number): Promise<HttpResponse> {
-    const { collector, target, headers: defaultHeaders } = this.options;
+    const { collector } = this.options;
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
-    let full: URL;
-    try {
-      full = target ? new URL(url, target) : new URL(url);
-    } catch {
-      throw new TypeError(`ctx.http: '${url}' is not a URL${target ? '' : ' (relative paths need the scenario\'s target)'}`);
-    }
-    if (opts.query) for (const [k, v] of Object.entries(opts.query)) full.searchParams.append(k, String(v));
-    const headers: Record<string, string> = { 'user-agent': 'rampart/0.1', ...defaultHeaders, ...opts.headers };
+    const full = this.urls.resolve(url, opts.query);
+    let headers = opts.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
     let body: string | Uint8Array | undefined = opts.body;
     if (opts.json !== undefined) {
       body = JSON.stringify(opts.json);
-      headers['content-type'] ??= 'application/json';
+      if (!opts.headers) headers = this.jsonHeaders;
+      else if (!Object.keys(opts.headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = JSON_TYPE['content-type'];
     }
     if (opts.headers) this.options.mask?.addHeaders(opts.headers);
     const name = this.nameFor(full.pathname, opts.name);
 
     const exchange = new Exchange(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs);
     if (this.stopped) exchange.abort(STOP_REASON);
-    const timer = setTimeout(() => exchange.abort(TIMEOUT_REASON), timeoutMs);
+    const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
     this.inflight.add(exchange);
-    const timing: PhaseTiming = { sentAt: 0, connectMs: 0, headerBytes: 0 };
     const start = performance.now();
+    bindTiming(exchange);
     try {
-      withTiming(timing, () => this.agent.dispatch({ origin: full.origin, path: full.pathname + full.search, method, headers, body }, exchange));
+      this.agent.dispatch({ origin: full.origin, path: full.path, method, headers, body }, exchange);
     } catch (err) {
       exchange.onError(err as Error); // invalid arguments are reported like any other failure
+    } finally {
+      bindTiming(null);
     }
     const { status, rawHeaders, body: text, received, error, firstByteAt, end } = await exchange.done;
+    const timing = exchange;
     clearTimeout(timer);
     this.inflight.delete(exchange);
     const sentAt = timing.sentAt || end;
@@ -167,10 +178,6 @@ export class HttpEngine {
     const failed = error !== undefined || (status >= 400 && !(opts.expect?.includes(status) ?? false));
     const res = new HttpResponse(status, rawHeaders, text, timings, error, full.href, method, name, attempt, failed);
 
-    const tags: TagList = [['name', name], ['method', method], ['status', String(status)], ['stage', String(vu.stage)]];
-    if (error) tags.push(['error', error.kind]);
-    if (attempt > 1) tags.push(['retry', 'true']);
-    addTags(tags, opts.tags);
     this.observer?.(res);
     this.options.record?.({
       t: round3(performance.timeOrigin + start), intended: vu.intendedAt ? round3(vu.intendedAt) : null,
@@ -178,13 +185,11 @@ export class HttpEngine {
       status, error: error?.kind ?? null, worker: res.worker ?? null, attempt, vu: vu.vu, iteration: vu.iteration,
       stage: vu.stage, name, method,
     });
-    collector.recordRequest({
-      tags, tagKey: tags.map((t) => t[1]).join('\u0001') + (opts.tags ? tagNames(tags) : ''),
-      durationUs: msToUs(timings.duration), waitingUs: msToUs(timings.waiting), connectingUs: msToUs(timings.connecting),
-      blockedUs: msToUs(timings.blocked), receivingUs: msToUs(timings.receiving),
-      failed, sent: timing.headerBytes + (body ? (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) : 0),
-      received,
-    });
+    collector.recordRequest(
+      this.sinks.find(name, method, status, vu.stage, error?.kind, attempt, opts.tags),
+      msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.blocked), msToUs(timings.receiving),
+      failed, timing.headerBytes + (body ? (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) : 0), received,
+    );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
     else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}` });
     return res;
@@ -193,12 +198,3 @@ export class HttpEngine {
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
-function addTags(list: TagList, tags: Tags | undefined): void {
-  if (tags) for (const k of Object.keys(tags)) list.push([k, String(tags[k])]);
-}
-
-function tagNames(tags: TagList): string {
-  let s = '\u0002';
-  for (let i = 4; i < tags.length; i++) s += tags[i][0] + '\u0001';
-  return s;
-}

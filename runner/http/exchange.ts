@@ -1,34 +1,41 @@
 import { util, type Dispatcher } from 'undici';
 import type { HttpError } from '../../scenarios/types.js';
-import { classifyError } from './errors.js';
+import { classifyError, TIMEOUT_REASON } from './errors.js';
+import type { PhaseTiming } from './timing.js';
 
 const decoder = new TextDecoder();
 
-/** What one request/response exchange produced, before it becomes metrics and a Response. */
-export interface ExchangeResult {
-  status: number;
-  rawHeaders: Buffer[] | null;
-  body: string;
-  received: number;
-  error: HttpError | undefined;
-  /** performance.now() of the first response byte (headers), 0 if none */
-  firstByteAt: number;
-  end: number;
+/** Arms the request deadline without a closure per request. */
+export function abortOnTimeout(exchange: Exchange): void {
+  exchange.abort(TIMEOUT_REASON);
 }
 
 /**
  * One request on undici's dispatch API with a handler of our own: no body stream, no promise
  * per phase, no AbortSignal. Aborting (deadline, hard stop) goes through undici's abort
- * callback. Settles exactly once, never rejects.
+ * callback. Settles exactly once, never rejects. It is also the request's phase timing
+ * record (one object per request, not three).
  */
-export class Exchange implements Dispatcher.DispatchHandler {
+export class Exchange implements Dispatcher.DispatchHandler, PhaseTiming {
   private abortFn: ((err?: Error) => void) | null = null;
   private abortReason: unknown = undefined;
   private chunks: Buffer[] | null = null;
   private settled = false;
-  private resolveFn!: (r: ExchangeResult) => void;
-  readonly done: Promise<ExchangeResult>;
-  readonly result: ExchangeResult = { status: 0, rawHeaders: null, body: '', received: 0, error: undefined, firstByteAt: 0, end: 0 };
+  private resolveFn!: (r: Exchange) => void;
+  readonly done: Promise<Exchange>;
+  // what came back
+  status = 0;
+  rawHeaders: Buffer[] | null = null;
+  body = '';
+  received = 0;
+  error: HttpError | undefined = undefined;
+  /** performance.now() of the first response byte (headers), 0 if none */
+  firstByteAt = 0;
+  end = 0;
+  // PhaseTiming, filled from undici's diagnostics channels
+  sentAt = 0;
+  connectMs = 0;
+  headerBytes = 0;
 
   constructor(private readonly keepBody: boolean, private readonly timeoutMs: number) {
     this.done = new Promise((resolve) => { this.resolveFn = resolve; });
@@ -48,22 +55,21 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    const r = this.result;
-    r.firstByteAt = performance.now();
-    r.status = statusCode;
-    r.rawHeaders = rawHeaders;
+    this.firstByteAt = performance.now();
+    this.status = statusCode;
+    this.rawHeaders = rawHeaders;
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    this.result.received += chunk.length;
+    this.received += chunk.length;
     if (this.keepBody) (this.chunks ??= []).push(chunk);
     return true;
   }
 
   onComplete(): void {
     const c = this.chunks;
-    if (c) this.result.body = c.length === 1 ? decoder.decode(c[0]) : decoder.decode(Buffer.concat(c));
+    if (c) this.body = c.length === 1 ? decoder.decode(c[0]) : decoder.decode(Buffer.concat(c));
     this.finish(undefined);
   }
 
@@ -74,10 +80,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private finish(err: Error | undefined): void {
     if (this.settled) return;
     this.settled = true;
-    const r = this.result;
-    r.end = performance.now();
-    if (err) r.error = classifyError(err, this.abortReason, this.timeoutMs);
-    this.resolveFn(r);
+    this.end = performance.now();
+    if (err) this.error = classifyError(err, this.abortReason, this.timeoutMs);
+    this.resolveFn(this);
   }
 }
 

@@ -43,15 +43,13 @@ function subscribe(): void {
   });
 }
 
-/** Runs `start` (which must call dispatcher.request synchronously) with `timing` bound to it. */
-export function withTiming<T>(timing: PhaseTiming, start: () => T): T {
-  subscribe();
+/**
+ * Binds `timing` to the request the caller dispatches next (synchronously); call again with
+ * null right after the dispatch call.
+ */
+export function bindTiming(timing: PhaseTiming | null): void {
+  if (!subscribed) subscribe();
   pending = timing;
-  try {
-    return start();
-  } finally {
-    pending = null;
-  }
 }
 
 /** undici's connector, timing each new connection onto its socket. */

@@ -17,22 +17,8 @@ const OTHER_ERRORS = `(other messages: more than ${MAX_ERROR_GROUPS} distinct er
 
 export type TagList = [string, string][];
 
-/** One request's measurements; durations in whole µs. */
-export interface RequestSample {
-  tags: TagList;
-  /** a stable string for `tags`, so the metrics for a tag combination are looked up once */
-  tagKey: string;
-  durationUs: number;
-  waitingUs: number;
-  connectingUs: number;
-  blockedUs: number;
-  receivingUs: number;
-  failed: boolean;
-  sent: number;
-  received: number;
-}
-
-interface RequestSink {
+/** The tagged metrics one kind of request feeds, looked up once per tag combination. */
+export interface RequestSink {
   duration: TrendMetric[];
   reqs: CounterMetric[];
   failed: RateMetric[];
@@ -112,25 +98,34 @@ export class Collector {
     return list;
   }
 
-  recordRequest(s: RequestSample): void {
-    let sink = this.sinks.get(s.tagKey);
+  /** The metrics a request with these tags feeds (cached by tagKey). */
+  requestSink(tags: TagList, tagKey: string): RequestSink {
+    let sink = this.sinks.get(tagKey);
     if (!sink) {
       sink = {
-        duration: this.tagged('http_req_duration', 'trend', s.tags, s.tagKey) as TrendMetric[],
-        reqs: this.tagged('http_reqs', 'counter', s.tags, s.tagKey) as CounterMetric[],
-        failed: this.tagged('http_req_failed', 'rate', s.tags, s.tagKey) as RateMetric[],
+        duration: this.tagged('http_req_duration', 'trend', tags, tagKey) as TrendMetric[],
+        reqs: this.tagged('http_reqs', 'counter', tags, tagKey) as CounterMetric[],
+        failed: this.tagged('http_req_failed', 'rate', tags, tagKey) as RateMetric[],
       };
-      this.sinks.set(s.tagKey, sink);
+      this.sinks.set(tagKey, sink);
     }
-    for (let i = 0; i < sink.duration.length; i++) sink.duration[i].record(s.durationUs);
+    return sink;
+  }
+
+  /** One request's measurements (durations in whole µs) into its sink and the untagged phase trends. */
+  recordRequest(
+    sink: RequestSink, durationUs: number, waitingUs: number, connectingUs: number, blockedUs: number,
+    receivingUs: number, failed: boolean, sent: number, received: number,
+  ): void {
+    for (let i = 0; i < sink.duration.length; i++) sink.duration[i].record(durationUs);
     for (let i = 0; i < sink.reqs.length; i++) sink.reqs[i].count++;
-    for (let i = 0; i < sink.failed.length; i++) sink.failed[i].add(s.failed);
-    this.waiting.record(s.waitingUs);
-    this.connecting.record(s.connectingUs);
-    this.blocked.record(s.blockedUs);
-    this.receiving.record(s.receivingUs);
-    this.dataSent.count += s.sent;
-    this.dataReceived.count += s.received;
+    for (let i = 0; i < sink.failed.length; i++) sink.failed[i].add(failed);
+    this.waiting.record(waitingUs);
+    this.connecting.record(connectingUs);
+    this.blocked.record(blockedUs);
+    this.receiving.record(receivingUs);
+    this.dataSent.count += sent;
+    this.dataReceived.count += received;
   }
 
   recordCheck(name: string, ok: boolean, tags?: TagList): void {
