@@ -75,7 +75,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const path = options.mode === 'queue' ? stripEndpointPrefix(url.pathname) : url.pathname;
     const body = await readBody(req);
     if (path === '/health') {
-      return sendJson(res, 200, { jobs: jobs.counts(), workers: workerCounts() } satisfies HealthBody);
+      // behind the balancer, waiting requests are the queue and requests on a worker are in progress
+      const c = ctx.counters;
+      const lbJobs = () => ({
+        completed: c.served, failed: c.queueTimeouts + c.failed5xx + c.cut524,
+        inProgress: ctx.pool.counts().running, inQueue: ctx.pool.queue.length, retried: 0,
+      });
+      return sendJson(res, 200, { jobs: options.mode === 'lb' ? lbJobs() : jobs.counts(), workers: workerCounts() } satisfies HealthBody);
     }
     if (path === '/ping') {
       // 200 once any worker is initialized, 204 while none is (initializing or scaled to zero).

@@ -35,7 +35,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'run a scenario',
   builder: (y) => y
     .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario file (.ts or .js)' })
-    .option('out', { ...repeatable, alias: 'o', describe: 'TYPE=PATH: json, junit, html, hgrm, hdrlog, csv; or ./reporter.ts' })
+    .option('out', { ...repeatable, alias: 'o', describe: 'TYPE=PATH: json, junit, html, hgrm, hdrlog, csv, ndjson; or ./reporter.ts' })
     .option('env', { ...repeatable, alias: 'e', describe: 'KEY=VALUE visible to env() and ctx.env' })
     .option('config', { type: 'string', describe: 'config file (default: ./rampart.yaml when present)' })
     .option('profile', { ...repeatable, alias: 'p', describe: 'run this profile of the scenario' })

@@ -119,6 +119,10 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const threads = o.workers;
   const connections = http.connections ?? plan.poolSize;
   const serverless = resolveServerless(scenario.serverless, o.file);
+  if (serverless && threads > 1) {
+    // each thread tells cold from warm by what it saw itself
+    process.stderr.write(`rampart: note: with --workers ${threads}, cold starts and workers seen are counted per worker thread; serverless runs measure best with one\n`);
+  }
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections, retry: http.retry, trackedKeys, customTypes: p.customTypes,
     serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,

@@ -30,7 +30,7 @@ export class ThreadKit {
   readonly collector: Collector;
   readonly http: HttpEngine;
   readonly serverless: ServerlessRuntime | null;
-  private readonly s3 = (): ReturnType<typeof lazyS3Helper> => (this.s3Helper ??= lazyS3Helper({ ...this.config.s3, maxSockets: this.config.connections }, this.collector));
+  private readonly s3 = (): ReturnType<typeof lazyS3Helper> => (this.s3Helper ??= lazyS3Helper({ ...this.config.s3, maxSockets: this.config.connections }, this.collector, this.config.env));
   private s3Helper: ReturnType<typeof lazyS3Helper> | undefined;
 
   /** per-request records since the last take(), when config.recordRequests */

@@ -36,6 +36,9 @@ function serviceTime(s: Summary): { W: number; source: string; label: string } |
 }
 
 function offeredLoad(s: Summary, W: number): { lambda: number; windowMs: number; source: string } | null {
+  // a queue API's offered load is its jobs, not the status polls that dominate http_reqs
+  const jobs = s.metrics.jobs;
+  if (jobs && jobs.type === 'counter' && jobs.count > 0 && jobs.rate > 0) return { lambda: jobs.rate, windowMs: s.durationMs, source: 'jobs.rate' };
   const tl = s.timeline;
   if (tl.length) {
     const wantMs = Math.max(MIN_WINDOW_MS, W);
@@ -81,7 +84,7 @@ export function minWorkers(s: Summary): Insight | null {
   const recommended = Math.max(1, Math.ceil(round(L, 2)));
 
   let message =
-    `Offered load ${round(lambda, lambda < 10 ? 2 : 1)} req/s (busiest ${fmtMs(load.windowMs)} window) × ${st.label} ${fmtMs(W)} = ` +
+    `Offered load ${round(lambda, lambda < 10 ? 2 : 1)} ${load.source === 'jobs.rate' ? 'jobs' : 'req'}/s (busiest ${fmtMs(load.windowMs)} window) × ${st.label} ${fmtMs(W)} = ` +
     `${round(raw, 1)} workers busy on average (Little's law, L = λW)` +
     `${capped ? `, but no more than ${peak} requests were ever in flight, so ${peak} at most` : ''}. ` +
     `Set min workers ≥ ${recommended} to serve this load with no cold start`;

@@ -5,10 +5,16 @@ import type { S3Helper, S3HelperOptions } from './client.js';
  * ctx.s3 without paying for the AWS SDK in runs that never touch S3: the SDK is imported and
  * the pooled client created on the first operation.
  */
-export function lazyS3Helper(options: S3HelperOptions, collector: Collector): S3Helper {
+export function lazyS3Helper(options: S3HelperOptions, collector: Collector, env: Record<string, string | undefined> = process.env): S3Helper {
   let helper: S3Helper | undefined;
   let loading: Promise<S3Helper> | undefined;
-  const load = () => (loading ??= import('./client.js').then((m) => (helper = m.createS3Helper(options, collector))));
+  const create = async () => {
+    const [{ createS3Helper }, { resolveS3Options }] = await Promise.all([import('./client.js'), import('./config.js')]);
+    // endpoint, region and credentials also from -e and rampart.yaml env, not only the process environment
+    const resolved = resolveS3Options(options, env);
+    return (helper = createS3Helper({ ...options, ...resolved }, collector));
+  };
+  const load = () => (loading ??= create());
   return {
     put: async (...args) => (await load()).put(...args),
     get: async (...args) => (await load()).get(...args),

@@ -40,7 +40,10 @@ export class JobClient {
     const statusPath = this.cfg.routes.status.replace('{id}', encodeURIComponent(String(id)));
     while (!this.cfg.finalStatuses.has(status)) {
       if (this.signal.aborted) return this.finish(name, started, { id: String(id), status: 'ABORTED', ok: false, polls });
-      if (performance.now() + wait > deadline) return this.finish(name, started, { id: String(id), status: 'POLL_TIMEOUT', ok: false, polls });
+      if (performance.now() + wait > deadline) {
+        await this.cancel(String(id), name, options.headers); // a job nobody waits for should not hold a worker
+        return this.finish(name, started, { id: String(id), status: 'POLL_TIMEOUT', ok: false, polls });
+      }
       await sleep(wait, this.signal);
       last = await this.http.get(statusPath, { name: `${name} status`, headers: options.headers, expect: [404, 429] });
       polls++;
@@ -65,6 +68,11 @@ export class JobClient {
       queueMs, executionMs, polls,
       workerId: workerOf(last, body, this.cfg),
     }, runningSeenAt);
+  }
+
+  private async cancel(id: string, name: string, headers: Record<string, string> | undefined): Promise<void> {
+    const route = this.cfg.routes.cancel;
+    if (route) await this.http.post(route.replace('{id}', encodeURIComponent(id)), { name: `${name} cancel`, headers, expect: [404] });
   }
 
   private finish(name: string, started: number, r: Omit<JobResult, 'totalMs'>, runningSeenAt = 0): JobResult {
