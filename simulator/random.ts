@@ -1,17 +1,9 @@
 // Seeded randomness. Every draw the simulator makes comes from here (never Math.random),
 // so a run is repeatable from its seed.
 
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for load-shaped noise. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../runner/random.js';
+
+export { mulberry32 };
 
 /**
  * Independent streams per purpose, each derived from the seed. Separate streams keep

@@ -12,16 +12,7 @@ export const Z95 = 1.959963984540054;
 export type Interval = [low: number, high: number];
 
 /** mulberry32: a small, fast, seedable PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as seededRandom } from '../random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Success rates

@@ -4,6 +4,7 @@
  * sub-metrics, http_reqs and http_req_failed, error groups and a per-second timeline whose
  * points count the requests that completed in each interval.
  */
+import { trendOf } from './summary-fixture.js';
 import { createHistogram, encodeHistogram, type Histogram } from '../../runner/metrics/hdr.js';
 import type { ErrorGroup, MetricSummary, Summary, TimelinePoint, TrendSummary } from '../../runner/metrics/summary-types.js';
 
@@ -37,23 +38,6 @@ export function trendMs(values: number[]): TrendSummary {
   return trendOf(h);
 }
 
-function trendOf(h: Histogram): TrendSummary {
-  const ms = (us: number) => us / 1000;
-  const empty = h.totalCount === 0;
-  return {
-    type: 'trend',
-    count: h.totalCount,
-    min: empty ? 0 : ms(h.minNonZeroValue),
-    max: ms(h.maxValue),
-    avg: empty ? 0 : Math.round(h.mean) / 1000,
-    med: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    hdr: encodeHistogram(h),
-  };
-}
 
 const failedOf = (r: Req) => r.error !== undefined || (r.status ?? 200) >= 400;
 const statusOf = (r: Req) => (r.error ? 0 : r.status ?? 200);

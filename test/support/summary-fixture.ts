@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../runner/random.js';
 /**
  * A realistic Summary built from real hdr-histogram-js histograms, for reporter tests (and
  * anyone else who needs a results file): a serverless-style run where the first seconds hit
@@ -55,17 +56,8 @@ export function trendOf(h: Histogram): TrendSummary {
   };
 }
 
-/** A small seeded PRNG (mulberry32), so fixtures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so fixtures are reproducible. */
+const rng = mulberry32;
 
 export function buildSummaryFixture(options: FixtureOptions = {}): Summary {
   const seconds = options.seconds ?? 12;

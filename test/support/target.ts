@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../runner/random.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -28,13 +29,7 @@ export interface Target {
  *   /jitter/A/B  200 after a delay drawn uniformly in [A, B] ms, from a sequence fixed by `seed`
  */
 export async function startTarget(seed = 1): Promise<Target> {
-  let state = seed >>> 0;
-  const random = () => { // mulberry32: the same delays for the same seed, run after run
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed); // the same delays for the same seed, run after run
   const t0 = performance.now();
   const stats: TargetStats = { requests: 0, inFlight: 0, maxInFlight: 0, arrivals: [], byPath: {} };
   const server = http.createServer((req, res) => {
