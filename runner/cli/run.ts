@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { parseOut } from '../../reporters/index.js';
 import { loadConfig } from '../config.js';
 import { runScenario } from '../engine/run.js';
+import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { parsePairs, positiveInt, repeatable } from './options.js';
 import { runProfiles } from './profiles.js';
@@ -27,6 +28,7 @@ interface RunArgs {
   cooldown?: string;
   compareOut?: string[];
   upload?: string;
+  interval?: string;
 }
 
 /** `rampart run scenario.ts`: the load test. The exit code says how it went (DESIGN.md). */
@@ -44,7 +46,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('secret', { ...repeatable, describe: 'NAME of an env var whose value must never appear in any output' })
     .option('cooldown', { type: 'string', describe: "with several --profile: pause between them, e.g. '30s'" })
     .option('compare-out', { ...repeatable, describe: 'with several --profile: write the comparison too, TYPE=PATH (json, html, text)' })
-    .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' }),
+    .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' })
+    .option('interval', { type: 'string', describe: "timeline resolution, default '1s' (e.g. '250ms' for a short run)" }),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
@@ -56,7 +59,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const upload = args.upload ?? config.upload;
     const s3 = { ...config.s3 };
     if (upload) await checkUploadTarget(upload, s3); // an unreachable bucket is an error before the load, not after it
-    const base = { file: args.scenario, workers, env, quiet: Boolean(args.quiet), config, secrets };
+    const intervalMs = args.interval === undefined ? 1000 : parseDuration(args.interval);
+    if (!(intervalMs >= 50 && intervalMs <= 60_000)) throw new UsageError(`--interval '${args.interval}' must be a duration from 50ms to 1m`);
+    const base = { file: args.scenario, workers, env, quiet: Boolean(args.quiet), config, secrets, intervalMs };
     if (profiles.length > 1) {
       if (new Set(profiles).size !== profiles.length) throw new UsageError('--profile: each profile once');
       const { exitCode, files } = await runProfiles(base, profiles, outs, { cooldown: args.cooldown, compareOut: args.compareOut });

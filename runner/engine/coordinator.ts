@@ -6,7 +6,6 @@ import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { timelinePoint } from './timeline.js';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
-const INTERVAL_MS = 1000;
 
 interface Thread {
   worker: Worker;
@@ -41,7 +40,7 @@ export class Coordinator {
   private finished!: Promise<void>;
   workerDeaths = 0;
 
-  constructor(private readonly inits: WorkerInit[], private readonly events: CoordinatorEvents) {
+  constructor(private readonly inits: WorkerInit[], private readonly events: CoordinatorEvents, private readonly intervalMs = 1000) {
     this.cumulative = new Collector(inits[0].trackedKeys, inits[0].customTypes);
     this.interval = new Collector(inits[0].trackedKeys, inits[0].customTypes);
   }
@@ -83,7 +82,7 @@ export class Coordinator {
     this.t0 = performance.now();
     this.lastTick = this.t0;
     this.broadcast({ type: 'start', data: setupData });
-    this.timer = setInterval(() => this.tick(), INTERVAL_MS);
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
     return this.finished.then(() => {
       clearInterval(this.timer);
       this.closePoint(); // the last partial interval

@@ -46,6 +46,8 @@ export interface RunOptions {
   /** print the console summary (default true) */
   console?: boolean;
   handleSignals?: boolean;
+  /** timeline resolution in ms (default 1000) */
+  intervalMs?: number;
 }
 
 export interface RunResult {
@@ -177,7 +179,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     onLog: (line) => process.stderr.write(`${mask.mask(line)}\n`),
     onRecords: (records) => forwardRecords(records),
     onSecrets: (values) => { for (const v of values) mask.add(v); },
-  });
+  }, o.intervalMs);
   const stop = (reason: string) => {
     if (aborted) return;
     aborted = true;
