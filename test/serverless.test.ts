@@ -62,6 +62,12 @@ describe('serverless endpoints, against the simulator', () => {
     expect(m.cold_starts.count).toBe(ours.size);
     expect(m['http_req_duration{cold:true}'].med).toBeGreaterThan(m['http_req_duration{cold:false}'].med);
     expect(m.workers_seen.max).toBe(stats.workersStarted);
+    // and it says so by itself
+    const kinds = results.insights.map((i: any) => i.kind);
+    expect(kinds[0]).toBe('gateway-timeout');
+    expect(results.insights[0]).toMatchObject({ severity: 'fail', data: { status: 400, count: failed400 } });
+    expect(kinds).toContain('cold-starts');
+    expect(kinds).toContain('min-workers');
   });
 
   it('with 3 warm workers and room to scale, only the workers started for the burst are called cold', async () => {
@@ -84,6 +90,7 @@ describe('serverless endpoints, against the simulator', () => {
     expect(m.cold_starts).toBeUndefined();
     expect(workersIn(m, 'truth_cold').size).toBe(0);
     expect(m['http_req_duration{cold:false}'].count).toBe(30);
+    expect(results.insights.filter((i: any) => i.severity !== 'info')).toEqual([]);
   });
 
   it('retries with backoff rescue the calls the burst lost', async () => {
