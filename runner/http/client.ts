@@ -99,9 +99,13 @@ export class HttpEngine {
   }
 
   /** A logical call: one attempt, or several under a retry policy. */
-  private async call(method: string, url: string, opts: RequestOptions, vu: VuRef): Promise<Response> {
+  private call(method: string, url: string, opts: RequestOptions, vu: VuRef): Promise<Response> {
     const policy = opts.retry === undefined ? this.retry : retryPolicy(opts.retry);
-    if (!policy) return this.attempt(method, url, opts, vu, 1);
+    // no retry: the attempt's own promise, without an async wrapper around it
+    return policy ? this.retried(method, url, opts, vu, policy) : this.attempt(method, url, opts, vu, 1);
+  }
+
+  private async retried(method: string, url: string, opts: RequestOptions, vu: VuRef, policy: RetryPolicy): Promise<Response> {
     const c = this.options.collector;
     const started = performance.now();
     let res = await this.attempt(method, url, opts, vu, 1);
