@@ -10,6 +10,15 @@ import { compareCommand } from '../compare/command.js';
 
 /** The rampart command line. A user's mistake prints one line and the exit code of DESIGN.md. */
 export async function main(argv = hideBin(process.argv)): Promise<void> {
+  // Ctrl-C while bundling or loading: nothing was measured yet, but the exit code still says
+  // "interrupted". Once a run is under way it has its own handlers, and this one stands back.
+  const early = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return;
+    process.stderr.write('rampart: interrupted before the load started\n');
+    process.exit(ExitCode.interrupted);
+  };
+  process.on('SIGINT', early);
+  process.on('SIGTERM', early);
   try {
     await yargs(argv)
       .scriptName('rampart')
