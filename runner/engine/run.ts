@@ -109,30 +109,11 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
 async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const p = await prepare(o, mask);
   const { scenario, plan, thresholds } = p;
-  const env = { ...process.env, ...o.env } as Record<string, string | undefined>;
-  const http = scenario.http ?? {};
-  const timeoutMs = parseDuration(http.timeout ?? o.config.http?.timeout ?? '60s');
-  const gracefulStopMs = parseDuration(scenario.gracefulStop ?? o.config.gracefulStop ?? '30s');
-  if (!(timeoutMs > 0)) throw new UsageError(`${o.file}: http.timeout must be a positive duration`);
-  if (!(gracefulStopMs >= 0)) throw new UsageError(`${o.file}: gracefulStop must be a duration`);
-  const headers = { ...o.config.http?.headers, ...http.headers };
-  mask.addHeaders(headers);
-  const trackedKeys = thresholds.map((t) => t.metricKey);
+  const { env, http, headers, gracefulStopMs, serverless, thread } = runSettings(o, p, mask);
   const threads = o.workers;
-  const connections = http.connections ?? plan.poolSize;
-  const serverless = resolveServerless(scenario.serverless, o.file);
-  if (serverless && threads > 1) {
-    // each thread tells cold from warm by what it saw itself
-    process.stderr.write(`rampart: note: with --workers ${threads}, cold starts and workers seen are counted per worker thread; serverless runs measure best with one\n`);
-  }
-  const thread: ThreadConfig = {
-    env, target: p.target, timeoutMs, headers, connections, retry: http.retry, trackedKeys, customTypes: p.customTypes,
-    serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,
-    recordRequests: p.reporters.some((r) => r.onRecords),
-  };
   const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => ({
     ...thread, bundleUrl: p.bundleUrl, plan, thread: i, threads, gracefulStopMs, secrets: mask.values,
-    connections: Math.max(1, shareOf(connections, i, threads)),
+    connections: Math.max(1, shareOf(thread.connections, i, threads)),
   }));
 
   // setup and teardown run on this thread, with their own client and metrics
@@ -209,13 +190,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
     }
     const startedAt = new Date();
-    for (const r of p.reporters) {
-      await r.onStart?.({
-        scenario: { name: scenario.name, file: o.file, profile: plan.profile }, startedAt: startedAt.toISOString(),
-        stages: plan.steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs })),
-        totalDurationMs: plan.totalDurationMs, peakVUs: plan.peakVUs,
-      });
-    }
+    await announceStart(p, o.file, startedAt);
     forwardRecords(mainKit.takeRecords()); // setup's requests
     monitor?.start();
     if (signals === 0) await coordinator.run(data);
@@ -248,11 +223,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset },
     }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
-    const files: string[] = [];
-    for (const r of p.reporters) {
-      const written = await r.onEnd(summary);
-      if (Array.isArray(written)) files.push(...written);
-    }
+    const files = await writeReports(p.reporters, summary);
     if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);
     if (workerDeath) process.stderr.write(`rampart: ${workerDeath}\n`);
     return { summary, exitCode, files };
@@ -264,6 +235,52 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     await mainKit.close();
     await p.dispose();
   }
+}
+
+/** The settings every thread shares, from the scenario, rampart.yaml and the flags. */
+function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
+  const { scenario, plan, thresholds } = p;
+  const env = { ...process.env, ...o.env } as Record<string, string | undefined>;
+  const http = scenario.http ?? {};
+  const timeoutMs = parseDuration(http.timeout ?? o.config.http?.timeout ?? '60s');
+  const gracefulStopMs = parseDuration(scenario.gracefulStop ?? o.config.gracefulStop ?? '30s');
+  if (!(timeoutMs > 0)) throw new UsageError(`${o.file}: http.timeout must be a positive duration`);
+  if (!(gracefulStopMs >= 0)) throw new UsageError(`${o.file}: gracefulStop must be a duration`);
+  const headers = { ...o.config.http?.headers, ...http.headers };
+  mask.addHeaders(headers);
+  const serverless = resolveServerless(scenario.serverless, o.file);
+  if (serverless && o.workers > 1) {
+    // each thread tells cold from warm by what it saw itself
+    process.stderr.write(`rampart: note: with --workers ${o.workers}, cold starts and workers seen are counted per worker thread; serverless runs measure best with one\n`);
+  }
+  const thread: ThreadConfig = {
+    env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
+    trackedKeys: thresholds.map((t) => t.metricKey), customTypes: p.customTypes,
+    serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,
+    recordRequests: p.reporters.some((r) => r.onRecords),
+  };
+  return { env, http, headers, gracefulStopMs, serverless, thread };
+}
+
+async function announceStart(p: Prepared, file: string, startedAt: Date): Promise<void> {
+  const { scenario, plan } = p;
+  for (const r of p.reporters) {
+    await r.onStart?.({
+      scenario: { name: scenario.name, file, profile: plan.profile }, startedAt: startedAt.toISOString(),
+      stages: plan.steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs })),
+      totalDurationMs: plan.totalDurationMs, peakVUs: plan.peakVUs,
+    });
+  }
+}
+
+/** Every reporter's end; the files they wrote, for --upload. */
+async function writeReports(reporters: Reporter[], summary: Summary): Promise<string[]> {
+  const files: string[] = [];
+  for (const r of reporters) {
+    const written = await r.onEnd(summary);
+    if (Array.isArray(written)) files.push(...written);
+  }
+  return files;
 }
 
 /** The retry policy as the findings read it. */
