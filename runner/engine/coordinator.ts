@@ -35,6 +35,8 @@ export class Coordinator {
   private t0 = 0;
   private lastTick = 0;
   private seq = 0;
+  /** the snapshot round in progress: when it was asked for, and who has yet to answer */
+  private round: { seq: number; at: number; waiting: Set<Thread> } | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly stepDone = new Map<number, number>();
   private finished!: Promise<void>;
@@ -85,7 +87,9 @@ export class Coordinator {
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     return this.finished.then(() => {
       clearInterval(this.timer);
-      this.closePoint(); // the last partial interval
+      if (this.round) this.closeRound();
+      // the last partial interval: what the threads reported when they finished
+      if ([...this.interval.metrics.values()].some((m) => !m.empty)) this.closePoint(performance.now());
     });
   }
 
@@ -110,16 +114,36 @@ export class Coordinator {
     for (const t of this.threads) if (!t.done) t.worker.postMessage(m);
   }
 
+  /**
+   * Each tick asks every thread for its snapshot; the point for that tick closes when all have
+   * answered. A thread too busy to answer within a whole interval does not hold the timeline
+   * up: its data lands in the next point.
+   */
   private tick(): void {
-    this.closePoint();
-    this.broadcast({ type: 'snapshot', seq: ++this.seq });
+    if (this.round) this.closeRound();
+    const waiting = new Set(this.threads.filter((t) => !t.done));
+    this.round = { seq: ++this.seq, at: performance.now(), waiting };
+    this.broadcast({ type: 'snapshot', seq: this.seq });
+    if (waiting.size === 0) this.closeRound();
   }
 
-  /** Turns what arrived since the last tick into a timeline point. */
-  private closePoint(): void {
-    const now = performance.now();
-    const point = timelinePoint(this.interval, now - this.t0, (now - this.lastTick) / 1000, this.threads.map((t) => t.progress));
-    this.lastTick = now;
+  private answered(thread: Thread, seq: number | null): void {
+    const round = this.round;
+    if (!round || (seq !== null && seq !== round.seq)) return;
+    round.waiting.delete(thread);
+    if (round.waiting.size === 0) this.closeRound();
+  }
+
+  private closeRound(): void {
+    const at = this.round?.at ?? performance.now();
+    this.round = null;
+    this.closePoint(at);
+  }
+
+  /** Turns what the threads reported for the interval ending at `at` into a timeline point. */
+  private closePoint(at: number): void {
+    const point = timelinePoint(this.interval, at - this.t0, (at - this.lastTick) / 1000, this.threads.map((t) => t.progress));
+    this.lastTick = at;
     this.cumulative.absorb(this.interval);
     this.interval.reset();
     this.timeline.push(point);
@@ -133,6 +157,7 @@ export class Coordinator {
         this.interval.merge(m.snapshot);
         thread.progress = m.progress;
         if (m.records) this.events.onRecords?.(m.records);
+        this.answered(thread, m.type === 'interval' ? m.seq : null);
         break;
       case 'stepDone': {
         const n = (this.stepDone.get(m.step) ?? 0) + 1;
