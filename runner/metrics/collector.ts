@@ -37,6 +37,7 @@ export class Collector {
   private readonly series = new Map<string, Metric[]>();
   private readonly tracked: { key: string; name: string; tags: TagList }[] = [];
   private readonly types: Record<string, MetricType>;
+  private checksRate: RateMetric | undefined;
 
   // the untagged request metrics, resolved once for the hot path
   readonly waiting: TrendMetric;
@@ -133,7 +134,11 @@ export class Collector {
     if (!c) this.checks.set(name, (c = { passes: 0, fails: 0 }));
     if (ok) c.passes++;
     else c.fails++;
-    const list = this.tagged('checks', 'rate', tags ?? [], tags ? tags.map((t) => t.join(':')).join(',') : '');
+    if (!tags?.length) {
+      (this.checksRate ??= this.rate('checks')).add(ok); // the common case: no key to build
+      return;
+    }
+    const list = this.tagged('checks', 'rate', tags, tags.map((t) => t.join(':')).join(','));
     for (const m of list) (m as RateMetric).add(ok);
   }
 
