@@ -3,7 +3,7 @@
  * whose first bottleneck was its own S3 connection pool. ctx.s3's pool is sized to the
  * run's peak concurrency; any wait for a socket is counted in s3_pool_saturated.
  *
- * Where S3 is (read from the process environment, not from -e):
+ * Where S3 is (from the environment, -e pairs or rampart.yaml env:):
  *   AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL   e.g. http://127.0.0.1:4568 (omit for AWS itself)
  *   AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY  (+ AWS_SESSION_TOKEN), else the SDK's chain
  *   AWS_REGION                                 default us-east-1

@@ -146,3 +146,40 @@ export default scenario({
     expect(gauges.at(-1).workers_seen).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('ctx.s3 in a run, against a real local S3 server', () => {
+  it('round-trips inputs through a pool sized to the run: no socket waits, every operation measured', async () => {
+    const { startS3Server } = await import('./support/s3-server.js');
+    const s3 = await startS3Server(['inputs']);
+    try {
+      const source = `import { scenario, burst, check } from 'rampart';
+export default scenario({
+  name: 's3', stages: [burst({ vus: 12, iterations: 48 })],
+  thresholds: { s3_pool_saturated: ['count==0'], s3_op_failed: ['rate==0'] },
+  async iteration(ctx) {
+    const key = 'in/' + ctx.vu + '-' + ctx.iteration + '.json';
+    const body = JSON.stringify({ vu: ctx.vu, iteration: ctx.iteration, pad: 'x'.repeat(2000) });
+    const put = await ctx.s3.put('inputs', key, body, { name: 'input' });
+    const got = await ctx.s3.get('inputs', key, { name: 'input' });
+    check(got, { 'same bytes back': (g) => put.ok && g.ok && g.text() === body });
+  },
+});
+`;
+      const dir = workspace({ 's.ts': source });
+      const { code, stderr } = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json'], {
+        cwd: dir,
+        env: { AWS_ENDPOINT_URL: s3.endpoint, AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey, AWS_REGION: 'us-east-1' },
+      });
+      const results = readJson(join(dir, 'r.json'));
+      expect(stderr).not.toMatch(/internal error/);
+      expect(code).toBe(0);
+      expect(results.checks['same bytes back']).toEqual({ passes: 48, fails: 0 });
+      expect(results.metrics.s3_ops.count).toBe(96);
+      expect(results.metrics['s3_op_duration{op:put}'].count).toBe(48);
+      expect(results.metrics.s3_pool_saturated).toBeUndefined();
+      expect(results.meta.connectionsPerOrigin).toBeGreaterThanOrEqual(12);
+    } finally {
+      await s3.close();
+    }
+  });
+});
