@@ -169,7 +169,6 @@ export interface JobResult {
   /** submit to final status as seen by polling, ms */
   totalMs: number;
   workerId?: string;
-  cold?: boolean;
   polls: number;
 }
 

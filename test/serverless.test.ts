@@ -82,6 +82,16 @@ describe('serverless endpoints, against the simulator', () => {
     expect(1 - disagreements / served).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('with two worker threads, each worker is counted once: one classifier for the run', async () => {
+    const { results, stats } = await runAgainst({}, lbScenario('burst({ vus: 14, iterations: 28 })'), ['--workers', '2']);
+    const m = results.metrics;
+    expect(results.meta.workers).toBe(2);
+    expect(m.workers_seen.max).toBe(stats.workersStarted);
+    expect(m.cold_starts.count).toBe(workersIn(m, 'cold_starts').size);
+    expect(m.cold_starts.count).toBeLessThanOrEqual(stats.workersStarted);
+    expect(m.cold_starts.count).toBe(workersIn(m, 'truth_cold').size);
+  });
+
   it('all workers warm (min workers 15): no 400, nothing cold', async () => {
     const { results } = await runAgainst({ minWorkers: 15, maxWorkers: 15 }, lbScenario('burst({ vus: 15, iterations: 30 })'));
     const m = results.metrics;

@@ -4,6 +4,8 @@ import type { RequestRecord, TimelinePoint } from '../metrics/summary-types.js';
 import { ScenarioError } from '../errors.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { timelinePoint } from './timeline.js';
+import { ColdStarts } from '../serverless/cold-start.js';
+import type { WorkerObservation } from '../serverless/runtime.js';
 
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
 
@@ -35,6 +37,9 @@ export class Coordinator {
   private t0 = 0;
   private lastTick = 0;
   private seq = 0;
+  /** one cold-start classifier for the run, fed by every thread's observations in time order */
+  private readonly coldStarts: ColdStarts | null;
+  private observations: WorkerObservation[] = [];
   /** the snapshot round in progress: when it was asked for, and who has yet to answer */
   private round: { seq: number; at: number; waiting: Set<Thread> } | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -45,6 +50,13 @@ export class Coordinator {
   constructor(private readonly inits: WorkerInit[], private readonly events: CoordinatorEvents, private readonly intervalMs = 1000) {
     this.cumulative = new Collector(inits[0].trackedKeys, inits[0].customTypes);
     this.interval = new Collector(inits[0].trackedKeys, inits[0].customTypes);
+    const serverless = inits[0].serverless;
+    this.coldStarts = serverless ? new ColdStarts(this.interval, serverless.cold) : null;
+  }
+
+  /** Observations of the main thread's own requests (setup, teardown) join the rest. */
+  observe(observations: WorkerObservation[] | undefined): void {
+    if (observations) this.observations.push(...observations);
   }
 
   /** Starts the workers and waits until every one has loaded the scenario. */
@@ -88,6 +100,8 @@ export class Coordinator {
     return this.finished.then(() => {
       clearInterval(this.timer);
       if (this.round) this.closeRound();
+      this.classify();
+      this.coldStarts?.flush(); // first responses still waiting for a warm reference
       // the last partial interval: what the threads reported when they finished
       if ([...this.interval.metrics.values()].some((m) => !m.empty)) this.closePoint(performance.now());
     });
@@ -140,8 +154,15 @@ export class Coordinator {
     this.closePoint(at);
   }
 
+  private classify(): void {
+    if (!this.coldStarts || !this.observations.length) return;
+    this.coldStarts.add(this.observations);
+    this.observations = [];
+  }
+
   /** Turns what the threads reported for the interval ending at `at` into a timeline point. */
   private closePoint(at: number): void {
+    this.classify();
     const point = timelinePoint(this.interval, at - this.t0, (at - this.lastTick) / 1000, this.threads.map((t) => t.progress));
     this.lastTick = at;
     this.cumulative.absorb(this.interval);
@@ -157,6 +178,7 @@ export class Coordinator {
         this.interval.merge(m.snapshot);
         thread.progress = m.progress;
         if (m.records) this.events.onRecords?.(m.records);
+        if (m.observations) this.observations.push(...m.observations);
         this.answered(thread, m.type === 'interval' ? m.seq : null);
         break;
       case 'stepDone': {

@@ -1,6 +1,7 @@
 import type { Snapshot } from '../metrics/collector.js';
 import type { Plan } from '../plan/types.js';
 import type { RequestRecord } from '../metrics/summary-types.js';
+import type { WorkerObservation } from '../serverless/runtime.js';
 import type { ThreadConfig } from './thread-kit.js';
 
 /** Messages between the main thread and the worker threads. All plain data. */
@@ -30,11 +31,11 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'interval'; seq: number; snapshot: Snapshot; progress: Progress; records?: RequestRecord[] }
+  | { type: 'interval'; seq: number; snapshot: Snapshot; progress: Progress; records?: RequestRecord[]; observations?: WorkerObservation[] }
   | { type: 'stepDone'; step: number }
   | { type: 'abortTest'; reason: string }
   | { type: 'log'; line: string }
   /** credential values the thread learnt (request headers), for the main thread's masking; never masked itself */
   | { type: 'secrets'; values: string[] }
-  | { type: 'done'; snapshot: Snapshot; progress: Progress; records?: RequestRecord[] }
+  | { type: 'done'; snapshot: Snapshot; progress: Progress; records?: RequestRecord[]; observations?: WorkerObservation[] }
   | { type: 'fatal'; message: string; location?: string };

@@ -192,6 +192,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     const startedAt = new Date();
     await announceStart(p, o.file, startedAt);
     forwardRecords(mainKit.takeRecords()); // setup's requests
+    coordinator.observe(mainKit.serverless?.take()); // a worker setup() already used is not new to the load
     monitor?.start();
     if (signals === 0) await coordinator.run(data);
     await monitor?.stop();
@@ -249,10 +250,6 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   const headers = { ...o.config.http?.headers, ...http.headers };
   mask.addHeaders(headers);
   const serverless = resolveServerless(scenario.serverless, o.file);
-  if (serverless && o.workers > 1) {
-    // each thread tells cold from warm by what it saw itself
-    process.stderr.write(`rampart: note: with --workers ${o.workers}, cold starts and workers seen are counted per worker thread; serverless runs measure best with one\n`);
-  }
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
     trackedKeys: thresholds.map((t) => t.metricKey), customTypes: p.customTypes,

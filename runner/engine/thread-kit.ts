@@ -69,7 +69,6 @@ export class ThreadKit {
   }
 
   async close(): Promise<void> {
-    this.serverless?.flush();
     await this.s3Helper?.close();
     await this.http.close();
   }

@@ -71,7 +71,9 @@ async function runSegment(data: unknown): Promise<void> {
   const its = kit.iterations(scenario, data, init.thread, init.threads,
     (line) => post({ type: 'log', line }), (reason) => post({ type: 'abortTest', reason }));
   port.on('message', (m: ToWorker) => {
-    if (m.type === 'snapshot') post({ type: 'interval', seq: m.seq, snapshot: takeSnapshot(), progress: progress(its), records: kit.takeRecords() });
+    if (m.type === 'snapshot') {
+      post({ type: 'interval', seq: m.seq, snapshot: takeSnapshot(), progress: progress(its), records: kit.takeRecords(), observations: kit.serverless?.take() });
+    }
     else if (m.type === 'hardStop') { stopping.abort(); hardStop.abort(); its.hardStop(); }
   });
   const rt: StepRuntime = {
@@ -93,8 +95,7 @@ async function runSegment(data: unknown): Promise<void> {
   }
   stopping.abort();
   await drain(its);
-  kit.serverless?.flush();
-  post({ type: 'done', snapshot: takeSnapshot(), progress: progress(its), records: kit.takeRecords() });
+  post({ type: 'done', snapshot: takeSnapshot(), progress: progress(its), records: kit.takeRecords(), observations: kit.serverless?.take() });
   await kit.close();
   port.close();
 }

@@ -1,6 +1,7 @@
 import type { Collector } from '../metrics/collector.js';
 import { createHistogram, msToUs } from '../metrics/hdr.js';
 import type { CounterMetric, GaugeMetric, TrendMetric } from '../metrics/metric.js';
+import type { WorkerObservation } from './runtime.js';
 
 interface Pending {
   worker: string;
@@ -8,7 +9,8 @@ interface Pending {
 }
 
 /**
- * Classifies every response that names its worker as cold or warm (docs/serverless.md):
+ * Classifies every response that names its worker as cold or warm (docs/serverless.md). It
+ * runs on the main thread over the observations of every worker thread, in time order:
  *
  * - Only the first response from a worker id never seen before can be cold: a worker that
  *   already answered is warm.
@@ -89,5 +91,29 @@ export class ColdStartClassifier {
       this.coldStarts.add();
       this.collector.counter(`cold_starts{worker:${worker}}`).add();
     }
+  }
+}
+
+/**
+ * The run's cold-start decisions: the observations of every thread, in the order they
+ * happened, through one classifier per trend (responses, jobs).
+ */
+export class ColdStarts {
+  private readonly byTrend = new Map<string, ColdStartClassifier>();
+
+  constructor(private readonly collector: Collector, private readonly rule: { minDelayMs: number; factor: number }) {}
+
+  add(observations: WorkerObservation[]): void {
+    observations.sort((a, b) => a.at - b.at);
+    for (const o of observations) {
+      let c = this.byTrend.get(o.trend);
+      if (!c) this.byTrend.set(o.trend, (c = new ColdStartClassifier(this.collector, this.rule, o.trend)));
+      c.observe(o.worker, o.durationMs, o.queueMs, o.ok, o.at);
+    }
+  }
+
+  /** Decides the first responses still waiting (end of the run). */
+  flush(): void {
+    for (const c of this.byTrend.values()) c.flush();
   }
 }

@@ -3,7 +3,7 @@ import type { Collector } from '../metrics/collector.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { RateMetric, TrendMetric } from '../metrics/metric.js';
 import { retryAfterMs } from '../http/retry.js';
-import type { ColdStartClassifier } from './cold-start.js';
+import type { WorkerObservation } from './runtime.js';
 import type { ResolvedServerless } from './options.js';
 import { workerOf } from './worker-id.js';
 
@@ -18,7 +18,7 @@ export class JobClient {
     private readonly http: HttpClient,
     private readonly cfg: ResolvedServerless,
     private readonly collector: Collector,
-    private readonly classifier: ColdStartClassifier,
+    private readonly note: (o: WorkerObservation) => void,
     private readonly signal: AbortSignal,
   ) {}
 
@@ -90,7 +90,7 @@ export class JobClient {
       const execMs = r.executionMs ?? (runningSeenAt ? end - runningSeenAt : undefined);
       if (queueMs !== undefined) c.trend('job_queue_time').record(msToUs(queueMs));
       if (execMs !== undefined) c.trend('job_execution_time').record(msToUs(execMs));
-      if (r.workerId) result.cold = this.classifier.observe(r.workerId, result.totalMs, queueMs) ?? undefined;
+      if (r.workerId) this.note({ worker: r.workerId, trend: 'job_total_time', durationMs: result.totalMs, queueMs, ok: r.ok, at: performance.timeOrigin + end });
     }
     return result;
   }

@@ -1,22 +1,34 @@
 import type { HttpClient, Jobs } from '../../scenarios/types.js';
 import type { HttpResponse } from '../http/response.js';
 import type { Collector } from '../metrics/collector.js';
-import { ColdStartClassifier } from './cold-start.js';
 import { JobClient } from './jobs.js';
 import type { ResolvedServerless } from './options.js';
 
 /**
+ * One response or finished job that named its worker, on its way to the main thread's
+ * cold-start classifier (one classifier for the whole run, whatever the thread count).
+ */
+export interface WorkerObservation {
+  worker: string;
+  /** the trend it is classified under: 'http_req_duration' or 'job_total_time' */
+  trend: string;
+  durationMs: number;
+  /** the platform's queue time, when it gave one */
+  queueMs?: number;
+  ok: boolean;
+  /** epoch ms when it completed */
+  at: number;
+}
+
+/**
  * The serverless measurement of one thread: worker identity on every response (from the
- * configured header), the cold-start classifier, and the job helper for ctx.jobs.
+ * configured header), observations for the cold-start classifier, and ctx.jobs.
  */
 export class ServerlessRuntime {
-  private readonly classifier: ColdStartClassifier;
-  private readonly jobClassifier: ColdStartClassifier;
+  private observations: WorkerObservation[] = [];
+  private readonly note = (o: WorkerObservation) => this.observations.push(o);
 
-  constructor(readonly cfg: ResolvedServerless, private readonly collector: Collector) {
-    this.classifier = new ColdStartClassifier(collector, cfg.cold, 'http_req_duration');
-    this.jobClassifier = new ColdStartClassifier(collector, cfg.cold, 'job_total_time');
-  }
+  constructor(readonly cfg: ResolvedServerless, private readonly collector: Collector) {}
 
   /** Sees every response of ctx.http (load-balancer endpoints name the worker in a header). */
   observe(res: HttpResponse): void {
@@ -25,18 +37,20 @@ export class ServerlessRuntime {
     const worker = res.header(header);
     if (!worker) return;
     res.worker = worker;
-    this.classifier.observe(worker, res.timings.duration, undefined, res.status < 400);
+    this.note({ worker, trend: 'http_req_duration', durationMs: res.timings.duration, ok: res.status < 400, at: performance.timeOrigin + performance.now() });
   }
 
   jobs(http: HttpClient, signal: AbortSignal): Jobs {
-    const client = new JobClient(http, this.cfg, this.collector, this.jobClassifier, signal);
+    const client = new JobClient(http, this.cfg, this.collector, this.note, signal);
     return { run: (input, options) => client.run(input, options) };
   }
 
-  /** Decides the cold starts still pending (end of the run). */
-  flush(): void {
-    this.classifier.flush();
-    this.jobClassifier.flush();
+  /** The observations since the last call, for the next snapshot message. */
+  take(): WorkerObservation[] | undefined {
+    if (!this.observations.length) return undefined;
+    const out = this.observations;
+    this.observations = [];
+    return out;
   }
 }
 
