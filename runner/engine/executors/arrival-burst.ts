@@ -12,7 +12,9 @@ export const runArrivalBurst: Executor = async (step, rt) => {
   const running = await runArrivals(rt, step.index, timeOf, Infinity, shareOf(step.maxVUs, rt.thread, rt.threads));
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), Math.max(0, step.durationMs - overMs));
-  rt.stopping.addEventListener('abort', () => deadline.abort(), { once: true });
-  await Promise.race([Promise.all(running), waitFor(Infinity, deadline.signal)]);
+  const onStop = () => deadline.abort();
+  rt.stopping.addEventListener('abort', onStop, { once: true });
+  await Promise.race([running.idle(), waitFor(Infinity, deadline.signal)]);
   clearTimeout(timer);
+  rt.stopping.removeEventListener('abort', onStop);
 };

@@ -14,11 +14,17 @@ export async function runArrivals(
   timeOf: (k: number) => number | null,
   endMs: number,
   maxVUs: number,
-): Promise<Promise<void>[]> {
+): Promise<{ idle(): Promise<void> }> {
   const t0 = performance.now();
-  const running: Promise<void>[] = [];
+  // a count, not a list of promises: a long soak starts millions of iterations
   let busy = 0;
+  let wakeWhenIdle: (() => void) | null = null;
   let k = rt.thread;
+  const finished = (slot: VuSlot) => {
+    busy--;
+    rt.freeSlots.push(slot);
+    if (busy === 0 && wakeWhenIdle) wakeWhenIdle();
+  };
   const start = (intended: number) => {
     if (busy >= maxVUs) {
       rt.dropped.add();
@@ -26,10 +32,7 @@ export async function runArrivals(
     }
     busy++;
     const slot = rt.freeSlots.pop() ?? rt.iterations.newSlot();
-    running.push(runOne(rt.iterations, slot, stage, intended).finally(() => {
-      busy--;
-      rt.freeSlots.push(slot);
-    }));
+    void runOne(rt.iterations, slot, stage, intended).finally(() => finished(slot));
   };
   for (;;) {
     let t = timeOf(k);
@@ -45,7 +48,10 @@ export async function runArrivals(
       t = timeOf(k);
     }
   }
-  return running;
+  return {
+    /** resolves when this step's iterations have all finished */
+    idle: () => (busy === 0 ? Promise.resolve() : new Promise<void>((resolve) => { wakeWhenIdle = resolve; })),
+  };
 }
 
 function runOne(iterations: Iterations, slot: VuSlot, stage: number, intended: number): Promise<void> {
