@@ -7,18 +7,13 @@ import * as hdr from 'hdr-histogram-js';
 import type { ReporterFactory, Summary } from './reporter.js';
 import type { TrendSummary } from '../runner/metrics/summary-types.js';
 import { fileReporter } from './file-reporter.js';
+import { createHistogram, decodeHistogram } from '../runner/metrics/hdr.js';
 
 /** Summaries record trends in µs; reports print ms. */
 export const MICROS_PER_MS = 1000;
 
-export function emptyHistogram(): hdr.Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-}
-
 /** Decodes a compressed base64 HDR histogram (µs) of the Summary. */
-export function decodeHdr(base64: string): hdr.Histogram {
-  return hdr.decodeFromCompressedBase64(base64);
-}
+export const decodeHdr = decodeHistogram;
 
 /** The trend metric of that key, when the summary has it with an HDR histogram. */
 export function trendMetric(summary: Summary, key: string): TrendSummary | undefined {
@@ -29,7 +24,7 @@ export function trendMetric(summary: Summary, key: string): TrendSummary | undef
 /** The decoded histogram of a trend metric; an empty one when the metric is absent. */
 export function metricHistogram(summary: Summary, key: string): hdr.Histogram {
   const m = trendMetric(summary, key);
-  return m ? decodeHdr(m.hdr) : emptyHistogram();
+  return m ? decodeHdr(m.hdr) : createHistogram();
 }
 
 export interface PercentileCurve {

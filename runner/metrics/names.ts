@@ -40,9 +40,6 @@ export const BUILTIN_METRICS: Record<string, MetricType> = {
   event_loop_delay: 'trend',
 };
 
-/** Tags that split http metrics into sub-metrics such as http_req_duration{name:submit}. */
-export const REQUEST_TAGS = ['name', 'method', 'status', 'stage', 'error'] as const;
-
 /** 'http_req_duration{name:submit,status:200}' → name and tags. */
 export function parseMetricKey(key: string): { name: string; tags: [string, string][] } | null {
   const m = /^([A-Za-z_][\w.]*)(?:\{([^{}]*)\})?$/.exec(key.trim());

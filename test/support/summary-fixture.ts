@@ -1,3 +1,4 @@
+import { createHistogram } from '../../runner/metrics/hdr.js';
 import { mulberry32 } from '../../runner/random.js';
 /**
  * A realistic Summary built from real hdr-histogram-js histograms, for reporter tests (and
@@ -33,9 +34,7 @@ export interface FixtureOptions {
 
 export type Histogram = hdr.Histogram;
 
-export function newHistogram(): Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
-}
+export const newHistogram = createHistogram;
 
 /** Trend statistics (ms) and compressed HDR (µs) of a histogram recorded in integer µs. */
 export function trendOf(h: Histogram): TrendSummary {

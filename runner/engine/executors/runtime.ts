@@ -44,9 +44,6 @@ export class VuPool {
 
   constructor(private readonly iterations: Iterations, private readonly stopping: AbortSignal) {}
 
-  get level(): number {
-    return Math.min(this.target, this.looping.size);
-  }
 
   setLevel(n: number): void {
     this.target = n;
