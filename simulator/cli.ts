@@ -112,7 +112,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 
 export const simulateCommand: CommandModule<object, SimulateArgs> = {
   command: 'simulate',
-  describe: 'Run a local serverless-endpoint simulator (RunPod-style, cold-starting workers)',
+  describe: 'run a local serverless-endpoint simulator (RunPod-style, cold-starting workers)',
   builder: (yargs: Argv<object>) =>
     yargs
       .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 = any free port)' })

@@ -125,7 +125,7 @@ export interface CompareArgs {
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <files..>',
-  describe: 'Compare results files (e.g. burst vs ramp) with confidence intervals and significance tests',
+  describe: 'compare results files (e.g. burst vs ramp) with confidence intervals and significance tests',
   builder: (yargs: Argv) =>
     yargs
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results files written with --out json=PATH' })
