@@ -54,6 +54,11 @@ export class Coordinator {
     this.coldStarts = serverless ? new ColdStarts(this.interval, serverless.cold) : null;
   }
 
+  /** The cold-start classifier's warm service-time bounds (ms by trend), for the findings. */
+  warmReferences(): Record<string, number> | undefined {
+    return this.coldStarts?.references();
+  }
+
   /** Observations of the main thread's own requests (setup, teardown) join the rest. */
   observe(observations: WorkerObservation[] | undefined): void {
     if (observations) this.observations.push(...observations);

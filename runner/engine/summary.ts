@@ -21,7 +21,8 @@ export interface SummaryInput {
   workers: number;
   /** the retry policy in force, for the findings */
   retry?: { configured: boolean; attempts?: number; statuses?: number[]; errors?: string[] };
-  serverless?: { preset: string } | null;
+  /** the preset, and the warm service-time bound cold starts were judged against (ms by trend) */
+  serverless?: { preset: string; warmServiceMs?: Record<string, number> } | null;
 }
 
 /** The cumulative metrics of a run, as the Summary every reporter receives. */

@@ -6,6 +6,12 @@
 import type { Insight, Summary } from '../metrics/summary-types.js';
 import { count, fmtMs, fmtPct, percentiles, plural, round, trend } from './util.js';
 
+/** The classifier's warm service-time bound for responses, when the run recorded it. */
+function warmServiceMs(s: Summary): number | null {
+  const v = (s.meta?.serverless as { warmServiceMs?: Record<string, number> } | undefined)?.warmServiceMs?.http_req_duration;
+  return typeof v === 'number' && v > 0 ? v : null;
+}
+
 function responses(s: Summary): Insight | null {
   const cold = trend(s, 'http_req_duration{cold:true}');
   const warm = trend(s, 'http_req_duration{cold:false}');
@@ -41,7 +47,16 @@ function responses(s: Summary): Insight | null {
     };
   }
   let message = `${coldCount} of ${total} responses (${fmtPct(share)}) came from a cold worker`;
-  if (coldP50 !== null && warmP50 !== null) {
+  const service = warmServiceMs(s);
+  if (coldP50 !== null && warmP50 !== null && service !== null && service < 0.8 * warmP50) {
+    // warm responses queued too (a burst at a balancer): compare with a warm worker's own service time
+    const penalty = coldP50 - service;
+    data.penaltyMs = round(penalty, 3);
+    data.warmServiceMs = service;
+    message += `; cold p50 ${fmtMs(coldP50)} against a warm worker's service time of about ${fmtMs(service)} ` +
+      `(its fastest answers): a cold start costs up to ${fmtMs(penalty)}. Warm responses took p50 ${fmtMs(warmP50)} ` +
+      `because they also waited at the balancer for a busy worker.`;
+  } else if (coldP50 !== null && warmP50 !== null) {
     const penalty = coldP50 - warmP50;
     data.penaltyMs = round(penalty, 3);
     message += penalty > 0

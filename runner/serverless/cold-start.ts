@@ -116,4 +116,11 @@ export class ColdStarts {
   flush(): void {
     for (const c of this.byTrend.values()) c.flush();
   }
+
+  /** The warm service-time bound each decision was made against, ms by trend (0: none). */
+  references(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [trend, c] of this.byTrend) out[trend] = Math.round(c.reference() * 1000) / 1000;
+    return out;
+  }
 }
