@@ -68,7 +68,7 @@ describe('the field report (30 requests, 15 at once, 4 × 400 at 120.0–120.8 s
   });
 
   it('cold-starts: against the warm service time when warm responses queued at the balancer', () => {
-    const summary = buildRunSummary(fieldReportRequests(), { peakVUs: 15, meta: { ...NO_RETRY, serverless: { preset: 'runpod', warmServiceMs: { http_req_duration: 20_000 } } } });
+    const summary = buildRunSummary(fieldReportRequests(), { peakVUs: 15, meta: { ...NO_RETRY, serverless: { preset: 'runpod', serviceTimes: { http_req_duration: { bound: 20_000, typical: 24_000 } } } } });
     const c = one(deriveInsights(summary), 'cold-starts');
     expect(c.message).toMatch(/cold p50 70\.\d s against a warm worker's service time of about 20(\.0)? s \(its fastest answers\): a cold start costs up to 5\d(\.\d)? s\./);
     expect(c.message).toMatch(/Warm responses took p50 30(\.0)? s because they also waited at the balancer/);

@@ -54,9 +54,9 @@ export class Coordinator {
     this.coldStarts = serverless ? new ColdStarts(this.interval, serverless.cold) : null;
   }
 
-  /** The cold-start classifier's warm service-time bounds (ms by trend), for the findings. */
-  warmReferences(): Record<string, number> | undefined {
-    return this.coldStarts?.references();
+  /** What the cold-start classifier learnt of a warm worker's service time (ms by trend), for the findings. */
+  serviceTimes(): Record<string, { bound: number; typical: number }> | undefined {
+    return this.coldStarts?.serviceTimes();
   }
 
   /** Observations of the main thread's own requests (setup, teardown) join the rest. */

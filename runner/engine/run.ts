@@ -221,7 +221,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       scenario: { name: scenario.name, file: o.file, profile: plan.profile },
       startedAt, durationMs, aborted, abortReason, exitCode, collector: coordinator.cumulative,
       thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads,
-      retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset, warmServiceMs: coordinator.warmReferences() },
+      retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset, serviceTimes: coordinator.serviceTimes() },
     }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
     const files = await writeReports(p.reporters, summary);

@@ -21,8 +21,8 @@ export interface SummaryInput {
   workers: number;
   /** the retry policy in force, for the findings */
   retry?: { configured: boolean; attempts?: number; statuses?: number[]; errors?: string[] };
-  /** the preset, and the warm service-time bound cold starts were judged against (ms by trend) */
-  serverless?: { preset: string; warmServiceMs?: Record<string, number> } | null;
+  /** the preset, and what the cold-start classifier learnt of a warm worker's service time (ms by trend) */
+  serverless?: { preset: string; serviceTimes?: Record<string, { bound: number; typical: number }> } | null;
 }
 
 /** The cumulative metrics of a run, as the Summary every reporter receives. */

@@ -4,13 +4,7 @@
  * the time went to waiting for a worker (`job_queue_time`) or to running (`job_execution_time`).
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
-import { count, fmtMs, fmtPct, percentiles, plural, round, trend } from './util.js';
-
-/** The classifier's warm service-time bound for responses, when the run recorded it. */
-function warmServiceMs(s: Summary): number | null {
-  const v = (s.meta?.serverless as { warmServiceMs?: Record<string, number> } | undefined)?.warmServiceMs?.http_req_duration;
-  return typeof v === 'number' && v > 0 ? v : null;
-}
+import { count, fmtMs, fmtPct, percentiles, plural, round, trend, warmService } from './util.js';
 
 function responses(s: Summary): Insight | null {
   const cold = trend(s, 'http_req_duration{cold:true}');
@@ -47,7 +41,7 @@ function responses(s: Summary): Insight | null {
     };
   }
   let message = `${coldCount} of ${total} responses (${fmtPct(share)}) came from a cold worker`;
-  const service = warmServiceMs(s);
+  const service = warmService(s)?.bound ?? null;
   if (coldP50 !== null && warmP50 !== null && service !== null && service < 0.8 * warmP50) {
     // warm responses queued too (a burst at a balancer): compare with a warm worker's own service time
     const penalty = coldP50 - service;

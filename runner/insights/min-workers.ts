@@ -4,7 +4,9 @@
  * λ: the busiest window of the timeline (completions per second, failures included: they were
  * offered load too) over a window of max(5 s, W) rounded up to whole intervals; without a
  * timeline, http_reqs' run-wide rate. L is capped at the peak concurrency (requests in flight or
- * peak VUs): queued requests finishing together can make a window look busier than it was. W: warm p50 (`http_req_duration{cold:false}`), else
+ * peak VUs): queued requests finishing together can make a window look busier than it was. W: a
+ * warm worker's typical service time when the cold-start classifier learnt it and it is below
+ * the warm p50 (requests also queued at the balancer), else warm p50 (`http_req_duration{cold:false}`), else
  * `job_execution_time` p50, else `http_req_duration` p50. Only for serverless-looking runs
  * (worker or job metrics, a serverless preset, or a median response ≥ 1 s): a sizing advice
  * in workers makes no sense for a plain API.
@@ -15,13 +17,17 @@
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
 import { failureClusters } from './gateway-timeout.js';
-import { count, fmtMs, gauge, intervalMs, peakConcurrency, percentiles, preset, rate, round, trend } from './util.js';
+import { count, fmtMs, gauge, intervalMs, peakConcurrency, percentiles, preset, rate, round, trend, warmService } from './util.js';
 
 const MIN_WINDOW_MS = 5000;
 /** the last wave of a burst must start by this share of the timeout */
 const TIMEOUT_MARGIN = 0.9;
 
 function serviceTime(s: Summary): { W: number; source: string; label: string } | null {
+  // a worker is busy for its service time, not for the time a request also queued at the balancer
+  const warm = warmService(s);
+  const warmP50 = trend(s, 'http_req_duration{cold:false}')?.med;
+  if (warm && warmP50 && warm.typical < warmP50) return { W: warm.typical, source: 'serviceTimes.typical', label: 'warm service time' };
   const sources: Array<[string, string]> = [
     ['http_req_duration{cold:false}', 'warm service time'],
     ['job_execution_time', 'execution time'],

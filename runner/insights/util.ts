@@ -145,3 +145,13 @@ export function peakConcurrency(s: Summary): number | null {
   const n = Math.max(inFlight, peak);
   return n > 0 ? n : null;
 }
+
+/**
+ * What the cold-start classifier learnt of a warm worker's service time for responses, ms:
+ * `bound` (its fastest answers) and `typical` (median gap between a worker's answers).
+ */
+export function warmService(s: Summary): { bound: number; typical: number } | null {
+  const v = (s.meta?.serverless as { serviceTimes?: Record<string, { bound: number; typical: number }> } | undefined)
+    ?.serviceTimes?.http_req_duration;
+  return v && v.bound > 0 && v.typical > 0 ? v : null;
+}

@@ -78,6 +78,16 @@ export class ColdStartClassifier {
     return Math.min(this.durations.getValueAtPercentile(1), this.gaps.getValueAtPercentile(10)) / 1000;
   }
 
+  /**
+   * A warm worker's typical service time, ms: the median gap between two successive answers
+   * of one worker (a busy worker answers once per service time; an idle one makes the gap
+   * longer, so this errs high), capped by the median of later durations. 0 when unknown.
+   */
+  serviceTime(): number {
+    if (this.gaps.totalCount === 0) return 0;
+    return Math.min(this.gaps.getValueAtPercentile(50), this.durations.getValueAtPercentile(50)) / 1000;
+  }
+
   /** Decides the first responses still waiting (end of the run). */
   flush(): void {
     const ref = this.reference();
@@ -117,10 +127,14 @@ export class ColdStarts {
     for (const c of this.byTrend.values()) c.flush();
   }
 
-  /** The warm service-time bound each decision was made against, ms by trend (0: none). */
-  references(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [trend, c] of this.byTrend) out[trend] = Math.round(c.reference() * 1000) / 1000;
+  /**
+   * By trend, ms: `bound`, the warm service-time bound each decision was made against, and
+   * `typical`, a warm worker's median service time (for sizing).
+   */
+  serviceTimes(): Record<string, { bound: number; typical: number }> {
+    const round = (n: number) => Math.round(n * 1000) / 1000;
+    const out: Record<string, { bound: number; typical: number }> = {};
+    for (const [trend, c] of this.byTrend) out[trend] = { bound: round(c.reference()), typical: round(c.serviceTime()) };
     return out;
   }
 }
