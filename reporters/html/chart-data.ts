@@ -53,7 +53,10 @@ export function chartData(summary: Summary): ChartData {
     concurrency: [
       { label: 'VUs', values: col((p) => p.vus) },
       { label: 'in flight', values: col((p) => p.inFlight) },
-      ...gaugeKeys(summary).map((g) => ({ label: g, values: col((p) => p.gauges?.[g]) })),
+      // a gauge that never left zero (throttled, unhealthy workers...) only hides the lines that moved
+      ...gaugeKeys(summary)
+        .map((g) => ({ label: g, values: col((p) => p.gauges?.[g]) }))
+        .filter((series) => series.values.some((v) => typeof v === 'number' && v !== 0)),
     ],
     distribution: curveOf(summary, ['http_req_duration'], ['http_req_duration']),
   };
