@@ -13,7 +13,6 @@ interface Thread {
   worker: Worker;
   progress: Progress;
   done: boolean;
-  lastSeq: number;
 }
 
 export interface CoordinatorEvents {
@@ -68,7 +67,7 @@ export class Coordinator {
   async load(): Promise<void> {
     const ready = this.inits.map((init) => new Promise<void>((resolve, reject) => {
       const worker = new Worker(WORKER_FILE, { workerData: init, stdout: false, stderr: false });
-      const thread: Thread = { worker, progress: { vus: 0, inFlight: 0, stage: 0 }, done: false, lastSeq: -1 };
+      const thread: Thread = { worker, progress: { vus: 0, inFlight: 0, stage: 0 }, done: false };
       this.threads.push(thread);
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') resolve();
