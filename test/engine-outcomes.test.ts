@@ -112,6 +112,22 @@ export default scenario({ name: 't', target: process.env.TARGET,
     expect(stderr).toMatch(/s\.ts:4:\d+: setup\(\) failed: no token/);
   });
 
+  it('a stray rejection or a throwing timer in setup() is an error group, not a crash', async () => {
+    const { code, stderr, results } = await runFile(header + `export default scenario({ name: 't', target: process.env.TARGET,
+      stages: [burst({ vus: 1, iterations: 2 })],
+      async setup() {
+        Promise.reject(new Error('nobody waits for me'));
+        setTimeout(() => { throw new Error('thrown in a timer'); }, 5);
+        await new Promise((r) => setTimeout(r, 50));
+      },
+      async iteration(ctx) { await ctx.http.get('/'); } });`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(code).toBe(0);
+    expect(results.metrics.iterations.count).toBe(2);
+    const messages = results.errors.filter((e: any) => e.kind === 'exception').map((e: any) => e.message).sort();
+    expect(messages).toEqual(['uncaught exception: thrown in a timer', 'unhandled rejection: nobody waits for me']);
+  });
+
   it('setup data reaches every iteration (structured clone); teardown sees it too', async () => {
     target.reset();
     const { code, results } = await runFile(header + `export default scenario({ name: 't', target: process.env.TARGET,

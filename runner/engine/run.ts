@@ -24,6 +24,7 @@ import { checkTarget, loadScenario } from './load-scenario.js';
 import type { WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 import { buildSummary } from './summary.js';
+import { catchStrays } from './strays.js';
 import { retryPolicy } from '../http/retry.js';
 import type { RetryOptions } from '../../scenarios/types.js';
 
@@ -179,6 +180,8 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
+  // setup(), teardown() and the scenario's top level run on this thread: their strays are errors too
+  const releaseStrays = catchStrays(mainCollector, OWN_DIR);
 
   try {
     await coordinator.load();
@@ -231,6 +234,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    releaseStrays();
     await coordinator.terminate();
     await monitor?.stop();
     await mainKit.close();

@@ -1,12 +1,13 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { installRuntime } from '../../scenarios/runtime.js';
 import type { ScenarioDefinition } from '../../scenarios/types.js';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SecretMask } from '../secrets.js';
 import { EXECUTORS } from './executors/index.js';
 import { VuPool, waitFor, type StepRuntime } from './executors/runtime.js';
 import type { Iterations } from './iterations.js';
 import { ThreadKit } from './thread-kit.js';
+import { catchStrays } from './strays.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 
@@ -28,11 +29,7 @@ installRuntime({
   abortTest: (reason) => post({ type: 'abortTest', reason }),
 });
 
-// user code must not be able to crash the thread: a stray rejection or a throw in a timer is an error, not a death
-const recordStray = (what: string) => (err: unknown) =>
-  collector.recordError({ kind: 'exception', message: `${what}: ${messageOf(err)}`, location: userLocation(err, process.cwd(), init.ownDir) });
-process.on('unhandledRejection', recordStray('unhandled rejection'));
-process.on('uncaughtException', recordStray('uncaught exception'));
+catchStrays(collector, init.ownDir);
 
 // the load generator's own event-loop lag, so a slow client never hides as a slow server
 const LOOP_RESOLUTION_MS = 10;
