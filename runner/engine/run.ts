@@ -99,11 +99,18 @@ async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
 export async function runScenario(o: RunOptions): Promise<RunResult> {
   // secrets: --secret values now, credential headers as they are learnt (here and in the workers)
   const mask = new SecretMask(o.secrets);
+  // scenario code on this thread (top level, setup, teardown) must not end rampart before the reports
+  const realExit = process.exit;
+  process.exit = ((code?: number) => {
+    throw new ScenarioError(`the scenario called process.exit(${code ?? ''}); rampart ends the run itself`);
+  }) as typeof process.exit;
   try {
     return await runMasked(o, mask);
   } catch (err) {
     if (err instanceof RampartError) err.message = mask.mask(err.message);
     throw err;
+  } finally {
+    process.exit = realExit;
   }
 }
 
