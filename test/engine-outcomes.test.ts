@@ -128,6 +128,16 @@ export default scenario({ name: 't', target: process.env.TARGET,
     expect(messages).toEqual(['uncaught exception: thrown in a timer', 'unhandled rejection: nobody waits for me']);
   });
 
+  it('process.exit() in teardown() is a scenario error: exit 107, and the reports are still written', async () => {
+    const { code, stderr, results } = await runFile(header + `export default scenario({ name: 't', target: process.env.TARGET,
+      stages: [burst({ vus: 1, iterations: 2 })],
+      async iteration(ctx) { await ctx.http.get('/'); },
+      async teardown() { process.exit(4); } });`);
+    expect(code).toBe(107);
+    expect(stderr).toMatch(/teardown\(\) failed: the scenario called process\.exit\(4\)/);
+    expect(results.metrics.iterations.count).toBe(2);
+  });
+
   it('setup data reaches every iteration (structured clone); teardown sees it too', async () => {
     target.reset();
     const { code, results } = await runFile(header + `export default scenario({ name: 't', target: process.env.TARGET,
