@@ -5,37 +5,11 @@
  */
 import type { Reporter, ReporterOptions, Summary } from './reporter.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { maskDeep, maskSecrets } from '../runner/secrets.js';
 
 export type SummaryRenderer = (summary: Summary) => string;
 
-/** Replaces every occurrence of each secret by `***`. */
-export function maskSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
-  return out;
-}
-
-/**
- * A deep copy of the summary with secrets masked in every string and object key, except the
- * base64 `hdr` fields (binary data, not text a secret could leak into).
- */
-export function maskSummary(summary: Summary, secrets: readonly string[] = []): Summary {
-  return maskDeep(summary, secrets);
-}
-
-/** A deep copy of plain data (a Summary, a Snapshot, a message) with secrets masked; `hdr` fields are kept. */
-export function maskDeep<T>(data: T, secrets: readonly string[] = []): T {
-  if (!secrets.some(Boolean)) return data;
-  const walk = (value: unknown, key?: string): unknown => {
-    if (typeof value === 'string') return key === 'hdr' ? value : maskSecrets(value, secrets);
-    if (Array.isArray(value)) return value.map((v) => walk(v));
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [maskSecrets(k, secrets), walk(v, k)]));
-    }
-    return value;
-  };
-  return walk(data) as T;
-}
+export { maskDeep, maskSecrets } from '../runner/secrets.js';
 
 /** Builds a Reporter that writes `render(summary)` to `options.path` when the run ends. */
 export function fileReporter(name: string, options: ReporterOptions, render: SummaryRenderer): Reporter {
@@ -45,7 +19,7 @@ export function fileReporter(name: string, options: ReporterOptions, render: Sum
   return {
     name,
     async onEnd(summary: Summary): Promise<string[]> {
-      const text = maskSecrets(render(maskSummary(summary, secrets)), secrets);
+      const text = maskSecrets(render(maskDeep(summary, secrets)), secrets);
       await writeFileAtomic(path, text);
       return [path];
     },

@@ -1,4 +1,3 @@
-import { maskDeep, maskSecrets } from '../reporters/file-reporter.js';
 
 /** Request headers whose values are credentials. */
 export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
@@ -50,4 +49,25 @@ export class SecretMask {
   maskDeep<T>(data: T): T {
     return maskDeep(data, this.values);
   }
+}
+
+/** Replaces every occurrence of each secret by `***`. */
+export function maskSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
+  return out;
+}
+
+/** A deep copy of plain data (a Summary, a Snapshot, a message) with secrets masked; `hdr` fields are kept. */
+export function maskDeep<T>(data: T, secrets: readonly string[] = []): T {
+  if (!secrets.some(Boolean)) return data;
+  const walk = (value: unknown, key?: string): unknown => {
+    if (typeof value === 'string') return key === 'hdr' ? value : maskSecrets(value, secrets);
+    if (Array.isArray(value)) return value.map((v) => walk(v));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [maskSecrets(k, secrets), walk(v, k)]));
+    }
+    return value;
+  };
+  return walk(data) as T;
 }
