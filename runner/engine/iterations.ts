@@ -2,6 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Context, CustomMetrics, LifecycleContext, ScenarioDefinition, Tags } from '../../scenarios/types.js';
 import { TestAbortedError } from '../../scenarios/runtime.js';
 import { parseDuration } from '../duration.js';
+import { waitFor } from '../wait.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
 import type { CounterMetric, TrendMetric } from '../metrics/metric.js';
@@ -158,14 +159,10 @@ export class Iterations {
   }
 }
 
+/** ctx.sleep: a wait that ends early when the run stops; a bad duration is the scenario's error. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new TypeError(`sleep: not a duration`));
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return waitFor(ms, signal);
 }
 
 function customMetrics(c: Collector): CustomMetrics {

@@ -167,14 +167,13 @@ export class HttpEngine {
     } finally {
       bindTiming(null);
     }
-    const { status, rawHeaders, body: text, received, error, firstByteAt, end } = await exchange.done;
-    const timing = exchange;
+    const { status, rawHeaders, body: text, received, error, firstByteAt, end, connectMs, headerBytes } = await exchange.done;
     clearTimeout(timer);
     this.inflight.delete(exchange);
-    const sentAt = timing.sentAt || end;
+    const sentAt = exchange.sentAt || end;
     const timings = {
-      blocked: Math.max(0, sentAt - start - timing.connectMs),
-      connecting: timing.connectMs,
+      blocked: Math.max(0, sentAt - start - connectMs),
+      connecting: connectMs,
       waiting: firstByteAt ? firstByteAt - sentAt : 0,
       receiving: firstByteAt ? end - firstByteAt : 0,
       duration: end - start,
@@ -192,7 +191,7 @@ export class HttpEngine {
     collector.recordRequest(
       this.sinks.find(name, method, status, vu.stage, error?.kind, attempt, opts.tags),
       msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.blocked), msToUs(timings.receiving),
-      failed, timing.headerBytes + (body ? (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) : 0), received,
+      failed, headerBytes + (body ? (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) : 0), received,
     );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
     else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}` });

@@ -3,6 +3,7 @@ import type { Collector } from '../metrics/collector.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { RateMetric, TrendMetric } from '../metrics/metric.js';
 import { retryAfterMs } from '../http/retry.js';
+import { waitFor } from '../wait.js';
 import type { WorkerObservation } from './runtime.js';
 import type { ResolvedServerless } from './options.js';
 import { workerOf } from './worker-id.js';
@@ -44,7 +45,7 @@ export class JobClient {
         await this.cancel(String(id), name, options.headers); // a job nobody waits for should not hold a worker
         return this.finish(name, started, { id: String(id), status: 'POLL_TIMEOUT', ok: false, polls });
       }
-      await sleep(wait, this.signal);
+      await waitFor(wait, this.signal);
       last = await this.http.get(statusPath, { name: `${name} status`, headers: options.headers, expect: [404, 429] });
       polls++;
       this.collector.counter('job_polls').add();
@@ -114,13 +115,4 @@ function numberField(body: Record<string, unknown> | undefined, field: string | 
 function header(res: Response, name: string): string | undefined {
   const v = res.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -21,16 +21,7 @@ export interface StepRuntime {
 /** Runs one step of this thread's segment; resolves when the step's schedule is over. */
 export type Executor = (step: PlanStep, rt: StepRuntime, next: PlanStep | undefined) => Promise<void>;
 
-/** Resolves after `ms` or as soon as `signal` aborts. */
-export function waitFor(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = () => { if (timer) clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
-    // setTimeout treats anything past 2^31-1 ms as 1 ms: an endless wait has no timer at all
-    const timer = Number.isFinite(ms) && ms < 2 ** 31 - 1 ? setTimeout(done, ms) : undefined;
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+export { waitFor } from '../../wait.js';
 
 /**
  * The closed model's VUs: `setLevel(n)` starts loops on slots below n and asks the ones
