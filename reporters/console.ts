@@ -56,14 +56,25 @@ export function createConsoleReporter(options: ReporterOptions & { stream?: Node
   };
 }
 
-export function renderConsoleSummary(summary: Summary): string {
+/** The run's first line: what happened when it measured nothing (runner/verdict.ts), else passed, failed or aborted. */
+function statusLine(summary: Summary): string {
+  const v = summary.verdict;
+  const aborted = summary.abortReason ? ` (${v ? 'aborted: ' : ''}${summary.abortReason})` : '';
+  if (v) {
+    // the exit code was turned off (--no-fail-unmeasured): still not "passed"
+    return v.failsRun ? `${chalk.red(`✗ ${v.message}`)}${aborted}` : `${chalk.yellow(`! ${v.message}`)}${aborted}${chalk.dim(' (fail-unmeasured off)')}`;
+  }
   const status = runStatus(summary);
   const badge = status === 'passed' ? chalk.green('✓ passed') : status === 'failed' ? chalk.red('✗ failed') : chalk.yellow('■ aborted');
+  return `${badge}${aborted}`;
+}
+
+export function renderConsoleSummary(summary: Summary): string {
   const s = summary.scenario;
   const lines: string[] = [
     '',
     `  ${chalk.bold(s.name)}${s.profile ? ` (profile ${s.profile})` : ''}  ${chalk.dim(s.file)}`,
-    `  ${badge}${summary.abortReason ? ` (${summary.abortReason})` : ''}  ${formatDuration(summary.durationMs)}  exit code ${summary.exitCode}`,
+    `  ${statusLine(summary)}  ${formatDuration(summary.durationMs)}  exit code ${summary.exitCode}`,
   ];
   const thresholds = thresholdRows(summary);
   if (thresholds.length) {

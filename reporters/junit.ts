@@ -1,8 +1,10 @@
 /**
  * `--out junit=PATH`: JUnit XML for CI (GitLab `artifacts:reports:junit`, Jenkins `junit`,
  * GitHub Actions test reporters). One testsuite per run; one testcase per threshold
- * expression and per check; a `rampart.run` testcase for the run itself when it has no
- * threshold and no check, or when it was aborted or ended with an unexpected exit code.
+ * expression and per check; a `rampart.verdict` testcase when the run measured nothing
+ * (failing, or skipped when --no-fail-unmeasured turned its exit code off); a `rampart.run`
+ * testcase for the run itself when it has no other testcase, or when it was aborted or ended
+ * with an unexpected exit code.
  * Built with xmlbuilder2 so every name, message and text is escaped by the library.
  */
 import { create } from 'xmlbuilder2';
@@ -11,13 +13,15 @@ import type { ReporterFactory, Summary } from './reporter.js';
 import { fileReporter } from './file-reporter.js';
 import { checkRows, formatNumber, metricValues, renderTextSummary, thresholdRows } from './summary-rows.js';
 
-/** Exit codes that say "the run completed": 0, or 99 (a threshold failed, reported by its own testcase). */
-const COMPLETED_EXIT_CODES = new Set([0, 99]);
+/** Exit codes that say "the run completed": 0, 99 (a threshold failed) or 3 (it measured nothing), each reported by its own testcase. */
+const COMPLETED_EXIT_CODES = new Set([0, 99, 3]);
 
 interface Case {
   classname: string;
   name: string;
   failure?: { type: string; message: string; details: string };
+  /** reported, but not a failure (the verdict with its exit code turned off) */
+  skipped?: string;
   out: string;
 }
 
@@ -31,8 +35,29 @@ function plain(text: string): string {
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
+/** The verdict on a run that measured nothing, as the first testcase: CI shows why before any threshold. */
+function verdictCase(summary: Summary): Case | undefined {
+  const v = summary.verdict;
+  if (!v) return undefined;
+  const details = [
+    v.message,
+    `requests: ${v.requests}, iterations: ${v.iterations}, failed iterations: ${v.failedIterations}`,
+    ...(v.errorKinds ? [`network errors: ${Object.entries(v.errorKinds).map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
+    ...(v.target ? [`target: ${v.target}`] : []),
+    `exit code ${summary.exitCode}${v.failsRun ? '' : ' (fail-unmeasured off)'}`,
+  ].join('\n');
+  return {
+    classname: 'rampart.verdict',
+    name: `${summary.scenario.name} measured its target`,
+    failure: v.failsRun ? { type: v.kind, message: v.message, details } : undefined,
+    skipped: v.failsRun ? undefined : v.message,
+    out: details,
+  };
+}
+
 function buildCases(summary: Summary): Case[] {
-  const cases: Case[] = [];
+  const verdict = verdictCase(summary);
+  const cases: Case[] = verdict ? [verdict] : [];
   const seen = new Set<string>();
   // GitLab keeps only the first of two testcases with the same name and classname.
   const unique = (classname: string, name: string) => {
@@ -100,6 +125,7 @@ function addProperties(suite: XMLBuilder, summary: Summary): void {
 export function renderJunit(summary: Summary): string {
   const cases = buildCases(summary);
   const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped !== undefined).length;
   const time = seconds(summary.durationMs);
   const name = `${summary.scenario.name}${summary.scenario.profile ? ` (${summary.scenario.profile})` : ''}`;
   const text = plain(renderTextSummary(summary));
@@ -108,12 +134,13 @@ export function renderJunit(summary: Summary): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
   const root = doc.ele('testsuites', { name: 'rampart', tests: cases.length, failures, errors: 0, time });
   const suite = root.ele('testsuite', {
-    name, tests: cases.length, failures, errors: 0, skipped: 0, time, timestamp,
+    name, tests: cases.length, failures, errors: 0, skipped, time, timestamp,
   });
   addProperties(suite, summary);
   for (const c of cases) {
     const tc = suite.ele('testcase', { name: c.name, classname: c.classname, time: c.classname === 'rampart.run' ? time : '0.000' });
     if (c.failure) tc.ele('failure', { message: plain(c.failure.message), type: c.failure.type }).txt(plain(c.failure.details));
+    if (c.skipped !== undefined) tc.ele('skipped', { message: plain(c.skipped) });
     tc.ele('system-out').txt(`${plain(c.out)}\n\n${text}`);
   }
   return doc.end({ prettyPrint: true }) + '\n';

@@ -16,9 +16,10 @@ export function formatPercent(rate: number): string {
   return `${formatNumber(rate * 100)}%`;
 }
 
-/** 'passed' | 'failed' | 'aborted' for the run as a whole. */
-export function runStatus(summary: Summary): 'passed' | 'failed' | 'aborted' {
+/** The run as a whole; 'unmeasured' (runner/verdict.ts) is never 'passed', even when its exit code was turned off. */
+export function runStatus(summary: Summary): 'passed' | 'failed' | 'aborted' | 'unmeasured' {
   if (summary.aborted) return 'aborted';
+  if (summary.verdict) return 'unmeasured';
   return summary.exitCode === 0 ? 'passed' : 'failed';
 }
 
@@ -92,6 +93,7 @@ export function renderTextSummary(summary: Summary): string {
     `${runStatus(summary)}${summary.abortReason ? ` (${summary.abortReason})` : ''}, exit code ${summary.exitCode}, ` +
       `${formatNumber(summary.durationMs / 1000)} s from ${summary.startedAt}`,
   ];
+  if (summary.verdict) lines.splice(1, 0, summary.verdict.message);
   const thresholds = thresholdRows(summary);
   if (thresholds.length) {
     lines.push('', 'thresholds:');

@@ -17,9 +17,11 @@ export interface ConfigFile {
   http?: { timeout?: string | number; headers?: Record<string, string> };
   upload?: string;
   s3?: { endpoint?: string; region?: string; forcePathStyle?: boolean };
+  /** false: a run that measured nothing exits as its thresholds say instead of 3 (runner/verdict.ts) */
+  failUnmeasured?: boolean;
 }
 
-const KEYS = ['target', 'env', 'out', 'thresholds', 'secrets', 'workers', 'profile', 'gracefulStop', 'http', 'upload', 's3'];
+const KEYS = ['target', 'env', 'out', 'thresholds', 'secrets', 'workers', 'profile', 'gracefulStop', 'http', 'upload', 's3', 'failUnmeasured'];
 export const DEFAULT_CONFIG = 'rampart.yaml';
 
 /**
@@ -74,6 +76,7 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
   expect('http', isStringMap(raw.http), 'a mapping with timeout and headers');
   expect('upload', typeof raw.upload === 'string', 'an s3://bucket/prefix URL');
   expect('s3', isStringMap(raw.s3), 'a mapping with endpoint, region, forcePathStyle');
+  expect('failUnmeasured', typeof raw.failUnmeasured === 'boolean', 'true or false');
   const env = raw.env as Record<string, unknown> | undefined;
   return {
     ...(raw as Omit<ConfigFile, 'path'>),

@@ -7,6 +7,8 @@ export const ExitCode = {
   ok: 0,
   internal: 1,
   usage: 2,
+  /** the run measured nothing: no request got an HTTP response, or every iteration threw (runner/verdict.ts) */
+  unmeasured: 3,
   thresholds: 99,
   interrupted: 105,
   scenario: 107,

@@ -34,9 +34,15 @@ function header(summary: Summary): string {
   ];
   if (summary.aborted) facts.push(['aborted', summary.abortReason ?? 'yes']);
   const stages = (summary.stages ?? []).map((st) => `<li>${escapeHtml(st.description)}</li>`).join('');
+  // a run that measured nothing says so before anything else (runner/verdict.ts)
+  const v = summary.verdict;
+  const verdict = v
+    ? `<p id="verdict" class="verdict ${v.failsRun ? 'bad' : 'warn'}">${escapeHtml(v.message)}${v.failsRun ? '' : ' <small>(fail-unmeasured off: exit code not affected)</small>'}</p>`
+    : '';
   return `<header>
   <h1>${escapeHtml(s.name)}${s.profile ? ` <small>(${escapeHtml(s.profile)})</small>` : ''}
     <span id="run-status" class="badge big ${status === 'passed' ? 'ok' : 'bad'}">${escapeHtml(status)}</span></h1>
+  ${verdict}
   <dl>${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')}</dl>
   ${stages ? `<ol class="stages">${stages}</ol>` : ''}
 </header>`;
@@ -182,6 +188,8 @@ tr.fail td { background: #fef2f2; } tr.sub td:first-child { padding-left: 24px; 
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; font-weight: 600; text-transform: uppercase; }
 .badge.ok { background: var(--ok); } .badge.bad { background: var(--bad); } .badge.big { font-size: 14px; vertical-align: middle; margin-left: 8px; }
 .empty { color: var(--muted); }
+.verdict { margin: 0 0 10px; padding: 8px 12px; font-size: 16px; font-weight: 600; background: #fef2f2; border-left: 4px solid var(--bad); color: var(--bad); }
+.verdict.warn { background: #fffbeb; border-left-color: var(--warn); color: var(--warn); } .verdict small { font-weight: normal; }
 .findings { list-style: none; padding: 0; margin: 0; }
 .findings li { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--info); padding: 6px 10px; margin-bottom: 6px; }
 .findings .sev { text-transform: uppercase; font-size: 11px; font-weight: 700; color: var(--info); }

@@ -4,6 +4,17 @@ import { UsageError } from '../errors.js';
 export const repeatable = { type: 'string', array: true, nargs: 1 } as const;
 
 /** ['A=1', 'B=x=y'] → { A: '1', B: 'x=y' }; names the bad pair otherwise. */
+/** `--no-fail-unmeasured`: yargs reads `--no-X` of a boolean as X = false; unset stays undefined so rampart.yaml can decide. */
+export const failUnmeasuredOption = {
+  type: 'boolean',
+  describe: 'exit 3 when the run measured nothing (no HTTP response, every iteration threw); --no-fail-unmeasured: exit as thresholds say',
+} as const;
+
+/** The flag over rampart.yaml's `failUnmeasured`; on unless either turns it off. */
+export function failUnmeasured(flag: boolean | undefined, config: { failUnmeasured?: boolean }): boolean {
+  return flag ?? config.failUnmeasured ?? true;
+}
+
 export function parsePairs(pairs: string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs ?? []) {

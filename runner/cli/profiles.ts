@@ -6,17 +6,12 @@ import { runComparison, parseOutSpecs } from '../compare/command.js';
 import { parseDuration } from '../duration.js';
 import { runScenario, type RunOptions, type RunResult } from '../engine/run.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { worstExitCode } from '../verdict.js';
 
 /** results.json → results.burst.json: each profile's outputs side by side. */
 export function profilePath(path: string, profile: string): string {
   const ext = extname(path);
   return `${path.slice(0, path.length - ext.length)}.${profile}${ext}`;
-}
-
-/** Of several runs' exit codes, the one CI must see: an error before an interruption before a failed threshold. */
-export function worstExitCode(codes: number[]): number {
-  const rank = [ExitCode.internal, ExitCode.scenario, ExitCode.usage, ExitCode.interrupted, ExitCode.thresholds, ExitCode.ok];
-  return rank.find((c) => codes.includes(c)) ?? Math.max(...codes);
 }
 
 /**

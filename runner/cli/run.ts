@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import { runScenario } from '../engine/run.js';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
-import { parsePairs, positiveInt, repeatable } from './options.js';
+import { failUnmeasured, failUnmeasuredOption, parsePairs, positiveInt, repeatable } from './options.js';
 import { runProfiles } from './profiles.js';
 import { checkUploadTarget, uploadArtifacts, type UploadOptions } from '../s3/upload.js';
 
@@ -29,6 +29,7 @@ interface RunArgs {
   compareOut?: string[];
   upload?: string;
   interval?: string;
+  failUnmeasured?: boolean;
 }
 
 /** `rampart run scenario.ts`: the load test. The exit code says how it went (DESIGN.md). */
@@ -47,7 +48,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('cooldown', { type: 'string', describe: "with several --profile: pause between them, e.g. '30s'" })
     .option('compare-out', { ...repeatable, describe: 'with several --profile: write the comparison too, TYPE=PATH (json, html, text)' })
     .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' })
-    .option('interval', { type: 'string', describe: "timeline resolution, default '1s' (e.g. '250ms' for a short run)" }),
+    .option('interval', { type: 'string', describe: "timeline resolution, default '1s' (e.g. '250ms' for a short run)" })
+    .option('fail-unmeasured', failUnmeasuredOption),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
@@ -61,7 +63,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (upload) await checkUploadTarget(upload, s3); // an unreachable bucket is an error before the load, not after it
     const intervalMs = args.interval === undefined ? 1000 : parseDuration(args.interval);
     if (!(intervalMs >= 50 && intervalMs <= 60_000)) throw new UsageError(`--interval '${args.interval}' must be a duration from 50ms to 1m`);
-    const base = { file: args.scenario, workers, env, quiet: Boolean(args.quiet), config, secrets, intervalMs };
+    const base = {
+      file: args.scenario, workers, env, quiet: Boolean(args.quiet), config, secrets, intervalMs,
+      failUnmeasured: failUnmeasured(args.failUnmeasured, config),
+    };
     if (profiles.length > 1) {
       if (new Set(profiles).size !== profiles.length) throw new UsageError('--profile: each profile once');
       const { exitCode, files } = await runProfiles(base, profiles, outs, { cooldown: args.cooldown, compareOut: args.compareOut });

@@ -8,7 +8,7 @@ import { bundleFile } from '../bundle.js';
 import { SecretMask } from '../secrets.js';
 import type { ConfigFile } from '../config.js';
 import { parseDuration } from '../duration.js';
-import { ExitCode, RampartError, ScenarioError, UsageError } from '../errors.js';
+import { RampartError, ScenarioError, UsageError } from '../errors.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord, Summary } from '../metrics/summary-types.js';
 import { allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
@@ -27,6 +27,7 @@ import { buildSummary } from './summary.js';
 import { catchStrays } from './strays.js';
 import { retryPolicy } from '../http/retry.js';
 import type { RetryOptions } from '../../scenarios/types.js';
+import { decideVerdict, runExitCode } from '../verdict.js';
 
 /** rampart's own install folder: its frames are never "the user's code". */
 export const OWN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,6 +50,8 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** timeline resolution in ms (default 1000) */
   intervalMs?: number;
+  /** exit 3 when the run measured nothing (default true; runner/verdict.ts) */
+  failUnmeasured?: boolean;
 }
 
 export interface RunResult {
@@ -216,20 +219,21 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       }
     }
     forwardRecords(mainKit.takeRecords()); // teardown's requests
+    // judged on the load alone: a login in setup() that got an answer does not make the load measured
+    const verdict = decideVerdict(coordinator.cumulative, p.target, o.failUnmeasured !== false);
     coordinator.cumulative.absorb(mainCollector);
     const thresholdResults = evaluateThresholds(thresholds, coordinator.cumulative, durationMs);
     // a worker thread that died (process.exit() in scenario code, out of memory) took part of the load with it
     const workerDeath = coordinator.workerDeaths
       ? `${coordinator.workerDeaths} of ${threads} worker thread(s) died during the run; what they had not reported yet is lost (see errors)`
       : undefined;
-    const exitCode = teardownError || workerDeath ? ExitCode.scenario
-      : aborted && abortReason !== 'threshold' ? ExitCode.interrupted
-      : !allPassed(thresholdResults) ? ExitCode.thresholds
-      : ExitCode.ok;
+    const exitCode = runExitCode({
+      scenarioFailed: Boolean(teardownError || workerDeath), aborted, abortReason, thresholdsPassed: allPassed(thresholdResults), verdict,
+    });
     // masked here too, so that user reporters never see a secret either
     const summary = mask.maskDeep(buildSummary({
       scenario: { name: scenario.name, file: o.file, profile: plan.profile },
-      startedAt, durationMs, aborted, abortReason, exitCode, collector: coordinator.cumulative,
+      startedAt, durationMs, aborted, abortReason, exitCode, verdict, collector: coordinator.cumulative,
       thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads,
       retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset, serviceTimes: coordinator.serviceTimes() },
     }));

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Collector } from '../metrics/collector.js';
 import { summarizeMetrics } from '../metrics/summarize.js';
-import type { Summary, ThresholdResult, TimelinePoint } from '../metrics/summary-types.js';
+import type { Summary, ThresholdResult, TimelinePoint, Verdict } from '../metrics/summary-types.js';
 import type { Plan } from '../plan/types.js';
 import { deriveInsights } from '../insights/index.js';
 
@@ -14,6 +14,8 @@ export interface SummaryInput {
   aborted: boolean;
   abortReason?: string;
   exitCode: number;
+  /** the run measured nothing (runner/verdict.ts) */
+  verdict?: Verdict;
   collector: Collector;
   thresholds: Record<string, ThresholdResult[]>;
   timeline: TimelinePoint[];
@@ -37,6 +39,7 @@ export function buildSummary(i: SummaryInput): Summary {
     durationMs: Math.round(i.durationMs * 10) / 10,
     aborted: i.aborted,
     exitCode: i.exitCode,
+    ...(i.verdict ? { verdict: i.verdict } : {}),
     metrics: summarizeMetrics(i.collector, i.durationMs),
     checks,
     thresholds: i.thresholds,

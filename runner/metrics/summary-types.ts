@@ -102,6 +102,30 @@ export interface Insight {
   data: Record<string, unknown>;
 }
 
+/**
+ * Present when the run measured nothing about its target (runner/verdict.ts): then it is
+ * never "passed", whatever the thresholds say.
+ */
+export interface Verdict {
+  /**
+   * no-response: requests were sent and none got an HTTP response; iterations-failed: every
+   * iteration threw; nothing-ran: no request was sent and no iteration completed
+   */
+  kind: 'no-response' | 'iterations-failed' | 'nothing-ran';
+  /** the headline, e.g. "target unreachable: ECONNREFUSED 127.0.0.1:1, all 4,477 requests" */
+  message: string;
+  /** whether it set the exit code (3); false with --no-fail-unmeasured or failUnmeasured: false */
+  failsRun: boolean;
+  /** of the load (setup and teardown excluded) */
+  requests: number;
+  iterations: number;
+  failedIterations: number;
+  /** no-response: requests by network error kind, e.g. { connect: 4477 } */
+  errorKinds?: Record<string, number>;
+  /** no-response: the scenario's target origin, credentials shown as ***@ */
+  target?: string;
+}
+
 export interface StageSummary {
   index: number;
   kind: string;
@@ -120,6 +144,8 @@ export interface Summary {
   /** why the run stopped early, when aborted: 'signal' | 'threshold' | 'scenario' | 'worker' */
   abortReason?: string;
   exitCode: number;
+  /** only when the run measured nothing (see Verdict) */
+  verdict?: Verdict;
   metrics: Record<string, MetricSummary>;
   checks: Record<string, CheckSummary>;
   thresholds: Record<string, ThresholdResult[]>;
@@ -139,8 +165,14 @@ export interface RequestRecord {
   intended: number | null;
   /** total duration, ms */
   duration: number;
+  /** waiting for a connection of the pool (client-side queueing), ms */
+  blocked: number;
+  /** opening a new connection, ms (0 on a reused one) */
+  connecting: number;
   /** headers written → first byte, ms */
   waiting: number;
+  /** first byte → last byte, ms (blocked + connecting + waiting + receiving = duration) */
+  receiving: number;
   status: number;
   error: string | null;
   worker: string | null;
