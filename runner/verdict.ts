@@ -12,7 +12,7 @@
  * A run that matches gets exit 3 unless `--no-fail-unmeasured` (rampart.yaml `failUnmeasured: false`).
  */
 import { ExitCode } from './errors.js';
-import type { Collector } from './metrics/collector.js';
+import { MAX_ERROR_GROUPS, type Collector } from './metrics/collector.js';
 import { CounterMetric } from './metrics/metric.js';
 import type { ErrorGroup, Verdict } from './metrics/summary-types.js';
 
@@ -58,9 +58,12 @@ export function decideVerdict(load: Collector, target: string | undefined, fails
   if (iterations > 0 && failedIterations === iterations) {
     // strays of timers and promises are exceptions too, but not what failed the iterations
     const thrown = errors.filter((e) => e.kind === 'exception' && !/^(unhandled rejection|uncaught exception): /.test(e.message));
-    const top = thrown[0];
+    // past MAX_ERROR_GROUPS messages share one '(other messages: ...)' group: name a real one
+    const overflow = thrown.some((e) => e.message.startsWith('(other messages'));
+    const top = thrown.find((e) => !e.message.startsWith('(other messages')) ?? thrown[0];
     const where = top?.location ? ` at ${top.location}` : '';
-    const others = thrown.length > 1 ? ` (${plural(thrown.length, 'distinct error')})` : '';
+    const others = overflow ? ` (more than ${MAX_ERROR_GROUPS} distinct errors)`
+      : thrown.length > 1 ? ` (${plural(thrown.length, 'distinct error')})` : '';
     const all = iterations === 1 ? 'the only iteration' : `all ${count(iterations)} iterations`;
     return { kind: 'iterations-failed', message: `every iteration failed: ${top ? top.message : 'threw'}${where}, ${all}${others}`, ...base };
   }

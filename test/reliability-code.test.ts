@@ -69,9 +69,10 @@ export default scenario({
 });
 `;
     const { dir, res } = await runIn(text);
-    expect(res.code, res.stderr).toBe(0);
+    expect(res.code, res.stderr).toBe(3); // every iteration threw: the run measured nothing (runner/verdict.ts)
     const s = results(dir);
     expect(accounting(s).failedIterations).toBe(1500);
+    expect(s.verdict.message).toMatch(/^every iteration failed: order \d+ failed at s\.ts:\d+:\d+, all 1,500 iterations \(more than 500 distinct errors\)$/);
     expect(s.errors.length).toBeLessThanOrEqual(501);
     expect(s.errors.reduce((sum: number, e: any) => sum + e.count, 0)).toBe(1500);
     expect(s.errors[0].message).toMatch(/^\(other messages: more than 500 distinct errors\)$/);

@@ -5,7 +5,8 @@ import { accounting, errorsByKind, limiter, results, STACK_LINE } from './suppor
 
 /**
  * The fault matrix: every way a target can misbehave, one short CLI run each, then a mix on
- * two worker threads. Each run must end (exit 0, or 99 when a threshold says so), give every
+ * two worker threads. Each run must end (exit 0, 99 when a threshold says so, or 3 when no
+ * request got an HTTP response: runner/verdict.ts), give every
  * iteration exactly one outcome, count every request once, and group its errors by kind.
  */
 
@@ -25,21 +26,23 @@ interface Fault {
   opts?: string;
   /** where the URL points: the fault target, a refused port, or the garbage-TLS port */
   origin?: 'refused' | 'tls';
+  /** no request gets a status line: the run measured nothing and exits 3 */
+  noResponse?: true;
 }
 
 const FAULTS: Fault[] = [
   { route: '/ok', kind: null },
-  { route: '/reset-before-headers', kind: 'reset' },
+  { route: '/reset-before-headers', kind: 'reset', noResponse: true },
   { route: '/reset-mid-body', kind: 'reset' },
   { route: '/hang-after-headers', kind: 'timeout' },
   { route: '/drip', kind: 'timeout' },
-  { route: '/malformed-status', kind: 'protocol' },
+  { route: '/malformed-status', kind: 'protocol', noResponse: true },
   { route: '/bad-content-length', kind: 'protocol' },
   { route: '/huge', kind: null, opts: "{ responseType: 'none' }" },
   { route: '/5xx', kind: 'http 503' },
   { route: '/429', kind: 'http 429' },
-  { route: '/', kind: 'connect', origin: 'refused' },
-  { route: '/', kind: 'tls', origin: 'tls' },
+  { route: '/', kind: 'connect', origin: 'refused', noResponse: true },
+  { route: '/', kind: 'tls', origin: 'tls', noResponse: true },
 ];
 
 const urlOf = (f: Fault) => (f.origin === 'refused' ? target.refusedUrl : f.origin === 'tls' ? target.tlsUrl : target.url) + f.route;
@@ -71,8 +74,9 @@ describe.concurrent('every fault of the target', () => {
         `async iteration(ctx) { await ctx.http.get(${JSON.stringify(urlOf(f))}${f.opts ? `, ${f.opts}` : ''}); },`,
       ));
       expect(res.stderr).not.toMatch(STACK_LINE);
-      expect(res.code, res.stderr).toBe(0);
+      expect(res.code, res.stderr).toBe(f.noResponse ? 3 : 0);
       const s = results(dir);
+      expect(s.verdict?.kind).toBe(f.noResponse ? 'no-response' : undefined);
       const a = accounting(s);
       expect(a.iterations + a.interrupted).toBe(N);
       expect(a.interrupted).toBe(0);
