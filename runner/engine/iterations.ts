@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Context, CustomMetrics, LifecycleContext, ScenarioDefinition, Tags } from '../../scenarios/types.js';
 import { TestAbortedError } from '../../scenarios/runtime.js';
 import { parseDuration } from '../duration.js';
-import { waitFor } from '../wait.js';
+import { sharedAbortController, waitFor } from '../wait.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
 import type { CounterMetric, TrendMetric } from '../metrics/metric.js';
@@ -46,7 +46,7 @@ export interface IterationsOptions {
 export class Iterations {
   /** iterations in flight on this thread */
   active = 0;
-  private readonly stopController = new AbortController();
+  private readonly stopController = sharedAbortController(); // ctx.signal: every VU may listen
   private readonly iterationsDone: CounterMetric;
   private readonly failed: CounterMetric;
   private readonly interrupted: CounterMetric;

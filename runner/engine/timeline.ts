@@ -1,5 +1,5 @@
 import type { Collector } from '../metrics/collector.js';
-import { encodeHistogram, percentileMs } from '../metrics/hdr.js';
+import { encodeHistogram } from '../metrics/hdr.js';
 import type { CounterMetric, RateMetric, TrendMetric } from '../metrics/metric.js';
 import type { TimelinePoint } from '../metrics/summary-types.js';
 import type { Progress } from './protocol.js';
@@ -25,9 +25,9 @@ export function timelinePoint(interval: Collector, t: number, seconds: number, p
     inFlight: progress.reduce((s, p) => s + p.inFlight, 0),
     rps: Math.round(((reqs?.count ?? 0) / Math.max(seconds, 0.001)) * 10) / 10,
     errors: failed?.trues ?? 0,
-    p50: duration ? round(percentileMs(duration.histogram, 50)) : null,
-    p95: duration ? round(percentileMs(duration.histogram, 95)) : null,
-    p99: duration ? round(percentileMs(duration.histogram, 99)) : null,
+    p50: duration ? round(duration.percentileMs(50)) : null,
+    p95: duration ? round(duration.percentileMs(95)) : null,
+    p99: duration ? round(duration.percentileMs(99)) : null,
     stage: Math.max(0, ...progress.map((p) => p.stage)),
     iterations: iterations?.count ?? 0,
     dropped: dropped?.count ?? 0,

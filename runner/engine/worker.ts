@@ -5,6 +5,7 @@ import type { ScenarioDefinition } from '../../scenarios/types.js';
 import { SecretMask } from '../secrets.js';
 import { EXECUTORS } from './executors/index.js';
 import { VuPool, waitFor, type StepRuntime } from './executors/runtime.js';
+import { sharedAbortController } from '../wait.js';
 import type { Iterations } from './iterations.js';
 import { ThreadKit } from './thread-kit.js';
 import { catchStrays } from './strays.js';
@@ -36,9 +37,9 @@ const LOOP_RESOLUTION_MS = 10;
 const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 loopDelay.enable();
 /** no new iterations (end of the plan, or a graceful stop) */
-const stopping = new AbortController();
+const stopping = sharedAbortController();
 /** abort what is in flight (second signal, or gracefulStop ran out) */
-const hardStop = new AbortController();
+const hardStop = sharedAbortController();
 let stage = 0;
 const released = new Set<number>();
 let waitingFor: { step: number; resolve: () => void } | null = null;

@@ -10,7 +10,7 @@ import { STOP_REASON } from './errors.js';
 import { abortOnTimeout, Exchange } from './exchange.js';
 import { HttpResponse } from './response.js';
 import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.js';
-import { bindTiming, timedConnector } from './timing.js';
+import { timedConnector } from './timing.js';
 import { UrlResolver } from './url-cache.js';
 import { RequestSinks } from './request-sinks.js';
 
@@ -159,21 +159,20 @@ export class HttpEngine {
     const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
     this.inflight.add(exchange);
     const start = performance.now();
-    bindTiming(exchange);
     try {
       this.agent.dispatch({ origin: full.origin, path: full.path, method, headers, body }, exchange);
     } catch (err) {
       exchange.onError(err as Error); // invalid arguments are reported like any other failure
-    } finally {
-      bindTiming(null);
     }
-    const { status, rawHeaders, body: text, received, error, firstByteAt, end, connectMs, headerBytes } = await exchange.done;
+    const { status, rawHeaders, body: text, received, sent, error, firstByteAt, end } = await exchange.done;
     clearTimeout(timer);
     this.inflight.delete(exchange);
     const sentAt = exchange.sentAt || end;
+    // a connection opened for an earlier demand can have started before this request did
+    const connecting = Math.min(exchange.connectMs, sentAt - start);
     const timings = {
-      blocked: Math.max(0, sentAt - start - connectMs),
-      connecting: connectMs,
+      blocked: sentAt - start - connecting,
+      connecting,
       waiting: firstByteAt ? firstByteAt - sentAt : 0,
       receiving: firstByteAt ? end - firstByteAt : 0,
       duration: end - start,
@@ -184,14 +183,15 @@ export class HttpEngine {
     this.observer?.(res);
     this.options.record?.({
       t: round3(performance.timeOrigin + start), intended: vu.intendedAt ? round3(vu.intendedAt) : null,
-      duration: round3(timings.duration), waiting: round3(timings.waiting),
+      duration: round3(timings.duration), blocked: round3(timings.blocked), connecting: round3(timings.connecting),
+      waiting: round3(timings.waiting), receiving: round3(timings.receiving),
       status, error: error?.kind ?? null, worker: res.worker ?? null, attempt, vu: vu.vu, iteration: vu.iteration,
       stage: vu.stage, name, method,
     });
     collector.recordRequest(
       this.sinks.find(name, method, status, vu.stage, error?.kind, attempt, opts.tags),
       msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.blocked), msToUs(timings.receiving),
-      failed, headerBytes + (body ? (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) : 0), received,
+      failed, sent, received,
     );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
     else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}` });

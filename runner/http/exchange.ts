@@ -1,7 +1,7 @@
 import { util, type Dispatcher } from 'undici';
 import type { HttpError } from '../../scenarios/types.js';
 import { classifyError, TIMEOUT_REASON } from './errors.js';
-import type { PhaseTiming } from './timing.js';
+import { announceConnect, takeConnectMs, type SocketBound, type TimedSocket } from './timing.js';
 
 const decoder = new TextDecoder();
 
@@ -13,10 +13,10 @@ export function abortOnTimeout(exchange: Exchange): void {
 /**
  * One request on undici's dispatch API with a handler of our own: no body stream, no promise
  * per phase, no AbortSignal. Aborting (deadline, hard stop) goes through undici's abort
- * callback. Settles exactly once, never rejects. It is also the request's phase timing
- * record (one object per request, not three).
+ * callback. Settles exactly once, never rejects. It is also the request's timing and byte
+ * record, taken from its own callbacks and its own socket (one object per request).
  */
-export class Exchange implements Dispatcher.DispatchHandler, PhaseTiming {
+export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
   private abortFn: ((err?: Error) => void) | null = null;
   private abortReason: unknown = undefined;
   private chunks: Buffer[] | null = null;
@@ -27,15 +27,21 @@ export class Exchange implements Dispatcher.DispatchHandler, PhaseTiming {
   status = 0;
   rawHeaders: Buffer[] | null = null;
   body = '';
+  /** bytes of the response as read from the connection (status line, headers, body) */
   received = 0;
+  /** bytes of the request as written to the connection (request line, headers, body) */
+  sent = 0;
   error: HttpError | undefined = undefined;
   /** performance.now() of the first response byte (headers), 0 if none */
   firstByteAt = 0;
   end = 0;
-  // PhaseTiming, filled from undici's diagnostics channels
+  /** performance.now() when undici began writing the request to a socket; 0 if it never did */
   sentAt = 0;
+  /** connect time of the socket's new connection, 0 on a reused one */
   connectMs = 0;
-  headerBytes = 0;
+  private socket: TimedSocket | null = null;
+  private writtenBefore = 0;
+  private readBefore = 0;
 
   constructor(private readonly keepBody: boolean, private readonly timeoutMs: number) {
     this.done = new Promise((resolve) => { this.resolveFn = resolve; });
@@ -50,8 +56,19 @@ export class Exchange implements Dispatcher.DispatchHandler, PhaseTiming {
   }
 
   onConnect(abort: (err?: Error) => void): void {
-    if (this.settled) abort(new Error('aborted'));
-    else this.abortFn = abort;
+    if (this.settled) return abort(new Error('aborted'));
+    this.abortFn = abort;
+    this.sentAt = performance.now();
+    announceConnect(this);
+  }
+
+  onSocket(socket: TimedSocket): void {
+    this.socket = socket;
+    this.connectMs = takeConnectMs(socket);
+    // one request at a time per connection (no pipelining): the counters' growth until the
+    // exchange ends is this request's and this response's bytes on the wire
+    this.writtenBefore = socket.bytesWritten;
+    this.readBefore = socket.bytesRead;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -62,7 +79,6 @@ export class Exchange implements Dispatcher.DispatchHandler, PhaseTiming {
   }
 
   onData(chunk: Buffer): boolean {
-    this.received += chunk.length;
     if (this.keepBody) (this.chunks ??= []).push(chunk);
     return true;
   }
@@ -81,6 +97,12 @@ export class Exchange implements Dispatcher.DispatchHandler, PhaseTiming {
     if (this.settled) return;
     this.settled = true;
     this.end = performance.now();
+    const socket = this.socket;
+    if (socket) {
+      this.sent = socket.bytesWritten - this.writtenBefore;
+      this.received = socket.bytesRead - this.readBefore;
+      this.socket = null;
+    }
     if (err) this.error = classifyError(err, this.abortReason, this.timeoutMs);
     this.resolveFn(this);
   }

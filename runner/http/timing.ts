@@ -3,53 +3,44 @@ import type { Socket } from 'node:net';
 import { buildConnector } from 'undici';
 
 /**
- * Per-request phase timing from undici's diagnostics channels. `request:create` is published
- * synchronously inside `dispatcher.request()`, so the caller parks its timing record in
- * `pending` just around that call and the subscriber binds it to undici's request object.
+ * Binds each request to the socket it is written on, by construction: undici calls the
+ * handler's `onConnect` and then publishes `undici:client:sendHeaders` for the same request in
+ * one synchronous step (client-h1 `writeH1`), so the handler that announced itself last is the
+ * one whose headers are being sent. (Binding at dispatch time is wrong: a pool that queues or
+ * reorders requests creates undici's request object later, for whichever request is next.)
  */
-export interface PhaseTiming {
-  /** performance.now() when the request was written to a socket; 0 if it never was */
-  sentAt: number;
-  /** connect time of the socket's new connection, 0 on a reused one */
-  connectMs: number;
-  /** request line and headers as written */
-  headerBytes: number;
+export interface SocketBound {
+  /** called with the socket right before the request's headers are written to it */
+  onSocket(socket: TimedSocket): void;
 }
 
 const kConnectMs = Symbol('rampart.connectMs');
-type TimedSocket = Socket & { [kConnectMs]?: number };
+export type TimedSocket = Socket & { [kConnectMs]?: number };
 
-let pending: PhaseTiming | null = null;
-const byRequest = new WeakMap<object, PhaseTiming>();
+let announced: SocketBound | null = null;
 let subscribed = false;
 
-function subscribe(): void {
-  if (subscribed) return;
-  subscribed = true;
-  dc.subscribe('undici:request:create', (message) => {
-    if (pending) byRequest.set((message as { request: object }).request, pending);
-  });
-  dc.subscribe('undici:client:sendHeaders', (message) => {
-    const { request, socket, headers } = message as { request: object; socket: TimedSocket; headers: string };
-    const timing = byRequest.get(request);
-    if (!timing) return;
-    timing.sentAt = performance.now();
-    timing.headerBytes = headers.length;
-    const connectMs = socket[kConnectMs];
-    if (connectMs !== undefined) {
-      timing.connectMs = connectMs;
-      socket[kConnectMs] = undefined; // only the first request on a connection paid for it
-    }
-  });
+function onSendHeaders(message: unknown): void {
+  const bound = announced;
+  announced = null;
+  bound?.onSocket((message as { socket: TimedSocket }).socket);
 }
 
-/**
- * Binds `timing` to the request the caller dispatches next (synchronously); call again with
- * null right after the dispatch call.
- */
-export function bindTiming(timing: PhaseTiming | null): void {
-  if (!subscribed) subscribe();
-  pending = timing;
+/** Called from the handler's `onConnect`: the next `sendHeaders` belongs to `handler`. */
+export function announceConnect(handler: SocketBound): void {
+  if (!subscribed) {
+    subscribed = true;
+    dc.subscribe('undici:client:sendHeaders', onSendHeaders);
+  }
+  announced = handler;
+}
+
+/** The connect time of the socket's new connection, once: later requests on it reused it. */
+export function takeConnectMs(socket: TimedSocket): number {
+  const ms = socket[kConnectMs];
+  if (ms === undefined) return 0;
+  socket[kConnectMs] = undefined;
+  return ms;
 }
 
 /** undici's connector, timing each new connection onto its socket. */

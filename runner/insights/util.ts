@@ -62,7 +62,7 @@ export function percentiles(t: TrendSummary, ps: number[]): number[] | null {
   if (t.hdr) {
     try {
       const h = decodeHistogram(t.hdr);
-      const out = ps.map((p) => percentileMs(h, p));
+      const out = ps.map((p) => percentileMs(h, p, t.min, t.max));
       if (out.every((v): v is number => v !== null)) return out;
     } catch {
       // fall through to the stored statistics

@@ -25,7 +25,26 @@ export function decodeHistogram(b64: string): Histogram {
   return hdr.decodeFromCompressedBase64(b64, 32, false) as Histogram;
 }
 
-/** A percentile of a histogram in ms, or null when it is empty. */
-export function percentileMs(h: Histogram, p: number): number | null {
-  return h.totalCount === 0 ? null : h.getValueAtPercentile(p) / 1000;
+/**
+ * A percentile in µs that never lies outside the values recorded: HDR reports a bucket's highest
+ * (or, for p0, lowest) equivalent value, which can be past the exact extremes `minUs`/`maxUs`.
+ * p0 is the minimum and p100 the maximum, so min, max and percentiles are computed one way.
+ */
+export function clampedPercentileUs(h: Histogram, p: number, minUs: number, maxUs: number): number {
+  if (p <= 0) return minUs;
+  if (p >= 100) return maxUs;
+  const v = h.getValueAtPercentile(p);
+  return v < minUs ? minUs : v > maxUs ? maxUs : v;
+}
+
+/**
+ * A percentile of a histogram in ms, or null when it is empty; within [minMs, maxMs] when the
+ * exact extremes are known (a Summary's trend carries them), else within the histogram's buckets.
+ */
+export function percentileMs(h: Histogram, p: number, minMs?: number, maxMs?: number): number | null {
+  if (h.totalCount === 0) return null;
+  const v = h.getValueAtPercentile(p) / 1000;
+  if (minMs !== undefined && v < minMs) return minMs;
+  if (maxMs !== undefined && v > maxMs) return maxMs;
+  return v;
 }

@@ -1,9 +1,9 @@
 import type { MetricSummary, MetricType } from './summary-types.js';
-import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './hdr.js';
+import { clampedPercentileUs, createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './hdr.js';
 
 /** A metric's data as it crosses threads and processes (plain, structured-cloneable). */
 export type SerializedMetric =
-  | { type: 'trend'; hdr: string }
+  | { type: 'trend'; hdr: string; /** exact extremes in µs (a decoded histogram only knows its buckets) */ min: number; max: number }
   | { type: 'counter'; count: number }
   | { type: 'rate'; trues: number; falses: number }
   | { type: 'gauge'; value: number; min: number; max: number };
@@ -23,28 +23,58 @@ export interface Metric {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
+/**
+ * A trend: an HDR histogram plus the exact smallest and largest values recorded. HDR keeps each
+ * value to 3 significant digits, so a bucket's reported value can lie just outside the values
+ * recorded in it; the exact extremes travel with the histogram between threads, and every
+ * percentile is reported within them (see clampedPercentileUs).
+ */
 export class TrendMetric implements Metric {
   readonly type = 'trend';
   readonly histogram: Histogram = createHistogram();
+  minUs = Infinity;
+  maxUs = -Infinity;
 
   /** value in whole µs (see msToUs) */
   record(us: number): void {
     this.histogram.recordValue(us);
+    if (us < this.minUs) this.minUs = us;
+    if (us > this.maxUs) this.maxUs = us;
   }
   get empty() { return this.histogram.totalCount === 0; }
-  serialize(): SerializedMetric { return { type: 'trend', hdr: encodeHistogram(this.histogram) }; }
+  serialize(): SerializedMetric { return { type: 'trend', hdr: encodeHistogram(this.histogram), min: this.minUs, max: this.maxUs }; }
   merge(data: SerializedMetric): void {
-    if (data.type === 'trend') this.histogram.add(decodeHistogram(data.hdr));
+    if (data.type !== 'trend') return;
+    const h = decodeHistogram(data.hdr);
+    if (h.totalCount === 0) return;
+    this.histogram.add(h);
+    this.minUs = Math.min(this.minUs, data.min);
+    this.maxUs = Math.max(this.maxUs, data.max);
   }
-  absorb(other: Metric): void { if (other instanceof TrendMetric) this.histogram.add(other.histogram); }
-  reset(): void { this.histogram.reset(); }
+  absorb(other: Metric): void {
+    if (!(other instanceof TrendMetric) || other.empty) return;
+    this.histogram.add(other.histogram);
+    this.minUs = Math.min(this.minUs, other.minUs);
+    this.maxUs = Math.max(this.maxUs, other.maxUs);
+  }
+  reset(): void { this.histogram.reset(); this.minUs = Infinity; this.maxUs = -Infinity; }
+  /** a percentile (0–100) in ms, within the exact extremes; null when empty */
+  percentileMs(p: number): number | null {
+    return this.empty ? null : clampedPercentileUs(this.histogram, p, this.minUs, this.maxUs) / 1000;
+  }
+  /** the mean in ms: HDR's, from bucket midpoints, so also kept within the exact extremes */
+  meanMs(): number | null {
+    if (this.empty) return null;
+    const mean = this.histogram.mean;
+    return (mean < this.minUs ? this.minUs : mean > this.maxUs ? this.maxUs : mean) / 1000;
+  }
   summarize(): MetricSummary {
     const h = this.histogram;
-    const at = (p: number) => (h.totalCount ? round(h.getValueAtPercentile(p) / 1000) : 0);
+    const at = (p: number) => round(this.percentileMs(p) ?? 0);
     return {
       type: 'trend', count: h.totalCount,
-      min: h.totalCount ? round(h.getValueAtPercentile(0) / 1000) : 0, max: round(h.maxValue / 1000),
-      avg: h.totalCount ? round(h.mean / 1000) : 0,
+      min: at(0), max: at(100),
+      avg: round(this.meanMs() ?? 0),
       med: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9),
       hdr: encodeHistogram(h),
     };
@@ -54,13 +84,13 @@ export class TrendMetric implements Metric {
     if (agg === 'count') return h.totalCount;
     if (h.totalCount === 0) return null;
     switch (agg) {
-      case 'avg': return h.mean / 1000;
-      case 'med': return h.getValueAtPercentile(50) / 1000;
-      case 'min': return h.getValueAtPercentile(0) / 1000;
-      case 'max': return h.maxValue / 1000;
+      case 'avg': return this.meanMs();
+      case 'med': return this.percentileMs(50);
+      case 'min': return this.percentileMs(0);
+      case 'max': return this.percentileMs(100);
     }
     const p = /^p\((\d+(?:\.\d+)?)\)$/.exec(agg);
-    return p ? h.getValueAtPercentile(Number(p[1])) / 1000 : null;
+    return p ? this.percentileMs(Number(p[1])) : null;
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkWrittenResults, foreignWarnings } from './invariants.js';
 
 /** The built command, as a user runs it (npm test builds dist/ first). */
 export const RAMPART_BIN = fileURLToPath(new URL('../../bin/rampart.js', import.meta.url));
@@ -21,11 +22,18 @@ export interface CliOptions {
   timeoutMs?: number;
   /** called with the child once it is spawned (to send signals) */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  /** the test provokes a warning of Node's on purpose (otherwise any fails the run) */
+  allowWarnings?: boolean;
 }
 
-/** Runs `rampart ...args` in a child process and collects its output and exit code. */
+/**
+ * Runs `rampart ...args` in a child process and collects its output and exit code. Rejects
+ * when Node or a dependency printed a warning of its own (no user should see one), or when a
+ * results file the run wrote has a percentile outside [min, max]: checked for every run.
+ */
 export function rampart(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
+  const since = Date.now();
+  return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [RAMPART_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
@@ -39,7 +47,11 @@ export function rampart(args: string[], options: CliOptions = {}): Promise<CliRe
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      const warnings = options.allowWarnings ? [] : foreignWarnings(stderr);
+      const violations = checkWrittenResults(args, options.cwd, since);
+      if (warnings.length) reject(new Error(`rampart ${args.join(' ')} printed warnings:\n${warnings.join('\n')}`));
+      else if (violations.length) reject(new Error(`rampart ${args.join(' ')} wrote inconsistent results:\n${violations.join('\n')}`));
+      else resolve({ code, signal, stdout, stderr });
     });
     options.onSpawn?.(child);
   });
