@@ -145,7 +145,7 @@ describe('quiet runs', () => {
 describe('gateway-timeout', () => {
   it('states the RunPod rule directly when the run used the RunPod preset', () => {
     const g = gatewayTimeout(buildRunSummary(fieldReportRequests(), { peakVUs: 15, meta: { serverless: { preset: 'runpod' } } }))!;
-    expect(g[0].message).toContain(" not the backend's own latency. RunPod's load balancer answers 400");
+    expect(g[0].message).toMatch(/ not the backend's own latency \(successful responses took p50 [\d.]+ s\)\. RunPod's load balancer answers 400/);
     expect(g[0].message).not.toContain('If the target is');
   });
 
@@ -170,6 +170,33 @@ describe('gateway-timeout', () => {
 
   it('a single failure is not a cluster', () => {
     expect(gatewayTimeout(buildRunSummary([...warmRun(5, 5, 500), { start: 0, duration: 120_000, status: 400 }]))).toBeNull();
+  });
+
+  it('fast errors near zero are not a cut-off (a 401 in 0.2 ms), with or without successes', () => {
+    const fast401 = Array.from({ length: 500 }, (_, i) => ({ start: i * 2, duration: 0.1 + (i % 5) * 0.05, status: 401 }));
+    expect(gatewayTimeout(buildRunSummary(fast401, { peakVUs: 2 }))).toBeNull();
+    const fast503 = Array.from({ length: 50 }, (_, i) => ({ start: i * 20, duration: 5 + (i % 3), status: 503 }));
+    expect(gatewayTimeout(buildRunSummary([...warmRun(50, 5, 200), ...fast503], { peakVUs: 5 }))).toBeNull();
+  });
+
+  it('a tight cluster faster than the successful responses is not a cut-off', () => {
+    // an app that rejects in a constant 300 ms while its successes take 1 s
+    const rejects = Array.from({ length: 20 }, (_, i) => ({ start: i * 50, duration: 300 + (i % 4), status: 429 }));
+    expect(gatewayTimeout(buildRunSummary([...warmRun(40, 5, 1000), ...rejects], { peakVUs: 5 }))).toBeNull();
+  });
+
+  it('a 504 at 1 s with no success at all is a cut-off; the message names the successes when there are some', () => {
+    const cut = Array.from({ length: 6 }, (_, i) => ({ start: i * 10, duration: 1000 + i * 3, status: 504 }));
+    const alone = gatewayTimeout(buildRunSummary(cut, { peakVUs: 3 }))!;
+    expect(alone[0].message).toMatch(/^6 requests failed with HTTP 504 after 1(\.0\d)? s .*not the backend's own latency\.$/);
+    expect(alone[0].data).toMatchObject({ status: 504, count: 6, successP50: null });
+    const mixed = gatewayTimeout(buildRunSummary([...warmRun(20, 5, 200), ...cut], { peakVUs: 5 }))!;
+    expect(mixed[0].message).toMatch(/\(successful responses took p50 2\d\d ms\)\.$/);
+  });
+
+  it("rampart's own timeout is a limit whatever its value (50 ms)", () => {
+    const reqs: Req[] = [...warmRun(10, 5, 500), ...[0, 1, 2].map((i) => ({ start: i, duration: 50 + i, error: 'timeout' as const }))];
+    expect(gatewayTimeout(buildRunSummary(reqs, { peakVUs: 5 }))).toHaveLength(1);
   });
 });
 
@@ -210,6 +237,21 @@ describe('client-queueing', () => {
     expect(d.causes).toEqual(['http_req_blocked']);
     const median = (buildRunSummary(reqs).metrics.http_req_duration as TrendSummary).med;
     expect(d.blockedLimitMs).toBeCloseTo(Math.max(10, 0.05 * median), 1);
+  });
+
+  it('15 VUs on 15 connections: start-up waits of 11 ms are not queueing', () => {
+    // the first request of each VU waited 11 ms (p95 of 200 requests), never more VUs than connections
+    const reqs = warmRun(200, 15, 40).map((r, i) => ({ ...r, blocked: i < 15 ? 11 : 0.1 }));
+    const summary = buildRunSummary(reqs, { peakVUs: 15 });
+    expect(summary.meta).toMatchObject({ peakVUs: 15, connectionsPerOrigin: 15 });
+    expect(clientQueueing(summary)).toBeNull();
+  });
+
+  it('more requests in flight than connections: a 12 ms wait is queueing', () => {
+    const reqs = warmRun(200, 15, 100).map((r, i) => ({ ...r, blocked: i % 4 === 0 ? 12 : 0.1 }));
+    const c = clientQueueing(buildRunSummary(reqs, { peakVUs: 15, meta: { connectionsPerOrigin: 5 } }))!;
+    expect(c.message).toMatch(/^Requests waited up to 12 ms \(p95; max 12 ms\) for a free connection inside rampart \(5 connections per origin, up to 15 requests or VUs at once\)/);
+    expect(c.data).toMatchObject({ causes: ['http_req_blocked'], connectionsPerOrigin: 5, peakConcurrency: 15 });
   });
 
   it('a short wait against slow requests is not a bottleneck (5% of p50)', () => {
@@ -264,6 +306,52 @@ describe('retries', () => {
     expect(retries(buildRunSummary(reqs, { peakVUs: 5, meta }))).toBeNull();
   });
 
+  it('no success at all (a closed port): no claim about retries', () => {
+    const refused: Req[] = Array.from({ length: 3000 }, (_, i) => ({ start: i, duration: 0.3, error: 'connect' as const }));
+    expect(retries(buildRunSummary(refused, { peakVUs: 2, meta: NO_RETRY }))).toBeNull();
+  });
+
+  it('counts successes exactly, not from the rounded rps of a partial interval', () => {
+    // the last interval is 0.35 s long: 7 failures, no success; rps 20 × 0.35 = 7, but 20.04 → 7.01...
+    const reqs: Req[] = [
+      ...warmRun(20, 5, 100),
+      { start: 0, duration: 30, status: 503 },
+      ...Array.from({ length: 7 }, (_, i) => ({ start: 1100 + i * 30, duration: 40, status: 503 })),
+    ];
+    const summary = buildRunSummary(reqs, { peakVUs: 5, meta: NO_RETRY });
+    summary.timeline[summary.timeline.length - 1].rps = 23; // what a rounded rate over a short interval can read as
+    const r = retries(summary)!;
+    expect((r.data as { successesAfter: number }).successesAfter).toBe(0);
+    expect(r.message).not.toMatch(/succeeded \(/);
+  });
+
+  it('says which of http_req_failed\'s failures it counts', () => {
+    const reqs: Req[] = [
+      ...warmRun(20, 5, 100),
+      ...[0, 1].map((i) => ({ start: i, duration: 30, status: 503 })),
+      ...[0, 1, 2].map((i) => ({ start: 10 + i, duration: 20, status: 404 })),
+    ];
+    const r = retries(buildRunSummary(reqs, { peakVUs: 5, meta: NO_RETRY }))!;
+    expect(r.message).toMatch(/^2 of the 5 failed requests \(http_req_failed\) had retryable errors \(http 503\)/);
+    expect(r.data).toMatchObject({ failed: 2, failedAll: 5 });
+  });
+
+  it('retries that rescued nothing name the failed attempts http_req_failed counts', () => {
+    const reqs: Req[] = Array.from({ length: 30 }, (_, i) => ({ start: i * 30, duration: 1, status: 503 }));
+    const summary = buildRunSummary(reqs, {
+      peakVUs: 2,
+      meta: { retry: { configured: true, attempts: 3, statuses: [503], errors: [] } },
+      metrics: {
+        http_retries: { type: 'counter', count: 20, rate: 1 },
+        http_call_failed: { type: 'rate', trues: 10, falses: 0, rate: 1 },
+      },
+    });
+    const r = retries(summary)!;
+    expect(r.message).toBe('Retries made 20 extra attempts but rescued no call: 10 calls failed after every attempt ' +
+      '(http_req_failed counts each failed attempt: 30 in all); the failures were not transient within the backoff.');
+    expect(r.message).not.toMatch(/succe(ss|eded) \(/);
+  });
+
   it('non-retryable failures get no suggestion', () => {
     const reqs: Req[] = [...warmRun(20, 5, 300), { start: 0, duration: 30, status: 404 }, { start: 2000, duration: 30, status: 404 }];
     expect(retries(buildRunSummary(reqs, { peakVUs: 5, meta: NO_RETRY }))).toBeNull();
@@ -312,5 +400,42 @@ describe('dropped-iterations', () => {
     expect(d.severity).toBe('warn');
     expect(d.message).toMatch(/^25 iterations of 125 planned \(20%\) were dropped, the first 3 s into the run \(mostly in stage 0: burst: 20 VUs at once\)/);
     expect(d.data).toMatchObject({ dropped: 25, planned: 125, share: 0.2, peakVUs: 20 });
+  });
+
+  /** A soak at `rate`/s with `maxVUs`, iterations of `iterMs` (p95 `iterP95`), `dropped` of them dropped. */
+  function openSoak(rate: number, maxVUs: number, iterMs: number, iterP95: number, done: number, dropped: number): Summary {
+    const summary = buildRunSummary(warmRun(done, maxVUs, iterMs), {
+      peakVUs: maxVUs,
+      metrics: {
+        dropped_iterations: { type: 'counter', count: dropped, rate: 1 },
+        iterations: { type: 'counter', count: done, rate: 1 },
+        iteration_duration: trendMs(Array.from({ length: 100 }, (_, i) => (i < 90 ? iterMs : iterP95))),
+      },
+    });
+    summary.timeline[0].dropped = dropped;
+    summary.stages = [{ index: 0, kind: 'soak', description: `soak ${rate} it/s (maxVUs ${maxVUs})`, startMs: 0, durationMs: summary.durationMs,
+      offered: { executor: 'arrival-rate', fromRate: rate, toRate: rate, maxVUs } } as NonNullable<Summary['stages']>[number]];
+    return summary;
+  }
+
+  it('maxVUs 1 with an average need of 0.9: never "raise maxVUs above 0.9"', () => {
+    const d = droppedIterations(openSoak(50, 1, 18, 30, 90, 10))!;
+    expect(d.message).toContain("The plan's 50 arrivals/s × iteration p50 18 ms ≈ 0.9 in flight on average");
+    expect(d.message).toContain('within maxVUs 1, but the slower iterations (p95 30 ms) need ≈ 1.5: raise maxVUs to at least 2');
+    expect(d.message).not.toMatch(/above (that|0\.9)/);
+    expect(d.data).toMatchObject({ maxVUs: 1, recommendedMaxVUs: 2, rateSource: 'plan' });
+  });
+
+  it('a need above maxVUs advises a number above maxVUs', () => {
+    const d = droppedIterations(openSoak(50, 1, 100, 110, 18, 82))!;
+    expect(d.message).toContain('≈ 5 in flight on average (Little\'s law, L = λW), more than maxVUs 1: raise maxVUs to at least 6');
+    expect((d.data as { recommendedMaxVUs: number }).recommendedMaxVUs).toBeGreaterThan(1);
+  });
+
+  it('a need within maxVUs even at p95 advises no number', () => {
+    const d = droppedIterations(openSoak(10, 5, 100, 200, 95, 5))!;
+    expect(d.message).toContain('both within maxVUs 5');
+    expect(d.message).toContain('the run does not support a number');
+    expect(d.data).toMatchObject({ recommendedMaxVUs: null });
   });
 });

@@ -1,16 +1,21 @@
 /**
  * client-queueing (warn): the load generator itself was a bottleneck.
  *
- * Any of: `http_req_blocked` p95 > max(10 ms, 5% of http_req_duration p50) (requests waited
- * for a free connection inside rampart); `event_loop_delay` p99 > 50 ms (rampart's threads
- * were too busy to send and time requests promptly); `s3_pool_saturated` count > 0 (the S3
- * client's connection pool was full).
+ * Any of: `http_req_blocked` p95 > max(10 ms, 5% of http_req_duration p50) with a reason to
+ * wait: more requests in flight (or VUs) than connections per origin at some point, or waits
+ * too long to be start-up jitter (p95 > max(50 ms, 25% of p50)) (requests waited for a free
+ * connection inside rampart); `event_loop_delay` p99 > 50 ms (rampart's threads were too busy
+ * to send and time requests promptly); `s3_pool_saturated` count > 0 (the S3 client's
+ * connection pool was full).
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
-import { count, fmtMs, percentiles, plural, round, trend } from './util.js';
+import { count, fmtMs, peakConcurrency, percentiles, plural, round, trend } from './util.js';
 
 export const BLOCKED_MIN_MS = 10;
 export const BLOCKED_SHARE_OF_P50 = 0.05;
+/** Waits this long are real even when the run never had more requests than connections. */
+export const REAL_WAIT_MIN_MS = 50;
+export const REAL_WAIT_SHARE_OF_P50 = 0.25;
 export const LOOP_DELAY_P99_MS = 50;
 
 export function clientQueueing(s: Summary): Insight | null {
@@ -24,11 +29,20 @@ export function clientQueueing(s: Summary): Insight | null {
     const [b95, bMax] = percentiles(blocked, [95, 100]) ?? [blocked.p95, blocked.max];
     const d50 = duration ? percentiles(duration, [50])?.[0] ?? duration.med : null;
     const limit = Math.max(BLOCKED_MIN_MS, d50 !== null ? BLOCKED_SHARE_OF_P50 * d50 : 0);
+    const realWait = Math.max(REAL_WAIT_MIN_MS, d50 !== null ? REAL_WAIT_SHARE_OF_P50 * d50 : 0);
+    const connections = typeof s.meta?.connectionsPerOrigin === 'number' ? (s.meta.connectionsPerOrigin as number) : null;
+    const peak = peakConcurrency(s);
+    // a request waits for a connection only when more were in flight than the pool holds
+    const oversubscribed = connections !== null && peak !== null && peak > connections;
     data.blockedP95 = round(b95, 3);
     data.blockedLimitMs = round(limit, 3);
-    if (b95 > limit) {
+    data.realWaitMs = round(realWait, 3);
+    data.peakConcurrency = peak;
+    data.connectionsPerOrigin = connections;
+    if (b95 > limit && (oversubscribed || b95 > realWait)) {
       causes.push('http_req_blocked');
-      const conns = typeof s.meta?.connectionsPerOrigin === 'number' ? ` (${plural(s.meta.connectionsPerOrigin as number, 'connection')} per origin)` : '';
+      const conns = connections !== null ? ` (${plural(connections, 'connection')} per origin` +
+        `${oversubscribed ? `, up to ${peak} requests or VUs at once` : ''})` : '';
       parts.push(`Requests waited up to ${fmtMs(b95)} (p95; max ${fmtMs(bMax)}) for a free connection inside rampart${conns}` +
         `${d50 !== null ? `, against a median request of ${fmtMs(d50)}` : ''}.`);
     }

@@ -1,10 +1,37 @@
 /**
  * dropped-iterations (warn): an open-model (arrival-rate) run could not start every planned
  * iteration because maxVUs iterations were already in flight (`dropped_iterations` > 0; only
- * arrival-rate executors drop). The in-flight need is λ × iteration p50 (Little's law).
+ * arrival-rate executors drop).
+ *
+ * The in-flight need is λ × iteration time (Little's law), with λ the plan's arrival rate of
+ * the stage that dropped most (`stages[].offered`) and the iteration p50 (average need) and p95
+ * (headroom). Advice is always consistent with that stage's maxVUs: "raise maxVUs to ≥ N" only
+ * with N > maxVUs; when the need fits within maxVUs even at p95, no number is advised.
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
-import { count, fmtMs, fmtPct, peakConcurrency, percentiles, plural, round, trend } from './util.js';
+import type { Insight, StageSummary, Summary } from '../metrics/summary-types.js';
+import { count, fmtMs, fmtPct, gauge, percentiles, plural, round, trend } from './util.js';
+
+/** What the plan says of an open-model stage: arrivals per second (average) and maxVUs. */
+interface OpenStage {
+  rate: number | null;
+  /** a burst at once: every arrival needs a VU at the same moment */
+  atOnce: number | null;
+  maxVUs: number;
+}
+
+function openStage(stage: StageSummary | undefined): OpenStage | null {
+  const o = (stage as { offered?: Record<string, unknown> } | undefined)?.offered;
+  if (!o || typeof o.maxVUs !== 'number') return null;
+  const maxVUs = o.maxVUs;
+  if (o.executor === 'arrival-rate' && typeof o.fromRate === 'number' && typeof o.toRate === 'number') {
+    return { rate: (o.fromRate + o.toRate) / 2, atOnce: null, maxVUs }; // a linear ramp averages its ends
+  }
+  if (o.executor === 'arrival-burst' && typeof o.iterations === 'number' && typeof o.overMs === 'number') {
+    if (o.overMs > 0) return { rate: o.iterations / (o.overMs / 1000), atOnce: null, maxVUs };
+    return { rate: null, atOnce: o.iterations, maxVUs };
+  }
+  return null;
+}
 
 export function droppedIterations(s: Summary): Insight | null {
   const dropped = count(s, 'dropped_iterations');
@@ -20,20 +47,47 @@ export function droppedIterations(s: Summary): Insight | null {
   for (const p of tl) if ((p.dropped ?? 0) > 0 && p.stage !== undefined) byStage.set(p.stage, (byStage.get(p.stage) ?? 0) + (p.dropped ?? 0));
   const worst = [...byStage.entries()].sort((a, b) => b[1] - a[1])[0];
   const stage = worst ? s.stages?.find((st) => st.index === worst[0]) : undefined;
+  const plan = openStage(stage);
 
-  const peak = peakConcurrency(s);
+  const peakVUs = gauge(s, 'vus')?.max ?? null; // measured, sampled once per interval
   const iter = trend(s, 'iteration_duration');
-  const iterP50 = iter ? percentiles(iter, [50])?.[0] ?? iter.med : null;
+  const [iterP50, iterP95] = iter ? percentiles(iter, [50, 95]) ?? [iter.med, iter.p95] : [null, null];
   const durationS = s.durationMs / 1000;
-  const plannedRate = durationS > 0 ? planned / durationS : null;
-  const needed = plannedRate !== null && iterP50 !== null ? (plannedRate * iterP50) / 1000 : null;
+  // the plan's rate when known, else what arrived over the whole run
+  const rate = plan?.rate ?? (plan?.atOnce == null && durationS > 0 ? planned / durationS : null);
+  const rateSource = plan?.rate != null ? 'plan' : rate !== null ? 'run-wide' : null;
+  const needed = rate !== null && iterP50 !== null ? (rate * iterP50) / 1000 : null;
+  const neededP95 = rate !== null && iterP95 !== null ? (rate * iterP95) / 1000 : null;
+  const maxVUs = plan?.maxVUs ?? null;
 
   let message = `${plural(dropped, 'iteration')} of ${planned} planned (${fmtPct(share)}) were dropped` +
     `${firstMs !== null ? `, the first ${fmtMs(firstMs)} into the run` : ''}` +
     `${stage ? ` (mostly in stage ${stage.index}: ${stage.description})` : ''}: ` +
-    `the arrival rate needed more iterations in flight than maxVUs allowed${peak !== null ? ` (peak ${peak} VUs)` : ''}, so the target did not keep up with this rate.`;
-  if (needed !== null && plannedRate !== null && iterP50 !== null) {
-    message += ` Run-wide ${round(plannedRate, 2)} arrivals/s × iteration p50 ${fmtMs(iterP50)} ≈ ${round(needed, 1)} in flight on average; raise maxVUs above that or find why iterations slowed down.`;
+    `an arrival found ${maxVUs !== null ? `all ${plural(maxVUs, 'VU')} (maxVUs)` : 'every VU'} busy` +
+    `${peakVUs !== null ? ` (peak ${plural(peakVUs, 'VU')} measured)` : ''}.`;
+
+  let recommended: number | null = null;
+  if (plan?.atOnce != null) {
+    recommended = plan.atOnce > plan.maxVUs ? plan.atOnce : null;
+    message += recommended !== null
+      ? ` A burst of ${plan.atOnce} arrivals at once needs ${plan.atOnce} VUs at once: raise maxVUs to ${plan.atOnce}, or spread the burst with 'over'.`
+      : '';
+  } else if (needed !== null && neededP95 !== null && rate !== null && iterP50 !== null && iterP95 !== null) {
+    const arithmetic = `${rateSource === 'plan' ? 'The plan\'s' : 'Run-wide'} ${round(rate, 2)} arrivals/s × iteration p50 ${fmtMs(iterP50)} ≈ ${round(needed, 1)} in flight on average (Little's law, L = λW)`;
+    if (maxVUs === null) {
+      // no plan to compare with (an older results file): state the need, advise no number
+      message += ` ${arithmetic}; at p95 ${fmtMs(iterP95)} ≈ ${round(neededP95, 1)}.`;
+    } else if (needed >= maxVUs) {
+      recommended = Math.max(Math.ceil(neededP95), maxVUs + 1);
+      message += ` ${arithmetic}, more than maxVUs ${maxVUs}: raise maxVUs to at least ${recommended} (λ × iteration p95 ${fmtMs(iterP95)} ≈ ${round(neededP95, 1)}) or make iterations faster.`;
+    } else if (neededP95 > maxVUs) {
+      recommended = Math.ceil(neededP95);
+      message += ` ${arithmetic}, within maxVUs ${maxVUs}, but the slower iterations (p95 ${fmtMs(iterP95)}) need ≈ ${round(neededP95, 1)}: ` +
+        `raise maxVUs to at least ${recommended} for headroom, or find why iterations slow down.`;
+    } else {
+      message += ` ${arithmetic}, ≈ ${round(neededP95, 1)} at iteration p95 ${fmtMs(iterP95)}, both within maxVUs ${maxVUs}: ` +
+        'the drops came from the slowest iterations or arrivals bunched together; the run does not support a number.';
+    }
   }
   return {
     kind: 'dropped-iterations',
@@ -41,10 +95,13 @@ export function droppedIterations(s: Summary): Insight | null {
     message,
     data: {
       dropped, iterations: done, planned, share: round(share, 4), firstMs,
-      stage: worst ? worst[0] : null, peakVUs: peak,
-      plannedRate: plannedRate === null ? null : round(plannedRate, 3),
+      stage: worst ? worst[0] : null, maxVUs, peakVUs,
+      rate: rate === null ? null : round(rate, 3), rateSource,
       iterationP50: iterP50 === null ? null : round(iterP50, 3),
+      iterationP95: iterP95 === null ? null : round(iterP95, 3),
       neededInFlight: needed === null ? null : round(needed, 2),
+      neededInFlightP95: neededP95 === null ? null : round(neededP95, 2),
+      recommendedMaxVUs: recommended,
     },
   };
 }

@@ -7,11 +7,18 @@
  *   429, 502, 503, 504; timeout, connect, reset errors) that the retry policy, if any, does
  *   not cover → warn with a suggested
  *   `http.retry`, when the timeline shows successes completing in a later interval than the
- *   first such failure; info saying the run cannot tell when none did.
+ *   first such failure; info saying the run cannot tell when none did. Silent when no request
+ *   succeeded at all: nothing then suggests the failures were transient.
+ *
+ * Counts: `http_req_failed` counts every attempt; the rescued/ran variants speak of calls
+ * (`http_call_failed`, one per call whatever its attempts) and name both numbers; the
+ * suggestion counts requests and says how many of http_req_failed's failures were retryable.
+ * Successes per interval come from the interval's duration histogram (exact), never more than
+ * `http_req_failed`'s successes.
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
 import { failureClusters } from './gateway-timeout.js';
-import { completions, count, fmtMs, plural, rate, retryMeta } from './util.js';
+import { completedIn, count, fmtMs, plural, rate, retryMeta } from './util.js';
 
 const RETRYABLE_STATUSES = [429, 502, 503, 504];
 const RETRYABLE_ERRORS = ['timeout', 'connect', 'reset'];
@@ -28,14 +35,18 @@ export function retries(s: Summary): Insight | null {
   const rescued = count(s, 'http_calls_rescued');
   const extra = count(s, 'http_retries');
   const callFailed = rate(s, 'http_call_failed');
+  const reqFailed = rate(s, 'http_req_failed');
+  const attemptsFailed = reqFailed?.trues ?? 0;
+  // http_req_failed counts attempts, the calls above count each call once: name both
+  const attemptsNote = attemptsFailed > 0 ? ` (http_req_failed counts each failed attempt: ${attemptsFailed} in all)` : '';
   if (rescued > 0) {
     const still = callFailed?.trues ?? 0;
     return {
       kind: 'retries',
       severity: 'info',
       message: `${plural(rescued, 'call')} succeeded only thanks to a retry (${plural(extra, 'extra attempt')})` +
-        `${still > 0 ? `; ${plural(still, 'call')} still failed after every attempt` : ''}.`,
-      data: { rescued, extraAttempts: extra, callsFailed: still, calls: callFailed ? callFailed.trues + callFailed.falses : null },
+        `${still > 0 ? `; ${plural(still, 'call')} still failed after every attempt` : ''}${attemptsNote}.`,
+      data: { rescued, extraAttempts: extra, callsFailed: still, calls: callFailed ? callFailed.trues + callFailed.falses : null, attemptsFailed },
     };
   }
   if (extra > 0) {
@@ -43,8 +54,9 @@ export function retries(s: Summary): Insight | null {
     return {
       kind: 'retries',
       severity: 'info',
-      message: `Retries made ${plural(extra, 'extra attempt')} but rescued no call${still > 0 ? ` (${plural(still, 'call')} failed after every attempt)` : ''}: the failures were not transient within the backoff.`,
-      data: { rescued: 0, extraAttempts: extra, callsFailed: still },
+      message: `Retries made ${plural(extra, 'extra attempt')} but rescued no call${still > 0 ? `: ${plural(still, 'call')} failed after every attempt` : ''}${attemptsNote}; ` +
+        'the failures were not transient within the backoff.',
+      data: { rescued: 0, extraAttempts: extra, callsFailed: still, attemptsFailed },
     };
   }
 
@@ -70,24 +82,33 @@ export function retries(s: Summary): Insight | null {
   }
   const failed = Object.values(byKind).reduce((a, b) => a + b, 0);
   if (failed === 0) return null;
+  // no success at all: nothing suggests the failures were transient (the verdict says what happened)
+  const successes = reqFailed?.falses ?? 0;
+  if (successes === 0) return null;
 
   // did anything succeed after the first retryable failure?
   const keys = Object.keys(byKind);
   const tl = s.timeline;
   const first = tl.findIndex((p) => keys.some((k) => (p.errorsByKind?.[k] ?? 0) > 0));
   if (first === -1) return null;
+  const succeededIn = (i: number) => Math.max(0, completedIn(tl, i) - tl[i].errors);
   let successesAfter = 0;
-  for (let i = first + 1; i < tl.length; i++) successesAfter += Math.max(0, completions(tl, i) - tl[i].errors);
+  for (let i = first + 1; i < tl.length && successesAfter < successes; i++) successesAfter += succeededIn(i);
+  successesAfter = Math.min(successesAfter, successes);
   const kinds = keys.join(', ');
-  const data = { failed, byKind, firstFailureMs: tl[first].t, successesAfter, retryConfigured: retry?.configured ?? null };
+  // say which share of http_req_failed these are, so the two numbers never seem to disagree
+  const lead = attemptsFailed > failed
+    ? `${failed} of the ${attemptsFailed} failed requests (http_req_failed) had retryable errors (${kinds})`
+    : `${plural(failed, 'request')} failed with retryable errors (${kinds})`;
+  const data = { failed, failedAll: attemptsFailed, byKind, firstFailureMs: tl[first].t, successesAfter, retryConfigured: retry?.configured ?? null };
 
   if (successesAfter === 0) {
     // the first failure's own interval may hold successes, but a 1 s interval cannot order them
-    const sameInterval = Math.max(0, completions(tl, first) - tl[first].errors);
+    const sameInterval = Math.min(succeededIn(first), successes);
     return {
       kind: 'retries',
       severity: 'info',
-      message: `${plural(failed, 'request')} failed with retryable errors (${kinds}), but no request completed in a later second ` +
+      message: `${lead}, but no request completed in a later second ` +
         `than the first failure (${fmtMs(tl[first].t)} in)${sameInterval > 0 ? `, though ${plural(sameInterval, 'success', 'successes')} came in that same second` : ''}: ` +
         'the run does not show whether a retry would have succeeded.',
       data: { ...data, sameInterval },
@@ -103,7 +124,7 @@ export function retries(s: Summary): Insight | null {
   return {
     kind: 'retries',
     severity: 'warn',
-    message: `${plural(failed, 'request')} failed with retryable errors (${kinds}) and ${why}; ` +
+    message: `${lead} and ${why}; ` +
       `requests completing after them succeeded (${plural(successesAfter, 'success', 'successes')} after the first failure at ${fmtMs(tl[first].t)}), ` +
       `so a retry with backoff would likely have rescued them: e.g. ${suggestion}.`,
     data: { ...data, suggestion: { statuses: suggestStatuses, errors: suggestErrors, attempts, backoff } },

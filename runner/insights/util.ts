@@ -155,3 +155,56 @@ export function warmService(s: Summary): { bound: number; typical: number } | nu
     ?.serviceTimes?.http_req_duration;
   return v && v.bound > 0 && v.typical > 0 ? v : null;
 }
+
+/**
+ * Percentiles (ms) of several trends taken together (their HDR histograms added), e.g. every
+ * successful status of http_req_duration; null when none has a readable histogram.
+ */
+export function mergedPercentiles(s: Summary, keys: string[], ps: number[]): { count: number; values: number[] } | null {
+  let merged: ReturnType<typeof decodeHistogram> | null = null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const key of keys) {
+    const t = trend(s, key);
+    if (!t?.hdr) continue;
+    try {
+      const h = decodeHistogram(t.hdr);
+      if (merged) merged.add(h);
+      else merged = h;
+      min = Math.min(min, t.min);
+      max = Math.max(max, t.max);
+    } catch {
+      // an unreadable histogram is left out
+    }
+  }
+  if (!merged || merged.totalCount === 0) return null;
+  const h = merged;
+  // within the exact extremes: an HDR bucket's edge can lie past them
+  const values = ps.map((p) => Math.min(max, Math.max(min, h.getValueAtPercentile(p) / 1000)));
+  return { count: h.totalCount, values };
+}
+
+/** Durations (ms) of the responses that succeeded (status 1xx–3xx): their count and median. */
+export function successLatency(s: Summary): { count: number; p50: number } | null {
+  const keys = subKeys(s, 'http_req_duration', 'status')
+    .filter(([value]) => Number(value) >= 100 && Number(value) < 400)
+    .map(([, key]) => key);
+  const found = mergedPercentiles(s, keys, [50]);
+  return found ? { count: found.count, p50: found.values[0] } : null;
+}
+
+/**
+ * Requests completed in one timeline interval, exactly: the interval's duration histogram
+ * counts them (rps is rounded to 0.1/s, which can invent or lose one); else from rps.
+ */
+export function completedIn(timeline: TimelinePoint[], i: number): number {
+  const b64 = timeline[i].hdr;
+  if (b64) {
+    try {
+      return decodeHistogram(b64).totalCount;
+    } catch {
+      // fall back to the rate
+    }
+  }
+  return completions(timeline, i);
+}

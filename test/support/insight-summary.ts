@@ -35,7 +35,9 @@ export interface RunOptions {
 export function trendMs(values: number[]): TrendSummary {
   const h = createHistogram();
   for (const v of values) h.recordValue(Math.round(v * 1000));
-  return trendOf(h);
+  // exact extremes, as a run records them (HDR's minNonZeroValue is no minimum when zeros were recorded)
+  const exact = values.length ? { min: values.reduce((a, b) => Math.min(a, b)), max: values.reduce((a, b) => Math.max(a, b)) } : {};
+  return { ...trendOf(h), ...exact };
 }
 
 
