@@ -105,6 +105,7 @@ export function renderConsoleSummary(summary: Summary): string {
     const sorted = [...summary.errors].sort((a, b) => b.count - a.count);
     for (const e of sorted.slice(0, 20)) {
       lines.push(`  ${chalk.red(String(e.count).padStart(6))} × ${e.kind}${e.status ? ` ${e.status}` : ''}  ${e.message}${e.location ? chalk.dim(` at ${e.location}`) : ''}`);
+      if (e.sample) lines.push(chalk.dim(`           ${e.sample}`));
     }
     if (sorted.length > 20) lines.push(chalk.dim(`  … ${sorted.length - 20} more groups in the results file`));
   }

@@ -101,8 +101,8 @@ function metricsTable(summary: Summary): string {
 function errorsTable(errors: ErrorGroup[]): string {
   const sorted = [...errors].sort((a, b) => b.count - a.count);
   return table(
-    ['count', 'kind', 'status', 'message', 'location'],
-    sorted.map((e) => [String(e.count), escapeHtml(e.kind), escapeHtml(e.status ?? ''), escapeHtml(e.message), escapeHtml(e.location ?? '')]),
+    ['count', 'kind', 'status', 'message', 'location or response'],
+    sorted.map((e) => [String(e.count), escapeHtml(e.kind), escapeHtml(e.status ?? ''), escapeHtml(e.message), escapeHtml(e.location ?? e.sample ?? '')]),
     [],
     'no errors',
   );

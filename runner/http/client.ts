@@ -194,10 +194,21 @@ export class HttpEngine {
       failed, sent, received,
     );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
-    else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}` });
+    else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}`, ...bodySample(text) });
     return res;
   }
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+const SAMPLE_CHARS = 120;
+
+/** The first line of a failed response's body, which often says why (the group's key stays the status). */
+function bodySample(text: string): { sample?: string } {
+  if (!text) return {};
+  const nl = text.indexOf('\n');
+  const line = (nl < 0 ? text : text.slice(0, nl)).trim();
+  if (!line) return {};
+  return { sample: line.length > SAMPLE_CHARS ? `${line.slice(0, SAMPLE_CHARS - 1)}…` : line };
+}
 

@@ -151,8 +151,11 @@ export class Collector {
       key = errorKey(group);
     }
     const e = this.errors.get(key);
-    if (e) e.count += n;
-    else this.errors.set(key, { ...group, count: n });
+    if (!e) this.errors.set(key, { ...group, count: n });
+    else {
+      e.count += n;
+      if (e.sample === undefined && group.sample !== undefined) e.sample = group.sample;
+    }
   }
 
   /** Plain data of everything recorded (non-empty metrics only). */

@@ -92,6 +92,8 @@ export interface ErrorGroup {
   /** TypeScript source location of an exception (file:line:col) */
   location?: string;
   status?: number;
+  /** an HTTP failure: the first line of the first such response's body (at most 120 characters) */
+  sample?: string;
   count: number;
 }
 
