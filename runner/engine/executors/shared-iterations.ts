@@ -17,7 +17,8 @@ export const runSharedIterations: Executor = async (step, rt) => {
   const onStop = () => expired.abort();
   rt.stopping.addEventListener('abort', onStop, { once: true });
   const loops: Promise<void>[] = [];
-  for (let i = 0; i < Math.min(vus, budget); i++) {
+  const slots = Math.min(vus, budget); // before the loop: each slot takes from the budget as it starts
+  for (let i = 0; i < slots; i++) {
     const slot = rt.freeSlots.pop() ?? rt.iterations.newSlot();
     loops.push((async () => {
       while (budget > 0 && !expired.signal.aborted) {
