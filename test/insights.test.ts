@@ -3,7 +3,7 @@ import {
   clientQueueing, coldStarts, deriveInsights, droppedIterations, gatewayTimeout, minWorkers, rateLimited, retries, supplyDemand,
 } from '../runner/insights/index.js';
 import { fmtMs, fmtRange } from '../runner/insights/util.js';
-import type { Insight, Summary, TrendSummary } from '../runner/metrics/summary-types.js';
+import type { Insight, StageSummary, Summary, TrendSummary } from '../runner/metrics/summary-types.js';
 import { buildRunSummary, fieldReportRequests, trendMs, type Req } from './support/insight-summary.js';
 
 const NO_RETRY = { retry: { configured: false, attempts: 1, statuses: [], errors: [] } };
@@ -75,19 +75,25 @@ describe('the field report (30 requests, 15 at once, 4 × 400 at 120.0–120.8 s
     expect((c.data as { warmServiceMs: number }).warmServiceMs).toBe(20_000);
   });
 
-  it('min-workers: Little’s law with the arithmetic shown', () => {
+  it('min-workers: the burst the plan offered, and the fewest warm workers that beat the timeout', () => {
     const m = one(insights, 'min-workers');
     expect(m.severity).toBe('warn');
-    const d = m.data as { lambda: number; W: number; L: number; rawL: number; recommended: number; peakConcurrency: number; minWorkersForTimeout: number };
-    expect(d.rawL).toBeCloseTo((d.lambda * d.W) / 1000, 1);
-    expect(d.peakConcurrency).toBe(15);
-    expect(d.L).toBeLessThanOrEqual(15);
-    expect(d.recommended).toBe(Math.ceil(d.L));
-    expect(m.message).toMatch(/Offered load [\d.]+ req\/s .*× warm service time 30(\.0)? s = [\d.]+ workers busy on average \(Little's law, L = λW\)/);
-    expect(m.message).toContain(`Set min workers ≥ ${d.recommended}`);
-    // the burst bound: waves of W must start within 90% of the 120 s timeout
+    expect(m.data).toMatchObject({ basis: 'burst', burst: 15, recommended: 15 });
+    expect(m.message).toMatch(/^The plan started a burst \(burst: 15 VUs at once\): 15 requests in flight at once need 15 warm workers/);
+    expect(m.message).toContain('set min workers ≥ 15 for bursts this size');
+    // waves of W_high (warm p90, ~34 s) must start within 90% of the 120 s timeout: 4 waves, so 4 workers
+    const d = m.data as { wHigh: number; timeoutMs: number; minWorkersForTimeout: number };
+    expect(d.wHigh).toBeGreaterThan(33_000);
+    expect(d.wHigh).toBeLessThan(36_000);
     expect(d.minWorkersForTimeout).toBe(4);
     expect(m.message).toContain('at least 4 min workers avoid the timeouts');
+  });
+
+  it('min-workers: the advice follows the plan, not the throughput the workers allowed', () => {
+    // the same burst, its requests finishing twice as fast: λ doubles, the advice does not move
+    const fast = fieldReportRequests().map((r) => ({ ...r, duration: r.status === 400 ? r.duration : r.duration / 2 }));
+    const m = one(deriveInsights(buildRunSummary(fast, { peakVUs: 15, meta: NO_RETRY })), 'min-workers');
+    expect(m.data).toMatchObject({ recommended: 15, minWorkersForTimeout: 3 }); // the timeout bound moves with W, as it should
   });
 
   it('retries: suggests a retry because later requests succeeded', () => {
@@ -100,6 +106,7 @@ describe('the field report (30 requests, 15 at once, 4 × 400 at 120.0–120.8 s
 
   it('supply-demand: supply met demand after the last failure', () => {
     const s = one(insights, 'supply-demand');
+    expect(s.severity).toBe('warn');
     expect(s.message).toMatch(/^Supply met demand 121 s into the run: from then on no request failed/);
     expect(s.data).toMatchObject({ tMs: 121_000 });
   });
@@ -380,7 +387,8 @@ describe('serverless jobs and the monitor', () => {
       gauges: (t) => ({ jobs_in_queue: t <= 4000 ? 3 : 0, workers_seen: Math.min(4, Math.ceil(t / 2000)) }),
     });
     const s = supplyDemand(summary)!;
-    expect(s.message).toMatch(/^Supply met demand 4 s into the run: from then on no request failed and the queue stayed empty/);
+    expect(s.severity).toBe('info'); // requests waited, none failed
+    expect(s.message).toMatch(/^Supply met demand 4 s into the run: from then on no request failed or waited at the balancer/);
     expect(s.message).toContain('The last new worker appeared 7 s in (4 workers seen in all).');
     expect(s.data).toMatchObject({ tMs: 4000, workersSeen: 4, workersStableMs: 7000, queueMonitored: true });
   });
@@ -437,5 +445,83 @@ describe('dropped-iterations', () => {
     expect(d.message).toContain('both within maxVUs 5');
     expect(d.message).toContain('the run does not support a number');
     expect(d.data).toMatchObject({ recommendedMaxVUs: null });
+  });
+});
+
+describe('serverless findings hold their premises', () => {
+  const RAMP: StageSummary[] = [
+    { index: 0, kind: 'ramp', description: 'ramp 0 → 15 VUs over 6s', startMs: 0, durationMs: 6000, offered: { executor: 'vu-levels', fromVUs: 0, toVUs: 15 } },
+    { index: 1, kind: 'soak', description: 'soak 15 VUs for 3s', startMs: 6000, durationMs: 3000, offered: { executor: 'vu-levels', fromVUs: 15, toVUs: 15 } },
+  ];
+
+  it('a closed port (no worker identity): no supply or worker-count talk, even with the RunPod preset', () => {
+    const refused = Array.from({ length: 400 }, (_, i) => ({ start: i * 5, duration: 0.3, error: 'connect' as const }));
+    const summary = buildRunSummary(refused, { peakVUs: 2, meta: { ...NO_RETRY, serverless: { preset: 'runpod', serviceTimes: {} } } });
+    expect(supplyDemand(summary)).toBeNull();
+    expect(minWorkers(summary)).toBeNull();
+  });
+
+  it('plain nginx with slow answers (no worker identity): no supply or min-workers finding', () => {
+    const reqs = warmRun(60, 10, 1500).map(({ cold: _, ...r }, i) => (i % 10 === 0 ? { ...r, status: 504 } : r));
+    const summary = buildRunSummary(reqs, { peakVUs: 10, meta: NO_RETRY });
+    expect(supplyDemand(summary)).toBeNull();
+    expect(minWorkers(summary)).toBeNull();
+  });
+
+  it('a ramp with failures: no number from a closed loop, and no talk of a burst', () => {
+    const reqs = fieldReportRequests(); // same requests, but offered as a ramp
+    const m = minWorkers(buildRunSummary(reqs, { peakVUs: 15, meta: NO_RETRY, stages: RAMP }))!;
+    expect(m.severity).toBe('info');
+    expect(m.data).toMatchObject({ basis: 'closed-loop', recommended: null, vus: 15 });
+    expect(m.message).toMatch(/^This run cannot size min workers: its load was a closed loop \(ramp 0 → 15 VUs over 6s\)/);
+    expect(m.message).not.toMatch(/burst of|≥ \d/);
+  });
+
+  it('a healthy ramp (cold starts, no failure): no min-workers finding, and supply-demand only informs', () => {
+    const reqs = warmRun(80, 8, 1000).map((r, i) => ({ ...r, cold: i < 5 }));
+    const summary = buildRunSummary(reqs, {
+      peakVUs: 8, stages: RAMP, metrics: { cold_starts: { type: 'counter', count: 5, rate: 0.5 } },
+      gauges: () => ({ jobs_in_queue: 3, workers_seen: 5 }),
+    });
+    expect(minWorkers(summary)).toBeNull();
+    const s = supplyDemand(summary)!;
+    expect(s.severity).toBe('info');
+    expect(s.message).toMatch(/^No request failed, but requests waited at the balancer for a worker until the run's last interval with traffic/);
+    expect(s.message).not.toMatch(/\bjobs?\b/);
+  });
+
+  it('an open-model rate: Little’s law on the planned rate', () => {
+    const reqs = warmRun(60, 4, 2000);
+    const stages: StageSummary[] = [{ index: 0, kind: 'soak', description: 'soak 2 it/s for 30s (maxVUs 10)', startMs: 0, durationMs: 30_000, offered: { executor: 'arrival-rate', fromRate: 2, toRate: 2, maxVUs: 10 } }];
+    const summary = buildRunSummary(reqs.map((r, i) => ({ ...r, cold: i < 2 })), { peakVUs: 10, stages, metrics: { cold_starts: { type: 'counter', count: 2, rate: 0.1 } } });
+    const m = minWorkers(summary)!;
+    expect(m.data).toMatchObject({ basis: 'rate', lambda: 2 });
+    const d = m.data as { L: number; W: number; recommended: number };
+    expect(d.L).toBeCloseTo((2 * d.W) / 1000, 2);
+    expect(d.recommended).toBe(Math.ceil(d.L));
+    expect(m.message).toMatch(/^The plan offered 2 iterations\/s \(soak 2 it\/s for 30s \(maxVUs 10\)\) = 2 requests\/s; × warm response time 2\.\d+ s = 4\.\d+ workers busy/);
+  });
+
+  it('all warm and nothing failed: nothing to size', () => {
+    expect(minWorkers(buildRunSummary(warmRun(60, 10, 300), { peakVUs: 10 }))).toBeNull();
+  });
+
+  it('queue mode: cold and warm jobs come from the job trends, in jobs', () => {
+    const summary = buildRunSummary(warmRun(20, 5, 300), {
+      peakVUs: 5,
+      metrics: {
+        jobs: { type: 'counter', count: 20, rate: 2 },
+        cold_starts: { type: 'counter', count: 5, rate: 0.5 },
+        'job_total_time{cold:true}': trendMs([900, 950, 1000, 1100, 1200]),
+        'job_total_time{cold:false}': trendMs(Array(15).fill(400)),
+      },
+      gauges: (t) => ({ jobs_in_queue: t <= 1000 ? 5 : 0, workers_seen: 5 }),
+    });
+    const c = (coldStarts(summary) ?? []).filter((i) => i.data.unit === 'jobs');
+    expect(c).toHaveLength(1);
+    expect(c[0].message).toMatch(/^5 of 20 jobs \(25%\) came from a cold worker; cold p50 1(\.0)? s vs warm p50 400 ms: a cold start costs about 600 ms\.$/);
+    expect(JSON.stringify(coldStarts(summary))).not.toContain('did not tag');
+    const s = supplyDemand(summary)!;
+    expect(s.message).toContain('no job waited in the queue');
   });
 });

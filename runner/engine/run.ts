@@ -132,7 +132,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const mainCollector = mainKit.collector;
   const lifecycle = mainKit.iterations(scenario, undefined, 0, 1, (line) => process.stderr.write(`${mask.mask(line)}\n`), () => {});
   const monitor = serverless?.monitor && p.target
-    ? new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs, headers)
+    ? new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs ?? o.intervalMs ?? 1000, headers)
     : null;
   installRuntime({
     env,

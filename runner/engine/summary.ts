@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Collector } from '../metrics/collector.js';
 import { summarizeMetrics } from '../metrics/summarize.js';
-import type { Summary, ThresholdResult, TimelinePoint, Verdict } from '../metrics/summary-types.js';
-import type { Plan } from '../plan/types.js';
+import type { OfferedLoad, Summary, ThresholdResult, TimelinePoint, Verdict } from '../metrics/summary-types.js';
+import type { Plan, PlanStep } from '../plan/types.js';
 import { deriveInsights } from '../insights/index.js';
 
 const VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -24,7 +24,7 @@ export interface SummaryInput {
   /** the retry policy in force, for the findings */
   retry?: { configured: boolean; attempts?: number; statuses?: number[]; errors?: string[] };
   /** the preset, and what the cold-start classifier learnt of a warm worker's service time (ms by trend) */
-  serverless?: { preset: string; serviceTimes?: Record<string, { bound: number; typical: number }> } | null;
+  serverless?: { preset: string; serviceTimes?: Record<string, { bound: number; typical: number; high?: number }> } | null;
 }
 
 /** The cumulative metrics of a run, as the Summary every reporter receives. */
@@ -46,7 +46,9 @@ export function buildSummary(i: SummaryInput): Summary {
     timeline: i.timeline,
     errors: [...i.collector.errors.values()].sort((a, b) => b.count - a.count),
     insights: [],
-    stages: i.plan.steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs })),
+    stages: i.plan.steps.map((s) => ({
+      index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs, offered: offeredLoad(s),
+    })),
     meta: {
       rampart: VERSION, workers: i.workers, node: process.version, peakVUs: i.plan.peakVUs, connectionsPerOrigin: i.plan.poolSize,
       ...(i.retry ? { retry: i.retry } : {}),
@@ -56,4 +58,15 @@ export function buildSummary(i: SummaryInput): Summary {
   if (i.abortReason) summary.abortReason = i.abortReason;
   summary.insights = deriveInsights(summary);
   return summary;
+}
+
+/** A step's own numbers: what the findings may state as the offered load (docs/findings.md). */
+function offeredLoad(s: PlanStep): OfferedLoad {
+  switch (s.executor) {
+    case 'vu-levels': return { executor: s.executor, fromVUs: s.fromVUs, toVUs: s.toVUs };
+    case 'shared-iterations': return { executor: s.executor, vus: s.vus, iterations: s.iterations };
+    case 'arrival-rate': return { executor: s.executor, fromRate: s.fromRate, toRate: s.toRate, maxVUs: s.maxVUs };
+    case 'arrival-burst': return { executor: s.executor, iterations: s.iterations, overMs: s.overMs, maxVUs: s.maxVUs };
+    case 'idle': return { executor: s.executor };
+  }
 }

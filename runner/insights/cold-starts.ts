@@ -1,33 +1,30 @@
 /**
- * cold-starts: how many responses came from a cold worker and what a cold start costs
- * (`http_req_duration{cold:true}` vs `{cold:false}`), and, for queue-based endpoints, whether
- * the time went to waiting for a worker (`job_queue_time`) or to running (`job_execution_time`).
+ * cold-starts: how many responses (or jobs, with ctx.jobs) came from a cold worker and what a
+ * cold start costs (`<trend>{cold:true}` vs `{cold:false}` for http_req_duration and
+ * job_total_time), and, for queue-based endpoints, whether the time went to waiting for a
+ * worker (`job_queue_time`) or to running (`job_execution_time`).
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
 import { count, fmtMs, fmtPct, percentiles, plural, round, trend, warmService } from './util.js';
 
-function responses(s: Summary): Insight | null {
-  const cold = trend(s, 'http_req_duration{cold:true}');
-  const warm = trend(s, 'http_req_duration{cold:false}');
+/** What the classifier tags: responses of ctx.http, jobs of ctx.jobs (submit to final status). */
+const TAGGED = [
+  { trend: 'http_req_duration', one: 'response', many: 'responses', withId: 'responses with a worker id' },
+  { trend: 'job_total_time', one: 'job', many: 'jobs', withId: 'jobs that named their worker' },
+] as const;
+
+function tagged(s: Summary, what: (typeof TAGGED)[number]): Insight | null {
+  const cold = trend(s, `${what.trend}{cold:true}`);
+  const warm = trend(s, `${what.trend}{cold:false}`);
   const coldCount = cold?.count ?? 0;
   const warmCount = warm?.count ?? 0;
   const total = coldCount + warmCount;
-  if (total === 0) {
-    // no per-response classification: only the counter, if any
-    const n = count(s, 'cold_starts');
-    if (n <= 0) return null;
-    return {
-      kind: 'cold-starts',
-      severity: 'warn',
-      message: `${plural(n, 'response')} came from a cold worker; the run did not tag responses cold or warm, so the cold-start penalty cannot be measured.`,
-      data: { coldCount: n, warmCount: null, total: null, share: null },
-    };
-  }
+  if (total === 0) return null;
   const share = coldCount / total;
   const coldP50 = cold ? percentiles(cold, [50])?.[0] ?? null : null;
   const warmP50 = warm ? percentiles(warm, [50])?.[0] ?? null : null;
   const data: Record<string, unknown> = {
-    coldCount, warmCount, total, share: round(share, 4),
+    unit: what.many, coldCount, warmCount, total, share: round(share, 4),
     coldP50: coldP50 === null ? null : round(coldP50, 3),
     warmP50: warmP50 === null ? null : round(warmP50, 3),
     penaltyMs: null,
@@ -36,12 +33,13 @@ function responses(s: Summary): Insight | null {
     return {
       kind: 'cold-starts',
       severity: 'info',
-      message: `No response came from a cold worker: all ${total} responses with a worker id were warm${warmP50 !== null ? ` (p50 ${fmtMs(warmP50)})` : ''}.`,
+      message: `No ${what.one} came from a cold worker: all ${total} ${what.withId} were warm${warmP50 !== null ? ` (p50 ${fmtMs(warmP50)})` : ''}.`,
       data,
     };
   }
-  let message = `${coldCount} of ${total} responses (${fmtPct(share)}) came from a cold worker`;
-  const service = warmService(s)?.bound ?? null;
+  let message = `${coldCount} of ${total} ${what.many} (${fmtPct(share)}) came from a cold worker`;
+  // the classifier's warm service-time bound is learnt from responses only
+  const service = what.trend === 'http_req_duration' ? warmService(s)?.bound ?? null : null;
   if (coldP50 !== null && warmP50 !== null && service !== null && service < 0.8 * warmP50) {
     // warm responses queued too (a burst at a balancer): compare with a warm worker's own service time
     const penalty = coldP50 - service;
@@ -55,11 +53,25 @@ function responses(s: Summary): Insight | null {
     data.penaltyMs = round(penalty, 3);
     message += penalty > 0
       ? `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: a cold start costs about ${fmtMs(penalty)}.`
-      : `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: cold responses were not slower here.`;
+      : `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: cold ${what.many} were not slower here.`;
   } else {
-    message += warmCount === 0 ? '; no response came from a warm worker, so the penalty cannot be measured.' : '.';
+    message += warmCount === 0 ? `; no ${what.one} came from a warm worker, so the penalty cannot be measured.` : '.';
   }
   return { kind: 'cold-starts', severity: 'warn', message, data };
+}
+
+function responses(s: Summary): Insight[] {
+  const out = TAGGED.map((what) => tagged(s, what)).filter((x): x is Insight => x !== null);
+  if (out.length) return out;
+  // no per-response or per-job classification: only the counter, if any
+  const n = count(s, 'cold_starts');
+  if (n <= 0) return [];
+  return [{
+    kind: 'cold-starts',
+    severity: 'warn',
+    message: `${plural(n, 'cold start')} counted; the run did not tag responses or jobs cold or warm, so the cold-start penalty cannot be measured.`,
+    data: { coldCount: n, warmCount: null, total: null, share: null },
+  }];
 }
 
 function jobs(s: Summary): Insight | null {
@@ -91,6 +103,6 @@ function jobs(s: Summary): Insight | null {
 }
 
 export function coldStarts(s: Summary): Insight[] | null {
-  const out = [responses(s), jobs(s)].filter((x): x is Insight => x !== null);
+  const out = [...responses(s), jobs(s)].filter((x): x is Insight => x !== null);
   return out.length ? out : null;
 }

@@ -1,24 +1,38 @@
 /**
  * supply-demand: when did the endpoint's supply of workers catch up with the load?
  *
- * Rule, over the per-second timeline: an interval is "short" when it had failed requests or,
- * when the serverless monitor reported it, `jobs_in_queue` > 0. Supply met demand at t* = the
- * end of the last short interval, provided requests still completed after it. The last time
- * `workers_seen` grew is reported alongside when the gauge exists.
+ * Premise: the target named its workers (premises.ts): without worker identity a failure says
+ * nothing about supply. Rule, over the timeline: an interval is "short" when it had failed
+ * requests or, when the health monitor sampled it, work waiting for a worker (`jobs_in_queue`
+ * > 0: jobs in a queue API, requests at a load balancer). The monitor only puts a sample on
+ * the interval it was taken in, so a stale queue length never counts. Supply met demand at
+ * t* = the end of the last short interval, provided requests still completed after it while the
+ * plan offered load (not in the drain after a timed plan's end).
+ * Severity: warn only when requests failed; waiting alone is info.
  */
 import type { Insight, Summary, TimelinePoint } from '../metrics/summary-types.js';
+import { queueMode, workerIdentity } from './premises.js';
 import { completions, fmtMs, plural } from './util.js';
 
-function short(p: TimelinePoint, hasQueue: boolean): boolean {
-  return p.errors > 0 || (hasQueue && (p.gauges?.jobs_in_queue ?? 0) > 0);
+const queued = (p: TimelinePoint) => p.gauges?.jobs_in_queue ?? 0;
+
+/** When a plan of timed stages (ramp, soak, pause) stops offering load; never for bursts, which end when their work is done. */
+function loadEndMs(s: Summary): number {
+  const stages = s.stages ?? [];
+  if (!stages.length || stages.some((st) => st.kind === 'burst')) return Infinity;
+  const busy = stages.filter((st) => st.kind !== 'pause');
+  return busy.length ? Math.max(...busy.map((st) => st.startMs + st.durationMs)) : Infinity;
 }
 
 export function supplyDemand(s: Summary): Insight | null {
   const tl = s.timeline;
-  if (tl.length < 2) return null;
+  if (tl.length < 2 || !workerIdentity(s)) return null;
   const hasQueue = tl.some((p) => p.gauges && typeof p.gauges.jobs_in_queue === 'number');
   const hasWorkers = tl.some((p) => p.gauges && typeof p.gauges.workers_seen === 'number');
-  const what = hasQueue ? 'no request failed and the queue stayed empty' : 'no request failed';
+  const jobs = queueMode(s);
+  const waiting = jobs ? 'jobs waited in the queue' : 'requests waited at the balancer for a worker';
+  const what = hasQueue ? (jobs ? 'no request failed and no job waited in the queue' : 'no request failed or waited at the balancer') : 'no request failed';
+  const short = (p: TimelinePoint) => p.errors > 0 || queued(p) > 0;
 
   // the last time a new worker appeared
   let workersSeen: number | null = null;
@@ -39,8 +53,10 @@ export function supplyDemand(s: Summary): Insight | null {
     : '';
 
   let last = -1;
-  for (let i = 0; i < tl.length; i++) if (short(tl[i], hasQueue)) last = i;
-  const base = { workersSeen, workersStableMs, queueMonitored: hasQueue };
+  for (let i = 0; i < tl.length; i++) if (short(tl[i])) last = i;
+  const failedTotal = tl.reduce((n, p) => n + p.errors, 0);
+  const maxQueued = tl.reduce((m, p) => Math.max(m, queued(p)), 0);
+  const base = { workersSeen, workersStableMs, queueMonitored: hasQueue, maxQueued, failed: failedTotal };
 
   if (last === -1) {
     // never short: only worth saying when the monitor confirms the queue stayed empty
@@ -53,16 +69,30 @@ export function supplyDemand(s: Summary): Insight | null {
     };
   }
 
+  // what completed while the plan still offered its load: the drain after a timed plan's end
+  // empties any queue because demand stopped, which shows nothing about supply
+  const loadEnd = loadEndMs(s);
   let servedAfter = 0;
-  for (let i = last + 1; i < tl.length; i++) servedAfter += completions(tl, i);
+  for (let i = last + 1; i < tl.length; i++) if ((i === 0 ? 0 : tl[i - 1].t) < loadEnd) servedAfter += completions(tl, i);
   const tMs = tl[last].t;
   const lastErrors = tl[last].errors;
   if (servedAfter === 0) {
-    const reason = lastErrors > 0 ? 'requests were still failing' : 'jobs were still queued';
+    if (failedTotal === 0) {
+      // waiting, never failing: the workers there were served everything, with queueing
+      return {
+        kind: 'supply-demand',
+        severity: 'info',
+        message: `No request failed, but ${waiting} until the run's last interval with traffic (${fmtMs(tMs)} in; at most ${maxQueued} waiting at once): ` +
+          `supply kept up without failures, not without queueing.${workerNote}`,
+        data: { tMs: null, lastShortMs: tMs, rule: 'queued-to-the-end', servedAfter, ...base },
+      };
+    }
+    const reason = lastErrors > 0 ? 'requests were still failing' : jobs ? 'jobs were still queued' : 'requests were still waiting at the balancer';
     return {
       kind: 'supply-demand',
       severity: 'warn',
-      message: `The run does not show supply catching up with demand: ${reason} in its last second with traffic (${fmtMs(tMs)} in).${workerNote}`,
+      message: `The run does not show supply catching up with demand: ${reason} in its last interval with traffic (${fmtMs(tMs)} in; ` +
+        `${plural(failedTotal, 'request')} failed in all).${workerNote}`,
       data: { tMs: null, lastShortMs: tMs, rule: 'never-met', servedAfter, ...base },
     };
   }

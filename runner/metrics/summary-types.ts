@@ -134,7 +134,20 @@ export interface StageSummary {
   description: string;
   startMs: number;
   durationMs: number;
+  /** the load the plan offered in this stage (results files written before it have none) */
+  offered?: OfferedLoad;
 }
+
+/**
+ * What a stage offered, from the plan: VUs in the closed model (their throughput follows the
+ * target's), iterations per second or at once in the open model.
+ */
+export type OfferedLoad =
+  | { executor: 'vu-levels'; fromVUs: number; toVUs: number }
+  | { executor: 'shared-iterations'; vus: number; iterations: number }
+  | { executor: 'arrival-rate'; fromRate: number; toRate: number; maxVUs: number }
+  | { executor: 'arrival-burst'; iterations: number; overMs: number; maxVUs: number }
+  | { executor: 'idle' };
 
 export interface Summary {
   version: 1;

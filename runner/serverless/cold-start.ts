@@ -88,6 +88,16 @@ export class ColdStartClassifier {
     return Math.min(this.gaps.getValueAtPercentile(50), this.durations.getValueAtPercentile(50)) / 1000;
   }
 
+  /**
+   * The slow end of a warm worker's service time, ms: p90 of the gaps between two successive
+   * answers of one worker, capped by p90 of later durations. For bounds that must hold for
+   * most requests (a burst served in waves). 0 when unknown.
+   */
+  serviceTimeHigh(): number {
+    if (this.gaps.totalCount === 0) return 0;
+    return Math.min(this.gaps.getValueAtPercentile(90), this.durations.getValueAtPercentile(90)) / 1000;
+  }
+
   /** Decides the first responses still waiting (end of the run). */
   flush(): void {
     const ref = this.reference();
@@ -128,13 +138,15 @@ export class ColdStarts {
   }
 
   /**
-   * By trend, ms: `bound`, the warm service-time bound each decision was made against, and
-   * `typical`, a warm worker's median service time (for sizing).
+   * By trend, ms: `bound`, the warm service-time bound each decision was made against,
+   * `typical`, a warm worker's median service time (for sizing), and `high`, its p90.
    */
-  serviceTimes(): Record<string, { bound: number; typical: number }> {
+  serviceTimes(): Record<string, { bound: number; typical: number; high: number }> {
     const round = (n: number) => Math.round(n * 1000) / 1000;
-    const out: Record<string, { bound: number; typical: number }> = {};
-    for (const [trend, c] of this.byTrend) out[trend] = { bound: round(c.reference()), typical: round(c.serviceTime()) };
+    const out: Record<string, { bound: number; typical: number; high: number }> = {};
+    for (const [trend, c] of this.byTrend) {
+      out[trend] = { bound: round(c.reference()), typical: round(c.serviceTime()), high: round(c.serviceTimeHigh()) };
+    }
     return out;
   }
 }

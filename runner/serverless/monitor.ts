@@ -4,37 +4,62 @@ import { Agent, request } from 'undici';
  * Samples the endpoint's health route (RunPod /health) every `everyMs` while the load runs,
  * outside the run's metrics, and flattens its numbers into timeline gauges:
  * { workers: { idle: 1 }, jobs: { inQueue: 3 } } → { workers_idle: 1, jobs_in_queue: 3 }.
+ *
+ * A sample belongs to the time its answer arrived: a timeline point gets the last sample taken
+ * within its own interval, or none (never an older one carried forward: a queue of 6 seen at
+ * 2.0 s says nothing about 2.7 s). Samples are taken half a period after each tick so that,
+ * when `everyMs` equals the timeline interval, each interval gets one.
  */
 export class HealthMonitor {
   private readonly agent = new Agent({ connections: 1 });
   private timer: NodeJS.Timeout | undefined;
-  private values: Record<string, number> = {};
+  private startedAt = 0;
+  /** the newest sample and when it arrived, ms since start() */
+  private latestSample: { at: number; values: Record<string, number> } | null = null;
+  /** the end of the last interval a sample was handed out for, ms since start() */
+  private handedUpTo = 0;
+  private stopped = false;
   failures = 0;
   samples = 0;
 
   constructor(private readonly url: string, private readonly everyMs: number, private readonly headers: Record<string, string>) {}
 
+  /** Call when the run's clock starts: timeline times are measured from here. */
   start(): void {
+    this.startedAt = performance.now();
     const sample = async () => {
       try {
         const res = await request(this.url, { dispatcher: this.agent, headers: this.headers, signal: AbortSignal.timeout(Math.max(1000, this.everyMs)) });
         const body = await res.body.text();
         if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
-        this.values = flattenNumbers(JSON.parse(body));
+        const values = flattenNumbers(JSON.parse(body));
+        this.latestSample = { at: performance.now() - this.startedAt, values };
         this.samples++;
       } catch {
         this.failures++;
       }
     };
-    void sample();
-    this.timer = setInterval(() => void sample(), this.everyMs);
+    this.timer = setTimeout(() => {
+      if (this.stopped) return;
+      void sample();
+      this.timer = setInterval(() => void sample(), this.everyMs);
+    }, this.everyMs / 2);
   }
 
-  latest(): Record<string, number> {
-    return this.values;
+  /**
+   * The sample taken within the interval (previous call's t, tMs], ms since start(), or null.
+   * Called once per timeline point, in order.
+   */
+  sampleFor(tMs: number): Record<string, number> | null {
+    const from = this.handedUpTo;
+    this.handedUpTo = Math.max(from, tMs);
+    const s = this.latestSample;
+    return s && s.at > from && s.at <= tMs ? s.values : null;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
     clearInterval(this.timer);
     await this.agent.close().catch(() => {});
   }

@@ -16,7 +16,8 @@ export interface ResolvedServerless {
   outputField: string;
   errorField: string;
   poll: { intervalMs: number; maxMs: number; factor: number; timeoutMs: number };
-  monitor: { route: string; everyMs: number } | null;
+  /** everyMs null: once per timeline interval (--interval) */
+  monitor: { route: string; everyMs: number | null } | null;
   cold: { minDelayMs: number; factor: number };
 }
 
@@ -67,7 +68,7 @@ export function resolveServerless(raw: unknown, where: string): ResolvedServerle
   };
   const monitor = o.monitor === false || !o.routes.health ? null : {
     route: o.monitor?.route ?? o.routes.health,
-    everyMs: ms(o.monitor?.every, 1000, 'monitor.every'),
+    everyMs: o.monitor?.every === undefined ? null : ms(o.monitor?.every, 1000, 'monitor.every'),
   };
   return {
     preset: presetName,

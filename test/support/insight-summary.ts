@@ -6,7 +6,7 @@
  */
 import { trendOf } from './summary-fixture.js';
 import { createHistogram, encodeHistogram, type Histogram } from '../../runner/metrics/hdr.js';
-import type { ErrorGroup, MetricSummary, Summary, TimelinePoint, TrendSummary } from '../../runner/metrics/summary-types.js';
+import type { ErrorGroup, MetricSummary, StageSummary, Summary, TimelinePoint, TrendSummary } from '../../runner/metrics/summary-types.js';
 
 export interface Req {
   /** ms since the run started */
@@ -29,6 +29,8 @@ export interface RunOptions {
   meta?: Record<string, unknown>;
   /** monitor gauges for the timeline point ending at t (ms) */
   gauges?: (t: number) => Record<string, number> | undefined;
+  /** the plan's stages; default one closed burst of peakVUs sharing every request */
+  stages?: StageSummary[];
 }
 
 /** Trend statistics (ms) and compressed HDR (µs) of values given in ms. */
@@ -120,7 +122,10 @@ export function buildRunSummary(reqs: Req[], options: RunOptions = {}): Summary 
     timeline,
     errors,
     insights: [],
-    stages: [{ index: 0, kind: 'burst', description: `burst: ${peakVUs} VUs at once`, startMs: 0, durationMs }],
+    stages: options.stages ?? [{
+      index: 0, kind: 'burst', description: `burst: ${peakVUs} VUs at once`, startMs: 0, durationMs,
+      offered: { executor: 'shared-iterations', vus: peakVUs, iterations: reqs.length },
+    }],
     meta: { rampart: '0.1.0', workers: 1, peakVUs, connectionsPerOrigin: peakVUs, ...options.meta },
   };
 }
