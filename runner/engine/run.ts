@@ -234,7 +234,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     const summary = mask.maskDeep(buildSummary({
       scenario: { name: scenario.name, file: o.file, profile: plan.profile },
       startedAt, durationMs, aborted, abortReason, exitCode, verdict, collector: coordinator.cumulative,
-      thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads,
+      thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads, connections: thread.connections,
       retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset, serviceTimes: coordinator.serviceTimes() },
     }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });

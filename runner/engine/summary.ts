@@ -21,6 +21,8 @@ export interface SummaryInput {
   timeline: TimelinePoint[];
   plan: Plan;
   workers: number;
+  /** connections per origin in force (http.connections, else the plan's pool size), all threads */
+  connections?: number;
   /** the retry policy in force, for the findings */
   retry?: { configured: boolean; attempts?: number; statuses?: number[]; errors?: string[] };
   /** the preset, and what the cold-start classifier learnt of a warm worker's service time (ms by trend) */
@@ -50,7 +52,7 @@ export function buildSummary(i: SummaryInput): Summary {
       index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs, offered: offeredLoad(s),
     })),
     meta: {
-      rampart: VERSION, workers: i.workers, node: process.version, peakVUs: i.plan.peakVUs, connectionsPerOrigin: i.plan.poolSize,
+      rampart: VERSION, workers: i.workers, node: process.version, peakVUs: i.plan.peakVUs, connectionsPerOrigin: i.connections ?? i.plan.poolSize,
       ...(i.retry ? { retry: i.retry } : {}),
       ...(i.serverless ? { serverless: i.serverless } : {}),
     },
