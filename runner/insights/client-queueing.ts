@@ -4,12 +4,13 @@
  * Any of: `http_req_blocked` p95 > max(10 ms, 5% of http_req_duration p50) with a reason to
  * wait: more requests in flight (or VUs) than connections per origin at some point, or waits
  * too long to be start-up jitter (p95 > max(50 ms, 25% of p50)) (requests waited for a free
- * connection inside rampart); `event_loop_delay` p99 > 50 ms (rampart's threads were too busy
- * to send and time requests promptly); `s3_pool_saturated` count > 0 (the S3 client's
- * connection pool was full).
+ * connection inside rampart); `event_loop_delay` (each thread's p99 lag per interval) above
+ * 50 ms in at least 2 intervals and 10% of them (rampart's threads were too busy to send and
+ * time requests promptly; one slow interval is start-up, not load); `s3_pool_saturated`
+ * count > 0 (the S3 client's connection pool was full).
  */
 import type { Insight, Summary } from '../metrics/summary-types.js';
-import { count, fmtMs, peakConcurrency, percentiles, plural, round, trend } from './util.js';
+import { count, fmtMs, peakConcurrency, percentiles, plural, round, shareAbove, trend } from './util.js';
 
 export const BLOCKED_MIN_MS = 10;
 export const BLOCKED_SHARE_OF_P50 = 0.05;
@@ -17,6 +18,9 @@ export const BLOCKED_SHARE_OF_P50 = 0.05;
 export const REAL_WAIT_MIN_MS = 50;
 export const REAL_WAIT_SHARE_OF_P50 = 0.25;
 export const LOOP_DELAY_P99_MS = 50;
+/** Lag must last: in this many intervals at least, and this share of them. */
+export const LOOP_LAGGING_MIN_INTERVALS = 2;
+export const LOOP_LAGGING_MIN_SHARE = 0.1;
 
 export function clientQueueing(s: Summary): Insight | null {
   const parts: string[] = [];
@@ -51,10 +55,15 @@ export function clientQueueing(s: Summary): Insight | null {
   const loop = trend(s, 'event_loop_delay');
   if (loop) {
     const l99 = percentiles(loop, [99])?.[0] ?? loop.p99;
+    const share = shareAbove(loop, LOOP_DELAY_P99_MS) ?? (l99 > LOOP_DELAY_P99_MS ? 1 : 0);
+    const lagging = Math.round(share * loop.count);
     data.eventLoopP99 = round(l99, 3);
-    if (l99 > LOOP_DELAY_P99_MS) {
+    data.laggingIntervals = lagging;
+    data.intervals = loop.count;
+    if (l99 > LOOP_DELAY_P99_MS && lagging >= LOOP_LAGGING_MIN_INTERVALS && share >= LOOP_LAGGING_MIN_SHARE) {
       causes.push('event_loop_delay');
-      parts.push(`rampart's event loop lagged ${fmtMs(l99)} (p99), so requests went out late and timings include that lag.`);
+      parts.push(`rampart's event loop lagged ${fmtMs(l99)} (p99; over ${fmtMs(LOOP_DELAY_P99_MS)} in ${lagging} of ${loop.count} interval samples), ` +
+        'so requests went out late and timings include that lag.');
     }
   }
 

@@ -208,3 +208,25 @@ export function completedIn(timeline: TimelinePoint[], i: number): number {
   }
   return completions(timeline, i);
 }
+
+/** The share (0..1) of a trend's samples above `ms`, from its HDR histogram; null without one. */
+export function shareAbove(t: TrendSummary, ms: number): number | null {
+  if (t.max <= ms) return 0;
+  if (!t.hdr) return null;
+  let h: ReturnType<typeof decodeHistogram>;
+  try {
+    h = decodeHistogram(t.hdr);
+  } catch {
+    return null;
+  }
+  if (h.totalCount === 0) return null;
+  // the smallest percentile whose value is above ms: below it lie the samples at or under ms
+  let lo = 0;
+  let hi = 100;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (h.getValueAtPercentile(mid) / 1000 > ms) hi = mid;
+    else lo = mid;
+  }
+  return (100 - hi) / 100;
+}
