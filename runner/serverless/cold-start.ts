@@ -6,6 +6,7 @@ import type { WorkerObservation } from './runtime.js';
 interface Pending {
   worker: string;
   durationMs: number;
+  serviceMs: number;
 }
 
 /**
@@ -48,9 +49,11 @@ export class ColdStartClassifier {
 
   /**
    * A response from `worker` that took `durationMs`; `queueMs` when the platform reported it;
-   * `ok` false for an error status (never a reference). Returns cold, or null while undecided.
+   * `ok` false for an error status (never a reference); `serviceMs`, the part the endpoint
+   * spent (time to first byte: no connection set-up or wait inside rampart), is what the
+   * cold-start rule compares. Returns cold, or null while undecided.
    */
-  observe(worker: string, durationMs: number, queueMs?: number, ok = true, now = performance.now()): boolean | null {
+  observe(worker: string, durationMs: number, queueMs?: number, ok = true, now = performance.now(), serviceMs = durationMs): boolean | null {
     const last = this.lastSeenAt.get(worker);
     this.lastSeenAt.set(worker, now);
     const first = last === undefined;
@@ -61,11 +64,11 @@ export class ColdStartClassifier {
       return cold;
     }
     if (first) {
-      this.pending.push({ worker, durationMs });
+      this.pending.push({ worker, durationMs, serviceMs });
       return null;
     }
     if (ok) {
-      this.durations.recordValue(msToUs(durationMs));
+      this.durations.recordValue(msToUs(serviceMs));
       this.gaps.recordValue(msToUs(now - last));
     }
     this.record(worker, durationMs, false);
@@ -101,7 +104,7 @@ export class ColdStartClassifier {
   /** Decides the first responses still waiting (end of the run). */
   flush(): void {
     const ref = this.reference();
-    for (const p of this.pending) this.record(p.worker, p.durationMs, ref === 0 || p.durationMs > this.rule.factor * ref);
+    for (const p of this.pending) this.record(p.worker, p.durationMs, ref === 0 || p.serviceMs > this.rule.factor * ref);
     this.pending = [];
   }
 
@@ -128,7 +131,7 @@ export class ColdStarts {
     for (const o of observations) {
       let c = this.byTrend.get(o.trend);
       if (!c) this.byTrend.set(o.trend, (c = new ColdStartClassifier(this.collector, this.rule, o.trend)));
-      c.observe(o.worker, o.durationMs, o.queueMs, o.ok, o.at);
+      c.observe(o.worker, o.durationMs, o.queueMs, o.ok, o.at, o.serviceMs);
     }
   }
 

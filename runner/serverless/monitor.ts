@@ -14,8 +14,8 @@ export class HealthMonitor {
   private readonly agent = new Agent({ connections: 1 });
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
-  /** the newest sample and when it arrived, ms since start() */
-  private latestSample: { at: number; values: Record<string, number> } | null = null;
+  /** samples not handed out yet, oldest first, with when they arrived (ms since start()) */
+  private pending: Array<{ at: number; values: Record<string, number> }> = [];
   /** the end of the last interval a sample was handed out for, ms since start() */
   private handedUpTo = 0;
   private stopped = false;
@@ -33,7 +33,7 @@ export class HealthMonitor {
         const body = await res.body.text();
         if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
         const values = flattenNumbers(JSON.parse(body));
-        this.latestSample = { at: performance.now() - this.startedAt, values };
+        this.pending.push({ at: performance.now() - this.startedAt, values });
         this.samples++;
       } catch {
         this.failures++;
@@ -53,8 +53,9 @@ export class HealthMonitor {
   sampleFor(tMs: number): Record<string, number> | null {
     const from = this.handedUpTo;
     this.handedUpTo = Math.max(from, tMs);
-    const s = this.latestSample;
-    return s && s.at > from && s.at <= tMs ? s.values : null;
+    const inInterval = this.pending.filter((p) => p.at > from && p.at <= tMs);
+    this.pending = this.pending.filter((p) => p.at > tMs); // later ones belong to the next points
+    return inInterval.at(-1)?.values ?? null;
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,8 @@ export interface WorkerObservation {
   /** the trend it is classified under: 'http_req_duration' or 'job_total_time' */
   trend: string;
   durationMs: number;
+  /** the endpoint's part of it (time to first byte), when known: what the cold-start rule compares */
+  serviceMs?: number;
   /** the platform's queue time, when it gave one */
   queueMs?: number;
   ok: boolean;
@@ -37,7 +39,8 @@ export class ServerlessRuntime {
     const worker = res.header(header);
     if (!worker) return;
     res.worker = worker;
-    this.note({ worker, trend: 'http_req_duration', durationMs: res.timings.duration, ok: res.status < 400, at: performance.timeOrigin + performance.now() });
+    const { duration, waiting } = res.timings;
+    this.note({ worker, trend: 'http_req_duration', durationMs: duration, serviceMs: waiting > 0 ? waiting : duration, ok: res.status < 400, at: performance.timeOrigin + performance.now() });
   }
 
   jobs(http: HttpClient, signal: AbortSignal): Jobs {
