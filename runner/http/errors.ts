@@ -49,8 +49,12 @@ export function classifyError(err: unknown, reason: unknown, timeoutMs: number):
     else if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SSL|TLS/.test(code)) kind = 'tls';
     else if (e.name === 'AbortError') kind = 'aborted';
   }
-  return { kind, code, message };
+  // undici words one reset two ways ('read ECONNRESET', 'other side closed') depending on a
+  // race in the kernel: one fault must be one error group
+  return { kind, code, message: kind === 'reset' ? RESET_MESSAGE : message };
 }
+
+const RESET_MESSAGE = 'the server closed or reset the connection';
 
 /**
  * OpenSSL messages start with the address of the thread's error queue
