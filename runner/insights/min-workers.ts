@@ -81,7 +81,7 @@ function rateAdvice(s: Summary, r: NonNullable<PlannedLoad['rate']>, unit: strin
 export function minWorkers(s: Summary): Insight | null {
   if (!workerIdentity(s)) return null;
   const failures = (rate(s, 'http_req_failed')?.trues ?? 0) + (rate(s, 'job_failed')?.trues ?? 0);
-  const cold = count(s, 'cold_starts');
+  const cold = Math.max(count(s, 'cold_starts'), trend(s, 'http_req_duration{cold:true}')?.count ?? 0, trend(s, 'job_total_time{cold:true}')?.count ?? 0);
   if (failures === 0 && cold === 0) return null; // every worker was warm and nothing failed: nothing to size
   const load = plannedLoad(s);
   if (!load) return null;
