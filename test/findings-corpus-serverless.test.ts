@@ -60,9 +60,11 @@ async function findingsOf(options: SimulatorOptions, source: string) {
   await sim.close();
   sim = undefined;
   expect(result.stderr).toBe('');
-  const insights = (readJson(join(dir, 'r.json')).insights as Finding[]).filter((i) => !busyMachine(i));
+  const results = readJson(join(dir, 'r.json'));
+  const insights = (results.insights as Finding[]).filter((i) => !busyMachine(i));
   const set = insights.map((i) => `${i.kind}:${i.severity}`).sort();
-  return { insights, set, text: insights.map((i) => `${i.kind}:${i.severity} ${i.message}`).join('\n') };
+  const peakVUs = Math.max(...(results.timeline as Array<{ vus: number }>).map((p) => p.vus));
+  return { insights, set, peakVUs, text: insights.map((i) => `${i.kind}:${i.severity} ${i.message}`).join('\n') };
 }
 
 const busyMachine = (i: Finding) => i.kind === 'client-queueing' && JSON.stringify(i.data.causes) === '["event_loop_delay"]';
@@ -100,7 +102,8 @@ describe('findings corpus: serverless endpoints (simulator, seeded)', () => {
   });
 
   it('queue mode, cold (10 jobs at once, min workers 0): cold jobs counted from the job trends', async () => {
-    const { set, text, insights } = await findingsOf({ mode: 'queue' }, queueScenario('burst({ vus: 10, iterations: 10 })'));
+    const { set, text, insights, peakVUs } = await findingsOf({ mode: 'queue' }, queueScenario('burst({ vus: 10, iterations: 10 })'));
+    expect(peakVUs).toBe(10); // all ten at once (a closed burst of as many iterations as VUs once ran half of them)
     expect(set, text).toEqual(['cold-starts:warn', 'cold-starts:warn', 'min-workers:warn', 'supply-demand:info']);
     expect(text).not.toMatch(/did not tag/);
     expect(of(insights, 'cold-starts').map((i) => i.message).join('\n')).toMatch(/of 10 jobs \([\d.]+%\) came from a cold worker/);
