@@ -39,7 +39,7 @@ export default scenario({ name: 'corpus', target: process.env.TARGET, ${body.htt
 
 describe('findings corpus: ordinary targets', () => {
   it('nginx as a 504 gateway (proxy_read_timeout 1s before a 3 s upstream): gateway-timeout fail', async () => {
-    const r = await run(gateway.url, { stages: `soak({ vus: 3, for: '2s' })`, iteration: `await ctx.http.get('/delay/3000');` });
+    const r = await run(gateway.url, { stages: `soak({ vus: 6, for: '2s' })`, iteration: `await ctx.http.get('/delay/3000');` });
     expect(r.kinds, JSON.stringify(r.insights)).toEqual(['gateway-timeout:fail']);
     const g = r.found('gateway-timeout')!;
     expect(g.data.status).toBe(504);

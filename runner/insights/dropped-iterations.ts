@@ -57,14 +57,15 @@ export function droppedIterations(s: Summary): Insight | null {
   const rate = plan?.rate ?? (plan?.atOnce == null && durationS > 0 ? planned / durationS : null);
   const rateSource = plan?.rate != null ? 'plan' : rate !== null ? 'run-wide' : null;
   const needed = rate !== null && iterP50 !== null ? (rate * iterP50) / 1000 : null;
-  const neededP95 = rate !== null && iterP95 !== null ? (rate * iterP95) / 1000 : null;
+  // rounded as the message shows them, so the advised count is the ceiling of the shown need
+  const neededP95 = rate !== null && iterP95 !== null ? round((rate * iterP95) / 1000, 1) : null;
   const maxVUs = plan?.maxVUs ?? null;
 
   let message = `${plural(dropped, 'iteration')} of ${planned} planned (${fmtPct(share)}) were dropped` +
     `${firstMs !== null ? `, the first ${fmtMs(firstMs)} into the run` : ''}` +
     `${stage ? ` (mostly in stage ${stage.index}: ${stage.description})` : ''}: ` +
-    `an arrival found ${maxVUs !== null ? `all ${plural(maxVUs, 'VU')} (maxVUs)` : 'every VU'} busy` +
-    `${peakVUs !== null ? ` (peak ${plural(peakVUs, 'VU')} measured)` : ''}.`;
+    `an arrival found every VU busy` +
+    `${maxVUs !== null || peakVUs !== null ? ` (${[maxVUs !== null ? `maxVUs ${maxVUs}` : '', peakVUs !== null ? `peak ${plural(peakVUs, 'VU')} measured` : ''].filter(Boolean).join('; ')})` : ''}.`;
 
   let recommended: number | null = null;
   if (plan?.atOnce != null) {

@@ -6,7 +6,7 @@
  *
  * Rule: for each `http_req_duration{status:N}` with N ≥ 400 and `http_req_duration{error:timeout}`
  * with count ≥ 2, decode the HDR histogram; the failures are clustered when
- * p90 − p10 ≤ max(5% of p50, 50 ms). A status cluster (not rampart's own timeout, which is a
+ * p90 − p10 ≤ max(10% of p50, 50 ms). A status cluster (not rampart's own timeout, which is a
  * limit by construction) is a cut-off only when its p10 is at least 200 ms (below that, any run
  * of fast answers fits the 50 ms tolerance: a fast 401 is not a timeout) and at least the
  * median of the successful responses (a limit below the service's typical latency would have
@@ -15,7 +15,8 @@
 import type { Insight, Summary } from '../metrics/summary-types.js';
 import { fmtMs, fmtRange, plural, percentiles, preset, round, subKeys, successLatency, trend } from './util.js';
 
-export const CLUSTER_RELATIVE = 0.05;
+/** 10%: a limit is hit late by scheduling noise on a loaded machine (1 s answered at 1.00–1.10 s) */
+export const CLUSTER_RELATIVE = 0.1;
 export const CLUSTER_ABSOLUTE_MS = 50;
 /** A status cluster must sit this far from zero: the absolute tolerance is then at most a quarter of it. */
 export const CUTOFF_FLOOR_MS = 4 * CLUSTER_ABSOLUTE_MS;
