@@ -326,14 +326,14 @@ describe('retries', () => {
   });
 
   it('counts successes exactly, not from the rounded rps of a partial interval', () => {
-    // the last interval is 0.35 s long: 7 failures, no success; rps 20 × 0.35 = 7, but 20.04 → 7.01...
+    // the last interval: 7 failures and no success, its rps read one too high (rounded to 0.1/s over a short interval)
     const reqs: Req[] = [
       ...warmRun(20, 5, 100),
       { start: 0, duration: 30, status: 503 },
       ...Array.from({ length: 7 }, (_, i) => ({ start: 1100 + i * 30, duration: 40, status: 503 })),
     ];
     const summary = buildRunSummary(reqs, { peakVUs: 5, meta: NO_RETRY });
-    summary.timeline[summary.timeline.length - 1].rps = 23; // what a rounded rate over a short interval can read as
+    summary.timeline[summary.timeline.length - 1].rps = 8;
     const r = retries(summary)!;
     expect((r.data as { successesAfter: number }).successesAfter).toBe(0);
     expect(r.message).not.toMatch(/succeeded \(/);
@@ -445,6 +445,14 @@ describe('dropped-iterations', () => {
     const d = droppedIterations(openSoak(50, 1, 100, 110, 18, 82))!;
     expect(d.message).toContain('≈ 5 in flight on average (Little\'s law, L = λW), more than maxVUs 1: raise maxVUs to at least 6');
     expect((d.data as { recommendedMaxVUs: number }).recommendedMaxVUs).toBeGreaterThan(1);
+  });
+
+  it('an open burst at once needs as many VUs as arrivals', () => {
+    const summary = openSoak(10, 5, 100, 200, 5, 15);
+    summary.stages![0] = { ...summary.stages![0], offered: { executor: 'arrival-burst', iterations: 20, overMs: 0, maxVUs: 5 } } as NonNullable<Summary['stages']>[number];
+    const d = droppedIterations(summary)!;
+    expect(d.message).toContain('A burst of 20 arrivals at once needs 20 VUs at once: raise maxVUs to 20');
+    expect(d.data).toMatchObject({ maxVUs: 5, recommendedMaxVUs: 20 });
   });
 
   it('a need within maxVUs even at p95 advises no number', () => {
