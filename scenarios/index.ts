@@ -54,3 +54,24 @@ export function abortTest(reason = 'aborted by the scenario'): never {
   runtime()?.abortTest(reason);
   throw new TestAbortedError(reason);
 }
+
+import type { Dataset, DatasetOptions } from './types.js';
+
+const DATASETS = Symbol.for('rampart.datasets');
+
+/**
+ * Test data shared read-only by every VU and worker thread (k6's SharedArray). Call it at the
+ * top level of the scenario file: the main thread loads `source` once (a .json file holding an
+ * array, a .csv file, relative to the scenario file, or a function returning the rows) into
+ * shared memory; worker threads get that memory, not a copy, and decode a row when it is read.
+ *
+ *   const users = dataset('users', './users.csv');
+ *   ... users.pick(ctx.iterationInTest).email
+ */
+export function dataset<T = Record<string, string>>(name: string, source: string | (() => T[]), options?: DatasetOptions): Dataset<T> {
+  const hooks = (globalThis as Record<symbol, unknown>)[DATASETS] as
+    | { open(name: string, source: unknown, options?: DatasetOptions): Dataset<T> }
+    | undefined;
+  if (!hooks) throw new Error('dataset(): works in a scenario run by rampart (run, inspect)');
+  return hooks.open(name, source, options);
+}

@@ -198,6 +198,8 @@ export interface Context {
   vu: number;
   /** this VU's iteration number (0-based) */
   iteration: number;
+  /** this iteration's number in the whole test, unique and dense across worker threads (0-based; k6's exec.scenario.iterationInTest) */
+  iterationInTest: number;
   /** the index of the stage that started this iteration */
   stage: number;
   env: Record<string, string | undefined>;
@@ -210,10 +212,15 @@ export interface Context {
   jobs: Jobs;
   /** an S3 client whose pool is sized to the run, its operations measured (scenario `s3`) */
   s3: S3Helper;
+  /**
+   * Runs `fn` as group `name`: its requests carry the tag group:<name> (nested groups join
+   * with '::', e.g. 'checkout::pay') and its time is recorded as group_duration{group:<name>}.
+   */
+  group<T>(name: string, fn: () => T | Promise<T>): Promise<T>;
 }
 
 /** setup() and teardown() see the same context, without a VU. */
-export type LifecycleContext = Omit<Context, 'vu' | 'iteration' | 'stage'>;
+export type LifecycleContext = Omit<Context, 'vu' | 'iteration' | 'iterationInTest' | 'stage'>;
 
 export interface ScenarioDefinition<Data = unknown> {
   name: string;
@@ -238,3 +245,23 @@ export interface ScenarioDefinition<Data = unknown> {
 }
 
 export type Checks<T> = Record<string, (value: T) => boolean>;
+
+/** Read-only rows shared by every VU and worker thread (k6's SharedArray); see dataset(). */
+export interface Dataset<T> extends Iterable<T> {
+  readonly name: string;
+  readonly length: number;
+  /** a fresh copy of row `index` (negative counts from the end); undefined out of range */
+  at(index: number): T | undefined;
+  /** row `n` modulo the length, e.g. rows.pick(ctx.vu) or rows.pick(ctx.iterationInTest) */
+  pick(n: number): T;
+  readonly [index: number]: T | undefined;
+}
+
+export interface DatasetOptions {
+  /** default: from the file's extension (.json, .csv) */
+  format?: 'json' | 'csv';
+  /** CSV: true (default) makes objects keyed by the header row; false gives string[] rows */
+  columns?: boolean;
+  /** CSV field delimiter (default ',') */
+  delimiter?: string;
+}

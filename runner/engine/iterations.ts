@@ -10,6 +10,8 @@ import type { HttpEngine, VuRef } from '../http/client.js';
 import { messageOf, userLocation } from './source-location.js';
 import { NO_JOBS, type ServerlessRuntime } from '../serverless/runtime.js';
 import type { S3Helper } from '../s3/client.js';
+import { nextIterationInTest } from '../data/registry.js';
+import { runGroup } from './groups.js';
 
 /** One VU slot: its context object is reused for every iteration it runs. */
 export interface VuSlot {
@@ -86,7 +88,7 @@ export class Iterations {
     const id = this.o.thread + this.o.threads * this.nextLocalId++ + 1;
     const ref: VuRef = { stage: 0, vu: id, iteration: 0, intendedAt: 0 };
     const ctx = this.lifecycleContext(`vu ${id}`, ref) as Context;
-    Object.assign(ctx, { vu: id, iteration: 0, stage: 0 });
+    Object.assign(ctx, { vu: id, iteration: 0, iterationInTest: 0, stage: 0 });
     return { id, ref, ctx, iterations: 0, yieldedAt: performance.now() };
   }
 
@@ -101,6 +103,7 @@ export class Iterations {
       signal: this.signal,
       metrics: this.metrics,
       sleep: (d) => sleep(parseDuration(d), this.signal),
+      group: (name, fn) => runGroup(ref, this.o.collector, name, fn),
       log: (...args: unknown[]) => this.o.log(`[${label}] ${args.map((a) => (typeof a === 'string' ? a : inspectValue(a))).join(' ')}`),
     };
   }
@@ -113,6 +116,7 @@ export class Iterations {
     slot.ref.intendedAt = intendedStart === undefined ? 0 : performance.timeOrigin + intendedStart;
     slot.ctx.stage = stage;
     slot.ctx.iteration = slot.iterations++;
+    slot.ctx.iterationInTest = nextIterationInTest();
     this.active++;
     let thrown: unknown;
     let threw = false;

@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import type { ScenarioDefinition } from '../../scenarios/types.js';
+import { beginDatasets, sealDatasets } from '../data/registry.js';
 import { ScenarioError, UsageError } from '../errors.js';
 import { messageOf, userLocation } from './source-location.js';
 
@@ -11,9 +13,12 @@ const METRIC_TYPES = ['counter', 'rate', 'trend', 'gauge'];
  */
 export async function loadScenario(url: string, file: string, ownDir: string): Promise<ScenarioDefinition> {
   let mod: { default?: unknown };
+  beginDatasets(dirname(resolve(file))); // dataset() at the top level loads here, once, for every thread
   try {
     mod = await import(url);
+    sealDatasets();
   } catch (err) {
+    if (err instanceof UsageError) throw err; // a dataset's missing or malformed file
     const at = userLocation(err, process.cwd(), ownDir);
     throw new ScenarioError(`${at ?? file}: the scenario threw while loading: ${messageOf(err)}`);
   }

@@ -3,6 +3,7 @@ import type { Plan } from '../plan/types.js';
 import type { RequestRecord } from '../metrics/summary-types.js';
 import type { WorkerObservation } from '../serverless/runtime.js';
 import type { ThreadConfig } from './thread-kit.js';
+import type { SharedData } from '../data/registry.js';
 
 /** Messages between the main thread and the worker threads. All plain data. */
 
@@ -14,6 +15,8 @@ export interface WorkerInit extends ThreadConfig {
   gracefulStopMs: number;
   /** values that must never appear in any output */
   secrets: string[];
+  /** datasets and the iteration counter, in shared memory (runner/data) */
+  shared?: SharedData;
 }
 
 export interface Progress {

@@ -28,6 +28,7 @@ import { catchStrays } from './strays.js';
 import { retryPolicy } from '../http/retry.js';
 import type { RetryOptions } from '../../scenarios/types.js';
 import { decideVerdict, runExitCode } from '../verdict.js';
+import { sharedData } from '../data/registry.js';
 
 /** rampart's own install folder: its frames are never "the user's code". */
 export const OWN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -123,7 +124,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const { env, http, headers, gracefulStopMs, serverless, thread } = runSettings(o, p, mask);
   const threads = o.workers;
   const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => ({
-    ...thread, bundleUrl: p.bundleUrl, plan, thread: i, threads, gracefulStopMs, secrets: mask.values,
+    ...thread, bundleUrl: p.bundleUrl, plan, thread: i, threads, gracefulStopMs, secrets: mask.values, shared: sharedData(),
     connections: Math.max(1, shareOf(thread.connections, i, threads)),
   }));
 

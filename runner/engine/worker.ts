@@ -11,6 +11,7 @@ import { ThreadKit } from './thread-kit.js';
 import { catchStrays } from './strays.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
+import { attachDatasets } from '../data/registry.js';
 
 /** A worker thread: loads the scenario bundle and runs its segment of the plan. */
 
@@ -45,6 +46,7 @@ const released = new Set<number>();
 let waitingFor: { step: number; resolve: () => void } | null = null;
 
 let scenario: ScenarioDefinition;
+attachDatasets(init.shared); // the main thread's datasets, before the scenario's top level asks for them
 try {
   scenario = (await import(init.bundleUrl)).default as ScenarioDefinition;
 } catch (err) {

@@ -36,6 +36,8 @@ export interface VuRef {
   iteration: number;
   /** epoch ms the open-model iteration should have started, 0 in the closed model */
   intendedAt: number;
+  /** the ctx.group() the VU is in, 'outer::inner' (runner/engine/groups.ts) */
+  group?: string;
 }
 
 /** Sees every response before its metrics are recorded (serverless worker identity). */
@@ -189,7 +191,7 @@ export class HttpEngine {
       stage: vu.stage, name, method,
     });
     collector.recordRequest(
-      this.sinks.find(name, method, status, vu.stage, error?.kind, attempt, opts.tags),
+      this.sinks.find(name, method, status, vu.stage, error?.kind, attempt, vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group }),
       msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.blocked), msToUs(timings.receiving),
       failed, sent, received,
     );

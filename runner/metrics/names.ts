@@ -38,6 +38,8 @@ export const BUILTIN_METRICS: Record<string, MetricType> = {
   s3_pool_saturated: 'counter',
   s3_pool_wait: 'trend',
   event_loop_delay: 'trend',
+  // ctx.group(): each group's time, tagged group:<outer::inner>
+  group_duration: 'trend',
 };
 
 /** 'http_req_duration{name:submit,status:200}' → name and tags. */

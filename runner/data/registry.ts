@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { Dataset, DatasetOptions } from '../../scenarios/types.js';
+import { UsageError } from '../errors.js';
+import { encodeRows, rowsView, type SharedRowsBuffers } from './shared-rows.js';
+
+/**
+ * What the main thread shares with every worker thread: the datasets it loaded and the
+ * run's iteration counter. Plain SharedArrayBuffers, so workerData shares them, never copies.
+ */
+export interface SharedData {
+  datasets: Record<string, SharedRowsBuffers>;
+  /** one BigInt64: the next iteration's number in the test */
+  iterations: SharedArrayBuffer;
+}
+
+type Source = string | (() => unknown);
+
+/**
+ * The hook the authoring API's `dataset()` calls. It lives on globalThis (like
+ * scenarios/runtime.ts): a scenario bundle carries its own copy of the authoring API, and
+ * the loading code (fs, csv-parse) stays out of the bundle.
+ */
+interface DatasetHooks {
+  open(name: string, source: Source, options?: DatasetOptions): Dataset<unknown>;
+}
+
+const KEY = Symbol.for('rampart.datasets');
+
+class Registry implements DatasetHooks {
+  private readonly views = new Map<string, Dataset<unknown>>();
+  private readonly counter: BigInt64Array;
+
+  /** mode 'load': the main thread evaluates the scenario's top level; 'sealed': after it; 'attached': a worker */
+  constructor(
+    private mode: 'load' | 'sealed' | 'attached',
+    readonly shared: SharedData,
+    private readonly baseDir: string,
+  ) {
+    this.counter = new BigInt64Array(shared.iterations);
+  }
+
+  seal(): void {
+    if (this.mode === 'load') this.mode = 'sealed';
+  }
+
+  nextIteration(): number {
+    return Number(Atomics.add(this.counter, 0, 1n));
+  }
+
+  open(name: string, source: Source, options?: DatasetOptions): Dataset<unknown> {
+    if (typeof name !== 'string' || name === '') throw new TypeError(`dataset(name, source): name must be a non-empty string`);
+    const seen = this.views.get(name);
+    if (seen) return seen;
+    let buffers = this.shared.datasets[name];
+    if (!buffers) {
+      if (this.mode !== 'load') {
+        throw new TypeError(`dataset '${name}' was not declared at the top level of the scenario file; declare datasets there so that they are loaded once, before the load starts`);
+      }
+      buffers = encodeRows(name, this.rows(name, source, options));
+      this.shared.datasets[name] = buffers;
+    }
+    const view = rowsView(buffers);
+    this.views.set(name, view);
+    return view;
+  }
+
+  /** The rows of a file (JSON array, or CSV) or of the user's loader; runs on the main thread only. */
+  private rows(name: string, source: Source, options: DatasetOptions | undefined): unknown {
+    if (typeof source === 'function') return source();
+    if (typeof source !== 'string') throw new UsageError(`dataset '${name}': the source must be a file path or a function returning the rows`);
+    const path = isAbsolute(source) ? source : resolve(this.baseDir, source);
+    const shown = relative(process.cwd(), path) || path;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new UsageError(`dataset '${name}': cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const kind = options?.format ?? (extname(path).toLowerCase() === '.csv' ? 'csv' : extname(path).toLowerCase() === '.json' ? 'json' : undefined);
+    if (kind === 'csv') {
+      try {
+        return parseCsv(text, { columns: options?.columns ?? true, delimiter: options?.delimiter ?? ',', bom: true, skip_empty_lines: true });
+      } catch (err) {
+        throw new UsageError(`dataset '${name}': ${shown}: ${(err as Error).message}`);
+      }
+    }
+    if (kind !== 'json') throw new UsageError(`dataset '${name}': ${shown} is neither .json nor .csv (say which with { format: 'json' | 'csv' })`);
+    let rows: unknown;
+    try {
+      rows = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`dataset '${name}': ${shown} is not JSON: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(rows)) throw new UsageError(`dataset '${name}': ${shown} must hold a JSON array of rows (for another shape, pass a function that returns the rows)`);
+    return rows;
+  }
+}
+
+function install(registry: Registry): Registry {
+  (globalThis as Record<symbol, unknown>)[KEY] = registry;
+  return registry;
+}
+
+function current(): Registry | undefined {
+  return (globalThis as Record<symbol, unknown>)[KEY] as Registry | undefined;
+}
+
+/** Main thread, before the scenario's top level runs: datasets load here, paths relative to `baseDir`. */
+export function beginDatasets(baseDir: string): void {
+  install(new Registry('load', { datasets: {}, iterations: new SharedArrayBuffer(8) }, baseDir));
+}
+
+/** Main thread, after the top level ran: no new dataset from here on (setup, teardown). */
+export function sealDatasets(): void {
+  current()?.seal();
+}
+
+/** What to hand to the worker threads (undefined outside a run). */
+export function sharedData(): SharedData | undefined {
+  return current()?.shared;
+}
+
+/** A worker thread, before it imports the scenario: the main thread's datasets and counter. */
+export function attachDatasets(shared: SharedData | undefined): void {
+  if (shared) install(new Registry('attached', shared, process.cwd()));
+}
+
+let localIterations = 0;
+
+/** The iteration's number in the whole test, unique across threads (0-based, dense). */
+export function nextIterationInTest(): number {
+  const r = current();
+  return r ? r.nextIteration() : localIterations++;
+}
