@@ -52,6 +52,7 @@ describe('findings corpus: ordinary targets', () => {
   it('a fast-401 API: no gateway-timeout (a 401 at once is no cut-off), and nothing else', async () => {
     const r = await run(target.url, { stages: `soak({ vus: 4, for: '1.5s' })`, iteration: `await ctx.http.get('/status/401');` });
     expect(r.results.metrics['http_reqs{status:401}'].count).toBeGreaterThan(100);
+    expect(r.stderr).toBe('');
     expect(r.kinds, JSON.stringify(r.insights)).toEqual([]);
   });
 
@@ -67,6 +68,7 @@ describe('findings corpus: ordinary targets', () => {
   it('a healthy fast target: no finding', async () => {
     const r = await run(target.url, { stages: `soak({ vus: 4, for: '1.5s' })`, iteration: `await ctx.http.get('/');` });
     expect(r.results.metrics.http_req_failed.trues).toBe(0);
+    expect(r.stderr).toBe('');
     expect(r.kinds, JSON.stringify(r.insights)).toEqual([]);
     expect(r.code).toBe(0);
   });
@@ -75,6 +77,7 @@ describe('findings corpus: ordinary targets', () => {
     const r = await run(target.url, { stages: `soak({ vus: 5, for: '2s' })`, iteration: `await ctx.http.get('/jitter/300/800');` });
     expect(r.results.metrics.http_req_failed.trues).toBe(0);
     expect(r.results.metrics.http_req_duration.med).toBeGreaterThan(300);
+    expect(r.stderr).toBe('');
     expect(r.kinds, JSON.stringify(r.insights)).toEqual([]);
   });
 
@@ -113,6 +116,7 @@ describe('findings corpus: ordinary targets', () => {
   it('15 VUs on 15 connections, sequential requests: no client-queueing', async () => {
     const r = await run(target.url, { stages: `soak({ vus: 15, for: '2s' })`, iteration: `await ctx.http.get('/delay/20');` });
     expect(r.results.meta.connectionsPerOrigin).toBe(15);
+    expect(r.stderr).toBe('');
     expect(r.kinds, JSON.stringify(r.insights)).toEqual([]);
   });
 
