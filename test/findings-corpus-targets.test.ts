@@ -49,6 +49,16 @@ describe('findings corpus: ordinary targets', () => {
     expect(g.message).toMatch(/^\d+ requests failed with HTTP 504 after 1(\.\d+)? s/);
   });
 
+  it("rampart's own timeout (300 ms against a 1 s answer): gateway-timeout fail for error:timeout", async () => {
+    const r = await run(target.url, { http: `{ timeout: '300ms' }`, stages: `soak({ vus: 3, for: '1s' })`, iteration: `await ctx.http.get('/delay/1000');` });
+    expect(r.kinds, JSON.stringify(r.insights)).toEqual(['gateway-timeout:fail']);
+    const g = r.found('gateway-timeout')!;
+    expect(g.data).toMatchObject({ status: null, error: 'timeout' });
+    expect(g.data.count).toBe(r.results.metrics['http_reqs{error:timeout}'].count);
+    expect(g.data.p50).toBeGreaterThanOrEqual(300);
+    expect(g.message).toContain("rampart's request timeout or a gateway's");
+  });
+
   it('a fast-401 API: no gateway-timeout (a 401 at once is no cut-off), and nothing else', async () => {
     const r = await run(target.url, { stages: `soak({ vus: 4, for: '1.5s' })`, iteration: `await ctx.http.get('/status/401');` });
     expect(r.results.metrics['http_reqs{status:401}'].count).toBeGreaterThan(100);
