@@ -4,7 +4,7 @@
  *   import { scenario, ramp, burst, soak, pause, check, env } from 'rampart';
  */
 import { runtime, TestAbortedError } from './runtime.js';
-import type { Checks, ScenarioDefinition, Tags } from './types.js';
+import type { Checks, ScenarioDefinition, Tags, WorkloadsScenario } from './types.js';
 
 export * from './types.js';
 export { ramp, burst, soak, pause } from './stages.js';
@@ -12,9 +12,12 @@ export { ramp, burst, soak, pause } from './stages.js';
 const BRAND = Symbol.for('rampart.scenario');
 
 /** Declares a scenario; the default export of a scenario file. */
-export function scenario<Data = unknown>(definition: ScenarioDefinition<Data>): ScenarioDefinition<Data> {
+export function scenario<Data = unknown>(definition: ScenarioDefinition<Data>): ScenarioDefinition<Data>;
+/** A scenario of several workloads (`workloads: { browse: { stages, iteration }, ... }`). */
+export function scenario<Data = unknown>(definition: WorkloadsScenario<Data>): ScenarioDefinition<Data>;
+export function scenario<Data = unknown>(definition: ScenarioDefinition<Data> | WorkloadsScenario<Data>): ScenarioDefinition<Data> {
   Object.defineProperty(definition, BRAND, { value: true, enumerable: false });
-  return definition;
+  return definition as ScenarioDefinition<Data>;
 }
 
 export function isScenario(value: unknown): value is ScenarioDefinition {

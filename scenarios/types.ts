@@ -8,8 +8,11 @@ export type Duration = number | string;
 
 /** Closed model: VUs ramp linearly from the previous stage's level to `to` over `over`. */
 export interface ClosedRamp { kind: 'ramp'; to: number; over: Duration }
-/** Open model: the arrival rate (iterations/s) ramps linearly from the previous open stage's rate to `rate`. */
-export interface OpenRamp { kind: 'ramp'; rate: number; over: Duration; maxVUs: number }
+/**
+ * Open model: the arrival rate (iterations/s) ramps linearly to `rate`, from `startRate` when
+ * given, else from the previous open stage's rate (0 when there is none).
+ */
+export interface OpenRamp { kind: 'ramp'; startRate?: number; rate: number; over: Duration; maxVUs: number }
 /** Closed model: `vus` VUs loop for `for`. */
 export interface ClosedSoak { kind: 'soak'; vus: number; for: Duration }
 /** Open model: `rate` iterations/s for `for`, at most `maxVUs` in flight. */
@@ -200,8 +203,12 @@ export interface Context {
   iteration: number;
   /** this iteration's number in the whole test, unique and dense across worker threads (0-based; k6's exec.scenario.iterationInTest) */
   iterationInTest: number;
-  /** the index of the stage that started this iteration */
+  /** the index of the stage that started this iteration (numbered across workloads, as `rampart inspect` shows) */
   stage: number;
+  /** the workload running this iteration ('default' for a file with top-level `stages`) */
+  workload: string;
+  /** this iteration's number in its workload, unique across worker threads (0-based; gaps possible with --workers) */
+  iterationInWorkload: number;
   env: Record<string, string | undefined>;
   sleep(duration: Duration): Promise<void>;
   log(...args: unknown[]): void;
@@ -220,7 +227,7 @@ export interface Context {
 }
 
 /** setup() and teardown() see the same context, without a VU. */
-export type LifecycleContext = Omit<Context, 'vu' | 'iteration' | 'iterationInTest' | 'stage'>;
+export type LifecycleContext = Omit<Context, 'vu' | 'iteration' | 'iterationInTest' | 'stage' | 'workload' | 'iterationInWorkload'>;
 
 export interface ScenarioDefinition<Data = unknown> {
   name: string;
@@ -242,7 +249,26 @@ export interface ScenarioDefinition<Data = unknown> {
   setup?(ctx: LifecycleContext): Data | Promise<Data>;
   iteration(ctx: Context, data: Data): void | Promise<void>;
   teardown?(ctx: LifecycleContext, data: Data): void | Promise<void>;
+  /** several workloads at once (k6's scenarios); then `stages`, `profiles` and `iteration` belong in each workload */
+  workloads?: Record<string, Workload<Data>>;
 }
+
+/** One workload of a scenario: its own load shape and iteration, running alongside the others. */
+export interface Workload<Data = unknown> {
+  stages?: Stage[];
+  /** named stage lists, chosen with --profile (a workload without one keeps its `stages`) */
+  profiles?: Record<string, Stage[]>;
+  /** when the workload starts, from the start of the run (default 0) */
+  startAfter?: Duration;
+  /** tags every sample of this workload carries, besides `workload:<name>` */
+  tags?: Tags;
+  iteration(ctx: Context, data: Data): void | Promise<void>;
+}
+
+/** A scenario made of workloads: each brings its own stages and iteration. */
+export type WorkloadsScenario<Data = unknown> = Omit<ScenarioDefinition<Data>, 'stages' | 'profiles' | 'iteration' | 'workloads'> & {
+  workloads: Record<string, Workload<Data>>;
+};
 
 export type Checks<T> = Record<string, (value: T) => boolean>;
 

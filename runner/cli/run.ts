@@ -4,7 +4,7 @@ import { loadConfig } from '../config.js';
 import { runScenario } from '../engine/run.js';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
-import { failUnmeasured, failUnmeasuredOption, parsePairs, positiveInt, repeatable } from './options.js';
+import { failUnmeasured, failUnmeasuredOption, overrideOptions, parsePairs, planOverrides, positiveInt, repeatable } from './options.js';
 import { runProfiles } from './profiles.js';
 import { checkUploadTarget, uploadArtifacts, type UploadOptions } from '../s3/upload.js';
 
@@ -30,6 +30,9 @@ interface RunArgs {
   upload?: string;
   interval?: string;
   failUnmeasured?: boolean;
+  vus?: number;
+  duration?: string;
+  iterations?: number;
 }
 
 /** `rampart run scenario.ts`: the load test. The exit code says how it went (DESIGN.md). */
@@ -49,7 +52,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('compare-out', { ...repeatable, describe: 'with several --profile: write the comparison too, TYPE=PATH (json, html, text)' })
     .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' })
     .option('interval', { type: 'string', describe: "timeline resolution, default '1s' (e.g. '250ms' for a short run)" })
-    .option('fail-unmeasured', failUnmeasuredOption),
+    .option('fail-unmeasured', failUnmeasuredOption)
+    .options(overrideOptions),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
@@ -65,7 +69,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (!(intervalMs >= 50 && intervalMs <= 60_000)) throw new UsageError(`--interval '${args.interval}' must be a duration from 50ms to 1m`);
     const base = {
       file: args.scenario, workers, env, quiet: Boolean(args.quiet), config, secrets, intervalMs,
-      failUnmeasured: failUnmeasured(args.failUnmeasured, config),
+      failUnmeasured: failUnmeasured(args.failUnmeasured, config), overrides: planOverrides(args),
     };
     if (profiles.length > 1) {
       if (new Set(profiles).size !== profiles.length) throw new UsageError('--profile: each profile once');

@@ -65,8 +65,10 @@ export class Coordinator {
 
   /** Starts the workers and waits until every one has loaded the scenario. */
   async load(): Promise<void> {
+    // shared, not copied: every thread counts each workload's iterations on the same counters
+    const workloadIterations = new SharedArrayBuffer(8 * this.inits[0].plan.workloads.length);
     const ready = this.inits.map((init) => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(WORKER_FILE, { workerData: init, stdout: false, stderr: false });
+      const worker = new Worker(WORKER_FILE, { workerData: { ...init, workloadIterations }, stdout: false, stderr: false });
       const thread: Thread = { worker, progress: { vus: 0, inFlight: 0, stage: 0 }, done: false };
       this.threads.push(thread);
       worker.on('message', (m: FromWorker) => {

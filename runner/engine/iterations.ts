@@ -8,6 +8,7 @@ import type { Collector, TagList } from '../metrics/collector.js';
 import type { CounterMetric, TrendMetric } from '../metrics/metric.js';
 import type { HttpEngine, VuRef } from '../http/client.js';
 import { messageOf, userLocation } from './source-location.js';
+import { BAD_OPTION_MARK } from '../http/options.js';
 import { NO_JOBS, type ServerlessRuntime } from '../serverless/runtime.js';
 import type { S3Helper } from '../s3/client.js';
 import { nextIterationInTest } from '../data/registry.js';
@@ -141,6 +142,10 @@ export class Iterations {
         } else {
           this.failed.add();
           c.recordError({ kind: 'exception', message: messageOf(thrown), location: userLocation(thrown, process.cwd(), this.o.ownDir) });
+          // a bad request option (runner/http/options.ts) is the scenario's bug: the run ends with exit 107
+          if ((thrown as { code?: unknown } | null)?.code === 'RAMPART_BAD_OPTION') {
+            this.o.onAbortTest(`${BAD_OPTION_MARK}${userLocation(thrown, process.cwd(), this.o.ownDir) ?? 'scenario'}: ${messageOf(thrown)}`);
+          }
         }
       }
     }

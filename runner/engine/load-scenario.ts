@@ -3,6 +3,7 @@ import type { ScenarioDefinition } from '../../scenarios/types.js';
 import { beginDatasets, sealDatasets } from '../data/registry.js';
 import { ScenarioError, UsageError } from '../errors.js';
 import { messageOf, userLocation } from './source-location.js';
+import { checkHttpOptions } from '../http/options.js';
 
 const FIELDS = ['name', 'target', 'stages', 'profiles', 'thresholds', 'metrics', 'http', 'gracefulStop', 'setup', 'iteration', 'teardown', 'serverless', 's3'];
 const METRIC_TYPES = ['counter', 'rate', 'trend', 'gauge'];
@@ -20,6 +21,7 @@ export async function loadScenario(url: string, file: string, ownDir: string): P
   } catch (err) {
     if (err instanceof UsageError) throw err; // a dataset's missing or malformed file
     const at = userLocation(err, process.cwd(), ownDir);
+    if ((err as { code?: unknown } | null)?.code === 'RAMPART_FILE') throw new UsageError(`${file}: ${messageOf(err)}`); // file() of a missing path
     throw new ScenarioError(`${at ?? file}: the scenario threw while loading: ${messageOf(err)}`);
   }
   const def = mod.default as Record<string, unknown> | undefined;
@@ -37,6 +39,7 @@ export async function loadScenario(url: string, file: string, ownDir: string): P
   for (const hook of ['setup', 'teardown'] as const) {
     if (def[hook] !== undefined && typeof def[hook] !== 'function') throw new UsageError(`${file}: '${hook}' must be a function`);
   }
+  checkHttpOptions(def.http, file);
   if (def.target !== undefined && typeof def.target !== 'string') throw new UsageError(`${file}: 'target' must be a URL string`);
   const metrics = def.metrics as Record<string, unknown> | undefined;
   if (metrics !== undefined) {

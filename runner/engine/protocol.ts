@@ -17,6 +17,8 @@ export interface WorkerInit extends ThreadConfig {
   secrets: string[];
   /** datasets and the iteration counter, in shared memory (runner/data) */
   shared?: SharedData;
+  /** one BigInt64 per workload: its next iterationInWorkload, shared by every thread (the Coordinator sets it) */
+  workloadIterations?: SharedArrayBuffer;
 }
 
 export interface Progress {

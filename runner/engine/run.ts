@@ -26,6 +26,7 @@ import { messageOf, userLocation } from './source-location.js';
 import { buildSummary } from './summary.js';
 import { catchStrays } from './strays.js';
 import { retryPolicy } from '../http/retry.js';
+import { BAD_OPTION_MARK } from '../http/options.js';
 import type { RetryOptions } from '../../scenarios/types.js';
 import { decideVerdict, runExitCode } from '../verdict.js';
 import { sharedData } from '../data/registry.js';
@@ -149,6 +150,8 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
 
   let aborted = false;
   let abortReason: string | undefined;
+  /** the first bad request option an iteration made (exit 107) */
+  let badOption: string | undefined;
   let signals = 0;
   const coordinator = new Coordinator(inits, {
     onInterval: (point, cumulative) => {
@@ -168,7 +171,11 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
         stop('threshold');
       }
     },
-    onAbortTest: (reason) => stop(`scenario: ${reason}`),
+    onAbortTest: (reason) => {
+      if (!reason.startsWith(BAD_OPTION_MARK)) return stop(`scenario: ${reason}`);
+      badOption ??= mask.mask(reason.slice(BAD_OPTION_MARK.length));
+      stop('scenario error');
+    },
     onLog: (line) => process.stderr.write(`${mask.mask(line)}\n`),
     onRecords: (records) => forwardRecords(records),
     onSecrets: (values) => { for (const v of values) mask.add(v); },
@@ -229,7 +236,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       ? `${coordinator.workerDeaths} of ${threads} worker thread(s) died during the run; what they had not reported yet is lost (see errors)`
       : undefined;
     const exitCode = runExitCode({
-      scenarioFailed: Boolean(teardownError || workerDeath), aborted, abortReason, thresholdsPassed: allPassed(thresholdResults), verdict,
+      scenarioFailed: Boolean(teardownError || workerDeath || badOption), aborted, abortReason, thresholdsPassed: allPassed(thresholdResults), verdict,
     });
     // masked here too, so that user reporters never see a secret either
     const summary = mask.maskDeep(buildSummary({
@@ -241,6 +248,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
     const files = await writeReports(p.reporters, summary);
     if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);
+    if (badOption) process.stderr.write(`rampart: ${badOption}\n`);
     if (workerDeath) process.stderr.write(`rampart: ${workerDeath}\n`);
     return { summary, exitCode, files };
   } finally {
@@ -268,6 +276,7 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   const serverless = resolveServerless(scenario.serverless, o.file);
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
+    features: { redirects: http.redirects, compression: http.compression, cookies: http.cookies, auth: http.auth },
     trackedKeys: thresholds.map((t) => t.metricKey), customTypes: p.customTypes,
     serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,
     recordRequests: p.reporters.some((r) => r.onRecords),

@@ -1,5 +1,6 @@
 import type { RetryOptions, S3Options, ScenarioDefinition } from '../../scenarios/types.js';
 import { HttpEngine } from '../http/client.js';
+import type { ClientFeatures } from '../http/features.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord } from '../metrics/summary-types.js';
 import { lazyS3Helper } from '../s3/lazy.js';
@@ -16,6 +17,8 @@ export interface ThreadConfig {
   headers: Record<string, string>;
   connections: number;
   retry?: RetryOptions | false;
+  /** redirects, compression, cookies and basic auth (scenario http options) */
+  features?: ClientFeatures;
   trackedKeys: string[];
   customTypes: Record<string, MetricType>;
   serverless: ResolvedServerless | null;
@@ -40,7 +43,7 @@ export class ThreadKit {
     this.collector = new Collector(config.trackedKeys, config.customTypes);
     this.http = new HttpEngine({
       collector: this.collector, target: config.target, timeoutMs: config.timeoutMs, headers: config.headers,
-      connections: config.connections, retry: config.retry, mask,
+      connections: config.connections, retry: config.retry, features: config.features, mask,
       record: config.recordRequests ? (r) => this.records.push(r) : undefined,
     });
     this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;

@@ -5,6 +5,8 @@ import type { ScenarioDefinition } from '../../scenarios/types.js';
 import { SecretMask } from '../secrets.js';
 import { EXECUTORS } from './executors/index.js';
 import { VuPool, waitFor, type StepRuntime } from './executors/runtime.js';
+import type { CounterMetric } from '../metrics/metric.js';
+import type { WorkloadPlan } from '../plan/types.js';
 import { sharedAbortController } from '../wait.js';
 import type { Iterations } from './iterations.js';
 import { ThreadKit } from './thread-kit.js';
@@ -43,7 +45,8 @@ const stopping = sharedAbortController();
 const hardStop = sharedAbortController();
 let stage = 0;
 const released = new Set<number>();
-let waitingFor: { step: number; resolve: () => void } | null = null;
+/** bursts this thread waits to be released from (the next stage starts on every thread together) */
+const waitingFor = new Map<number, () => void>();
 
 let scenario: ScenarioDefinition;
 attachDatasets(init.shared); // the main thread's datasets, before the scenario's top level asks for them
@@ -68,7 +71,7 @@ function takeSnapshot() {
 }
 
 async function runSegment(data: unknown): Promise<void> {
-  const its = kit.iterations(scenario, data, init.thread, init.threads,
+  const its = kit.iterations(byWorkload(scenario), data, init.thread, init.threads,
     (line) => post({ type: 'log', line }), (reason) => post({ type: 'abortTest', reason }));
   port.on('message', (m: ToWorker) => {
     if (m.type === 'snapshot') {
@@ -76,28 +79,66 @@ async function runSegment(data: unknown): Promise<void> {
     }
     else if (m.type === 'hardStop') { stopping.abort(); hardStop.abort(); its.hardStop(); }
   });
-  const rt: StepRuntime = {
-    iterations: its, thread: init.thread, threads: init.threads, stopping: stopping.signal,
-    dropped: collector.counter('dropped_iterations'), pool: new VuPool(its, stopping.signal), freeSlots: [],
-    setStage: (i) => { stage = i; },
-  };
-  const steps = init.plan.steps;
-  for (let i = 0; i < steps.length && !stopping.signal.aborted; i++) {
-    await EXECUTORS[steps[i].executor](steps[i], rt, steps[i + 1]);
-    if (steps[i].dynamic && init.threads > 1 && i < steps.length - 1) {
-      // threads finish a burst at different times; the next stage starts together
-      post({ type: 'stepDone', step: i });
-      await new Promise<void>((resolve) => {
-        if (released.has(i)) resolve();
-        else waitingFor = { step: i, resolve };
-      });
-    }
-  }
+  // a workload's samples carry its tags: the collector adds them to every sample of its stages
+  collector.stageTags = init.plan.steps.map((s) => Object.entries(workloadOf(s.workload).sampleTags));
+  await Promise.all(init.plan.workloads.map((w) => runWorkload(w, its)));
   stopping.abort();
   await drain(its);
   post({ type: 'done', snapshot: takeSnapshot(), progress: progress(its), records: kit.takeRecords(), observations: kit.serverless?.take() });
   await kit.close();
   port.close();
+}
+
+function workloadOf(name: string): WorkloadPlan {
+  return init.plan.workloads.find((w) => w.name === name)!;
+}
+
+/** One workload's steps in order, from its startAfter, with its own VUs; the workloads run side by side. */
+async function runWorkload(w: WorkloadPlan, its: Iterations): Promise<void> {
+  if (w.startAfterMs > 0) await waitFor(w.startAfterMs, stopping.signal);
+  const tags = Object.entries(w.sampleTags);
+  const dropped = collector.tagged('dropped_iterations', 'counter', tags, tags.map((t) => t.join(':')).join(',')) as CounterMetric[];
+  const rt: StepRuntime = {
+    iterations: its, thread: init.thread, threads: init.threads, stopping: stopping.signal,
+    dropped: { add: (n = 1) => { for (const m of dropped) m.add(n); } },
+    pool: new VuPool(its, stopping.signal), freeSlots: [],
+    setStage: (i) => { stage = i; },
+  };
+  for (let i = 0; i < w.steps.length && !stopping.signal.aborted; i++) {
+    const step = w.steps[i];
+    await EXECUTORS[step.executor](step, rt, w.steps[i + 1]);
+    if (step.dynamic && init.threads > 1 && i < w.steps.length - 1) {
+      // threads finish a burst at different times; the next stage starts together
+      post({ type: 'stepDone', step: step.index });
+      await new Promise<void>((resolve) => {
+        if (released.has(step.index)) resolve();
+        else waitingFor.set(step.index, resolve);
+      });
+    }
+  }
+}
+
+/**
+ * The iteration the Iterations runner calls: it runs the function of the workload whose stage
+ * started it, and sets ctx.workload and ctx.iterationInWorkload (dense across threads: one
+ * shared counter per workload).
+ */
+function byWorkload(def: ScenarioDefinition): ScenarioDefinition {
+  const counters = new BigInt64Array(init.workloadIterations ?? new SharedArrayBuffer(8 * init.plan.workloads.length));
+  const byStep = init.plan.steps.map((s) => {
+    const w = init.plan.workloads.findIndex((x) => x.name === s.workload);
+    const owner = def.workloads?.[s.workload] ?? def;
+    return { name: s.workload, w, owner, fn: owner.iteration };
+  });
+  return {
+    ...def,
+    iteration(ctx, data) {
+      const s = byStep[ctx.stage];
+      ctx.workload = s.name;
+      ctx.iterationInWorkload = Number(Atomics.add(counters, s.w, 1n));
+      return s.fn.call(s.owner, ctx, data);
+    },
+  };
 }
 
 /** Gives in-flight iterations gracefulStop to finish, then aborts them; a hung one is counted interrupted. */
@@ -115,7 +156,8 @@ port.on('message', (m: ToWorker) => {
   else if (m.type === 'stop') stopping.abort();
   else if (m.type === 'go') {
     released.add(m.step);
-    if (waitingFor?.step === m.step) { waitingFor.resolve(); waitingFor = null; }
+    waitingFor.get(m.step)?.();
+    waitingFor.delete(m.step);
   }
 });
 post({ type: 'ready' });

@@ -13,6 +13,10 @@ import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.j
 import { timedConnector } from './timing.js';
 import { UrlResolver } from './url-cache.js';
 import { RequestSinks } from './request-sinks.js';
+import { cookieAccess, type CookieJar } from './cookies.js';
+import { Features, storeCookies, type ClientFeatures } from './features.js';
+import { checkRequestOptions } from './options.js';
+import { isRedirect, locationOf, nextHop } from './redirects.js';
 
 export interface HttpEngineOptions {
   collector: Collector;
@@ -23,6 +27,8 @@ export interface HttpEngineOptions {
   /** connections per origin: the run's peak concurrency (this thread's share) */
   connections: number;
   retry?: RetryOptions | false;
+  /** redirects, compression, cookies and basic auth of the scenario's http options */
+  features?: ClientFeatures;
   /** learns the values of credential headers, so that they are masked in every output */
   mask?: SecretMask;
   /** receives one record per request when per-request output (ndjson) was asked for */
@@ -36,6 +42,8 @@ export interface VuRef {
   iteration: number;
   /** epoch ms the open-model iteration should have started, 0 in the closed model */
   intendedAt: number;
+  /** the VU's cookie jar (set by client(); null when cookies are off) */
+  jar?: CookieJar | null;
   /** the ctx.group() the VU is in, 'outer::inner' (runner/engine/groups.ts) */
   group?: string;
 }
@@ -62,11 +70,13 @@ export class HttpEngine {
   /** the default request headers, built once; copied only when a request adds its own */
   private readonly baseHeaders: Record<string, string>;
   private readonly jsonHeaders: Record<string, string>;
+  private readonly features: Features;
 
   constructor(private readonly options: HttpEngineOptions) {
     this.urls = new UrlResolver(options.target);
     this.sinks = new RequestSinks(options.collector);
-    this.baseHeaders = { 'user-agent': 'rampart/0.1', ...options.headers };
+    this.features = new Features(options.features, options.mask);
+    this.baseHeaders = { 'user-agent': 'rampart/0.1', ...Features.defaultHeaders(options.features, options.mask), ...options.headers };
     this.jsonHeaders = { ...this.baseHeaders, ...JSON_TYPE };
     this.agent = new Agent({ connections: Math.max(1, options.connections), connect: timedConnector() });
     this.retry = retryPolicy(options.retry);
@@ -74,15 +84,21 @@ export class HttpEngine {
   }
 
   client(vu: VuRef): HttpClient {
-    const send = (method: string, url: string, opts?: RequestOptions) => this.call(method, url, opts ?? {}, vu);
+    const jar = (vu.jar = this.features.newJar());
+    // options are checked before anything is sent: esbuild strips types, so a typo would pass silently
+    const send = (call: string, method: string, url: string, opts: RequestOptions | undefined, extra: unknown) => {
+      if (opts !== undefined || extra !== undefined) checkRequestOptions(call, opts, extra !== undefined);
+      return this.call(method, url, opts ?? {}, vu);
+    };
     return {
-      request: send,
-      get: (url, o) => send('GET', url, o),
-      head: (url, o) => send('HEAD', url, o),
-      post: (url, o) => send('POST', url, o),
-      put: (url, o) => send('PUT', url, o),
-      patch: (url, o) => send('PATCH', url, o),
-      delete: (url, o) => send('DELETE', url, o),
+      request: (method, url, o, p?: unknown) => send('request', method, url, o, p),
+      get: (url, o, p?: unknown) => send('get', 'GET', url, o, p),
+      head: (url, o, p?: unknown) => send('head', 'HEAD', url, o, p),
+      post: (url, o, p?: unknown) => send('post', 'POST', url, o, p),
+      put: (url, o, p?: unknown) => send('put', 'PUT', url, o, p),
+      patch: (url, o, p?: unknown) => send('patch', 'PATCH', url, o, p),
+      delete: (url, o, p?: unknown) => send('delete', 'DELETE', url, o, p),
+      cookies: cookieAccess(jar, () => jar?.sync(vu.iteration), (url) => new URL(this.urls.resolve(url).href)),
     };
   }
 
@@ -141,7 +157,7 @@ export class HttpEngine {
     return name;
   }
 
-  private async attempt(method: string, url: string, opts: RequestOptions, vu: VuRef, attempt: number): Promise<HttpResponse> {
+  private async attempt(method: string, url: string, opts: RequestOptions, vu: VuRef, attempt: number, hop = 0): Promise<HttpResponse> {
     const { collector } = this.options;
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
@@ -153,10 +169,15 @@ export class HttpEngine {
       if (!opts.headers) headers = this.jsonHeaders;
       else if (!Object.keys(opts.headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = JSON_TYPE['content-type'];
     }
+    const jar = vu.jar;
+    jar?.sync(vu.iteration);
+    if (opts.form !== undefined || opts.multipart !== undefined || opts.auth !== undefined || jar?.size) {
+      ({ headers, body } = this.features.extras(opts, headers, opts.headers !== undefined, body, jar ?? null, full));
+    }
     if (opts.headers) this.options.mask?.addHeaders(opts.headers);
     const name = this.nameFor(full.pathname, opts.name);
 
-    const exchange = new Exchange(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs);
+    const exchange = new Exchange(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
     if (this.stopped) exchange.abort(STOP_REASON);
     const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
     this.inflight.add(exchange);
@@ -166,7 +187,8 @@ export class HttpEngine {
     } catch (err) {
       exchange.onError(err as Error); // invalid arguments are reported like any other failure
     }
-    const { status, rawHeaders, body: text, received, sent, error, firstByteAt, end } = await exchange.done;
+    const { status, rawHeaders, body: text, received, sent, firstByteAt, end } = await exchange.done;
+    let error = exchange.error;
     clearTimeout(timer);
     this.inflight.delete(exchange);
     const sentAt = exchange.sentAt || end;
@@ -179,8 +201,16 @@ export class HttpEngine {
       receiving: firstByteAt ? end - firstByteAt : 0,
       duration: end - start,
     };
+    if (jar && rawHeaders) storeCookies(jar, rawHeaders, full.href);
+    // a redirect to follow: this hop is a sample of its own, then the next hop is requested
+    const limit = isRedirect(status) && !error ? opts.redirects ?? this.features.redirects : 0;
+    const location = limit > 0 ? locationOf(rawHeaders) : undefined;
+    if (location !== undefined && hop >= limit) {
+      error = { kind: 'redirect', code: 'RAMPART_REDIRECTS', message: `stopped after ${limit} redirect${limit === 1 ? '' : 's'} (next: ${location})` };
+    }
     const failed = error !== undefined || (status >= 400 && !(opts.expect?.includes(status) ?? false));
     const res = new HttpResponse(status, rawHeaders, text, timings, error, full.href, method, name, attempt, failed);
+    if (exchange.bytes) res.bytes = exchange.bytes;
 
     this.observer?.(res);
     this.options.record?.({
@@ -191,12 +221,16 @@ export class HttpEngine {
       stage: vu.stage, name, method,
     });
     collector.recordRequest(
-      this.sinks.find(name, method, status, vu.stage, error?.kind, attempt, vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group }),
+      this.sinks.find(name, method, status, vu.stage, error, attempt, vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group }, !failed),
       msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.blocked), msToUs(timings.receiving),
       failed, sent, received,
     );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
     else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}`, ...bodySample(text) });
+    if (location !== undefined && !error && !this.stopped) {
+      const next = nextHop(status, method, full.href, location, opts);
+      return this.attempt(next.method, next.url, next.opts, vu, attempt, hop + 1);
+    }
     return res;
   }
 }

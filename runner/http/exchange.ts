@@ -1,6 +1,7 @@
 import { util, type Dispatcher } from 'undici';
 import type { HttpError } from '../../scenarios/types.js';
 import { classifyError, TIMEOUT_REASON } from './errors.js';
+import { contentEncoding, decodeBody } from './decode.js';
 import { announceConnect, takeConnectMs, type SocketBound, type TimedSocket } from './timing.js';
 
 const decoder = new TextDecoder();
@@ -27,6 +28,8 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
   status = 0;
   rawHeaders: Buffer[] | null = null;
   body = '';
+  /** the exact body bytes, when asked for ('binary') */
+  bytes: Uint8Array | undefined = undefined;
   /** bytes of the response as read from the connection (status line, headers, body) */
   received = 0;
   /** bytes of the request as written to the connection (request line, headers, body) */
@@ -43,7 +46,7 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
   private writtenBefore = 0;
   private readBefore = 0;
 
-  constructor(private readonly keepBody: boolean, private readonly timeoutMs: number) {
+  constructor(private readonly keepBody: boolean, private readonly timeoutMs: number, private readonly binary = false) {
     this.done = new Promise((resolve) => { this.resolveFn = resolve; });
   }
 
@@ -85,7 +88,20 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
 
   onComplete(): void {
     const c = this.chunks;
-    if (c) this.body = c.length === 1 ? decoder.decode(c[0]) : decoder.decode(Buffer.concat(c));
+    if (c) {
+      let buf = c.length === 1 ? c[0] : Buffer.concat(c);
+      // gzip, deflate, br decoded here; sent/received stay the bytes on the wire
+      const encoding = this.rawHeaders ? contentEncoding(this.rawHeaders) : undefined;
+      if (encoding) {
+        try {
+          buf = decodeBody(buf, encoding);
+        } catch (err) {
+          return this.finish(Object.assign(err as Error, { code: (err as { code?: string }).code ?? 'RAMPART_DECODE' }));
+        }
+      }
+      if (this.binary) this.bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+      else this.body = decoder.decode(buf);
+    } else if (this.binary) this.bytes = new Uint8Array(0);
     this.finish(undefined);
   }
 

@@ -82,11 +82,20 @@ export class Collector {
   rate(key: string): RateMetric { return this.get(key, 'rate') as RateMetric; }
   gauge(key: string): GaugeMetric { return this.get(key, 'gauge') as GaugeMetric; }
 
+  /**
+   * Tags a sample of stage N carries besides `stage:N` (its workload's), by N; set by the engine.
+   * Added where a tag list is resolved (once per combination), so the hot path does not pay.
+   */
+  stageTags: TagList[] = [];
+
   /** The base metric and its sub-metrics for a tag combination (cached by tagKey). */
   tagged(name: string, type: MetricType, tags: TagList, tagKey: string): Metric[] {
     const cacheKey = `${name}\u0000${tagKey}`;
     let list = this.series.get(cacheKey);
     if (!list) {
+      const stage = this.stageTags.length ? tags.find(([k]) => k === 'stage') : undefined;
+      const extra = stage ? this.stageTags[Number(stage[1])] : undefined;
+      if (extra?.length) tags = [...tags, ...extra];
       list = [this.get(name, type)];
       for (const [tag, value] of tags) list.push(this.get(subMetricKey(name, tag, value), type));
       for (const t of this.tracked) {

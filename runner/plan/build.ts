@@ -5,7 +5,11 @@ import type { StageContext } from './stages/context.js';
 import { pauseStep } from './stages/pause.js';
 import { rampStep } from './stages/ramp.js';
 import { soakStep } from './stages/soak.js';
-import type { Plan, PlanStep } from './types.js';
+import type { Plan, PlanStep, WorkloadPlan } from './types.js';
+import { overrideStages, type PlanOverrides } from './overrides.js';
+import { workloadSpecs, type WorkloadSpec } from './workloads.js';
+
+export type { PlanOverrides } from './overrides.js';
 
 const STAGE_KINDS: Record<string, (raw: RawStage, ctx: StageContext) => PlanStep> = {
   ramp: rampStep,
@@ -17,22 +21,53 @@ const STAGE_KINDS: Record<string, (raw: RawStage, ctx: StageContext) => PlanStep
 export interface StageSource {
   stages?: unknown;
   profiles?: unknown;
+  workloads?: unknown;
+  iteration?: unknown;
 }
 
-/** Picks the stage list (`stages`, or `profiles[profile]`) and resolves it into a Plan. */
-export function buildPlan(source: StageSource, profile: string | null, file = 'scenario'): Plan {
-  const { list, path } = pickStages(source, profile, file);
+/**
+ * Resolves a scenario's load into a Plan: each workload's stage list (`stages`, or
+ * `profiles[profile]`, or the command line's overrides) becomes its steps; the workloads run
+ * side by side, so their peaks and pools add up.
+ */
+export function buildPlan(source: StageSource, profile: string | null, file = 'scenario', overrides?: PlanOverrides): Plan {
+  const specs = workloadSpecs(source, file);
+  if (overrides && profile !== null) throw new UsageError('--vus/--duration/--iterations replace the stages: use them without --profile');
+  if (overrides && specs.length > 1) {
+    throw new UsageError(`${file}: --vus/--duration/--iterations replace the stages of a single workload; this scenario has ${specs.length} (${specs.map((s) => s.name).join(', ')})`);
+  }
+  if (profile !== null && specs.length > 1 && !specs.some((s) => s.profiles !== undefined)) {
+    throw new UsageError(`${file}: --profile ${profile} given, but no workload has 'profiles'`);
+  }
   const steps: PlanStep[] = [];
-  let startMs = 0;
-  list.forEach((raw, index) => {
+  const workloads = specs.map((spec) => {
+    const { list, path } = overrides ? overrideStages(overrides) : pickStages(spec, profile, file, specs.length > 1);
+    const w = workloadSteps(spec, list, `${file}: ${path}`, steps.length);
+    steps.push(...w.steps);
+    return w;
+  });
+  return {
+    steps, workloads,
+    totalDurationMs: Math.max(...workloads.map((w) => w.startAfterMs + w.durationMs)),
+    peakVUs: workloads.reduce((sum, w) => sum + w.peakVUs, 0),
+    poolSize: workloads.reduce((sum, w) => sum + w.poolSize, 0),
+    profile,
+  };
+}
+
+/** One workload's stage list into steps numbered from `firstIndex`, timed from its startAfter. */
+function workloadSteps(spec: WorkloadSpec, list: unknown[], at: string, firstIndex: number): WorkloadPlan {
+  const steps: PlanStep[] = [];
+  let startMs = spec.startAfterMs;
+  list.forEach((raw, i) => {
     const kind = typeof raw === 'object' && raw !== null ? (raw as RawStage).kind : undefined;
-    const where = `${file}: ${path}[${index}]${typeof kind === 'string' ? ` (${kind})` : ''}`;
+    const where = `${at}[${i}]${typeof kind === 'string' ? ` (${kind})` : ''}`;
     const config = typeof kind === 'string' ? STAGE_KINDS[kind] : undefined;
     if (!config) {
       throw new UsageError(`${where}: not a stage; build stages with ramp(), soak(), burst() or pause()`);
     }
     try {
-      const step = config(raw as RawStage, { index, where, startMs, previous: steps[index - 1] });
+      const step = config(raw as RawStage, { index: firstIndex + i, workload: spec.name, where, startMs, previous: steps[i - 1] });
       steps.push(step);
       startMs += step.durationMs;
     } catch (err) {
@@ -40,29 +75,36 @@ export function buildPlan(source: StageSource, profile: string | null, file = 's
       throw err;
     }
   });
-  const peakVUs = Math.max(0, ...steps.map((s) => s.peakConcurrency));
   // VUs of the previous stage may still finish their iteration while the next stage starts.
   const poolSize = Math.max(1, ...steps.map((s, i) => s.peakConcurrency + (steps[i - 1]?.peakConcurrency ?? 0)));
-  return { steps, totalDurationMs: startMs, peakVUs, poolSize, profile };
+  return {
+    name: spec.name, startAfterMs: spec.startAfterMs, steps, sampleTags: spec.sampleTags,
+    durationMs: startMs - spec.startAfterMs, peakVUs: Math.max(0, ...steps.map((s) => s.peakConcurrency)), poolSize,
+  };
 }
 
-function pickStages(source: StageSource, profile: string | null, file: string): { list: unknown[]; path: string } {
-  const profiles = source.profiles as Record<string, unknown> | undefined;
-  if (profile !== null) {
+/**
+ * The stage list of one workload: `profiles[profile]` when a profile is chosen, else `stages`.
+ * Among several workloads, one without profiles keeps its `stages` under --profile.
+ */
+function pickStages(spec: WorkloadSpec, profile: string | null, file: string, several: boolean): { list: unknown[]; path: string } {
+  const profiles = spec.profiles as Record<string, unknown> | undefined;
+  const label = spec.path ? `${spec.path.slice(0, -1)}: ` : '';
+  if (profile !== null && !(several && profiles === undefined)) {
     if (!profiles || typeof profiles !== 'object') {
       throw new UsageError(`${file}: --profile ${profile} given, but the scenario has no 'profiles'`);
     }
     if (!(profile in profiles)) {
-      throw new UsageError(`${file}: no profile '${profile}' (profiles: ${Object.keys(profiles).join(', ')})`);
+      throw new UsageError(`${file}: ${label}no profile '${profile}' (profiles: ${Object.keys(profiles).join(', ')})`);
     }
-    return { list: asList(profiles[profile], `profiles.${profile}`, file), path: `profiles.${profile}` };
+    return { list: asList(profiles[profile], `${spec.path}profiles.${profile}`, file), path: `${spec.path}profiles.${profile}` };
   }
-  if (source.stages !== undefined) return { list: asList(source.stages, 'stages', file), path: 'stages' };
+  if (spec.stages !== undefined) return { list: asList(spec.stages, `${spec.path}stages`, file), path: `${spec.path}stages` };
   if (profiles && typeof profiles === 'object') {
     const names = Object.keys(profiles);
-    throw new UsageError(`${file}: the scenario has profiles (${names.join(', ')}); choose one with --profile`);
+    throw new UsageError(`${file}: ${label || 'the scenario '}has profiles (${names.join(', ')}); choose one with --profile`);
   }
-  throw new UsageError(`${file}: the scenario has no 'stages'`);
+  throw new UsageError(`${file}: ${label || 'the scenario '}has no 'stages'`);
 }
 
 function asList(value: unknown, path: string, file: string): unknown[] {

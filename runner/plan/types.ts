@@ -1,9 +1,12 @@
 /** The Plan: a scenario's stages resolved into a timeline of executor steps. Plain data. */
 
 interface StepBase {
+  /** the step's number in the whole plan, across workloads (the `stage` tag, ctx.stage) */
   index: number;
+  /** the workload the step belongs to ('default' for top-level stages) */
+  workload: string;
   kind: 'ramp' | 'soak' | 'burst' | 'pause';
-  /** planned start in ms from the run's start (a burst before it may move it later) */
+  /** planned start in ms from the run's start, its workload's startAfter included (a burst before it may move it later) */
   startMs: number;
   /** planned duration; for bursts the upper bound (maxDuration) */
   durationMs: number;
@@ -28,13 +31,32 @@ export interface IdleStep extends StepBase { executor: 'idle' }
 
 export type PlanStep = VuLevelsStep | ArrivalRateStep | SharedIterationsStep | ArrivalBurstStep | IdleStep;
 
-export interface Plan {
+/** One workload: a sequence of steps with its own iteration, running alongside the other workloads. */
+export interface WorkloadPlan {
+  name: string;
+  /** when its first step starts, in ms from the run's start */
+  startAfterMs: number;
+  /** its steps, in order (the same objects as in Plan.steps) */
   steps: PlanStep[];
-  /** sum of the steps' planned durations (bursts at their upper bound) */
-  totalDurationMs: number;
-  /** most iterations in flight at once over the run */
+  /** tags on every sample of the workload: none for a file without `workloads`, else workload:<name> and its own tags */
+  sampleTags: Record<string, string>;
+  /** sum of its steps' planned durations, startAfter not included */
+  durationMs: number;
+  /** most iterations in flight at once in this workload */
   peakVUs: number;
-  /** connections per origin: the peak, plus VUs still finishing the previous stage */
+  /** its connections per origin: the peak, plus VUs still finishing the previous stage */
+  poolSize: number;
+}
+
+export interface Plan {
+  /** every workload's steps, workload after workload; steps[i].index === i */
+  steps: PlanStep[];
+  workloads: WorkloadPlan[];
+  /** when the last workload ends: the largest startAfter + duration (bursts at their upper bound) */
+  totalDurationMs: number;
+  /** most iterations in flight at once over the run: the workloads' peaks added up */
+  peakVUs: number;
+  /** connections per origin: the workloads' pool sizes added up */
   poolSize: number;
   profile: string | null;
 }

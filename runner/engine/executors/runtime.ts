@@ -9,7 +9,8 @@ export interface StepRuntime {
   threads: number;
   /** aborted when the run stops starting iterations (end of run, signal, abortOnFail) */
   stopping: AbortSignal;
-  dropped: CounterMetric;
+  /** counts open-model arrivals that found maxVUs busy (tagged with the workload's tags) */
+  dropped: Pick<CounterMetric, 'add'>;
   /** the closed-model VU pool, kept across consecutive closed stages */
   pool: VuPool;
   /** open-model slots waiting for reuse */

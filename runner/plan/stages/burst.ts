@@ -11,7 +11,7 @@ const DEFAULT_MAX_DURATION_MS = 10 * 60_000;
  * those finding all maxVUs busy are dropped (open model).
  */
 export function burstStep(raw: RawStage, ctx: StageContext): SharedIterationsStep | ArrivalBurstStep {
-  const base = { index: ctx.index, kind: 'burst' as const, startMs: ctx.startMs, dynamic: true };
+  const base = { index: ctx.index, workload: ctx.workload, kind: 'burst' as const, startMs: ctx.startMs, dynamic: true };
   if (has(raw, 'rate')) {
     throw new StageFieldError(`${ctx.where}: a burst has no 'rate'; use { vus, iterations } or { iterations, maxVUs }`);
   }

@@ -2,7 +2,9 @@ import type { PlanStep } from '../types.js';
 
 /** What a stage config needs to know about its place in the plan. */
 export interface StageContext {
+  /** the step's number across the whole plan */
   index: number;
+  workload: string;
   /** 'stages[2] (ramp)', for messages */
   where: string;
   startMs: number;

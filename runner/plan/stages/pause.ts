@@ -8,7 +8,7 @@ export function pauseStep(raw: RawStage, ctx: StageContext): IdleStep {
   onlyFields(raw, ctx.where, ['for']);
   const durationMs = duration(raw, ctx.where, 'for');
   return {
-    index: ctx.index, kind: 'pause', executor: 'idle', startMs: ctx.startMs, durationMs, dynamic: false,
+    index: ctx.index, workload: ctx.workload, kind: 'pause', executor: 'idle', startMs: ctx.startMs, durationMs, dynamic: false,
     peakConcurrency: 0, description: `pause ${formatDuration(durationMs)}`,
   };
 }

@@ -1,11 +1,11 @@
 import { formatDuration } from '../../duration.js';
-import { count, duration, model, onlyFields, rate, type RawStage } from '../fields.js';
+import { count, duration, has, model, onlyFields, rate, type RawStage } from '../fields.js';
 import type { ArrivalRateStep, VuLevelsStep } from '../types.js';
 import { previousRate, previousVUs, type StageContext } from './context.js';
 
-/** ramp({ to, over }) moves the VU level; ramp({ rate, over, maxVUs }) moves the arrival rate. */
+/** ramp({ to, over }) moves the VU level; ramp({ startRate?, rate, over, maxVUs }) moves the arrival rate. */
 export function rampStep(raw: RawStage, ctx: StageContext): VuLevelsStep | ArrivalRateStep {
-  const base = { index: ctx.index, kind: 'ramp' as const, startMs: ctx.startMs, dynamic: false };
+  const base = { index: ctx.index, workload: ctx.workload, kind: 'ramp' as const, startMs: ctx.startMs, dynamic: false };
   if (model(raw, ctx.where, 'to') === 'closed') {
     onlyFields(raw, ctx.where, ['to', 'over']);
     const toVUs = count(raw, ctx.where, 'to', 0);
@@ -17,11 +17,11 @@ export function rampStep(raw: RawStage, ctx: StageContext): VuLevelsStep | Arriv
       description: `ramp ${fromVUs} → ${toVUs} VUs over ${formatDuration(durationMs)}`,
     };
   }
-  onlyFields(raw, ctx.where, ['rate', 'over', 'maxVUs']);
+  onlyFields(raw, ctx.where, ['startRate', 'rate', 'over', 'maxVUs']);
   const toRate = rate(raw, ctx.where, 'rate');
   const durationMs = duration(raw, ctx.where, 'over');
   const maxVUs = count(raw, ctx.where, 'maxVUs', 1);
-  const fromRate = previousRate(ctx);
+  const fromRate = has(raw, 'startRate') ? rate(raw, ctx.where, 'startRate') : previousRate(ctx);
   return {
     ...base, executor: 'arrival-rate', fromRate, toRate, maxVUs, durationMs,
     peakConcurrency: maxVUs,

@@ -5,7 +5,7 @@ import type { StageContext } from './context.js';
 
 /** soak({ vus, for }) holds a VU level; soak({ rate, for, maxVUs }) holds an arrival rate. */
 export function soakStep(raw: RawStage, ctx: StageContext): VuLevelsStep | ArrivalRateStep {
-  const base = { index: ctx.index, kind: 'soak' as const, startMs: ctx.startMs, dynamic: false };
+  const base = { index: ctx.index, workload: ctx.workload, kind: 'soak' as const, startMs: ctx.startMs, dynamic: false };
   if (model(raw, ctx.where, 'vus') === 'closed') {
     onlyFields(raw, ctx.where, ['vus', 'for']);
     const vus = count(raw, ctx.where, 'vus', 1);
