@@ -42,6 +42,14 @@ export class SecretMask {
     }
   }
 
+  /**
+   * Learns a cookie value (or a basic-auth password). Values shorter than 6 characters are not
+   * masked: '1' or 'yes' would mask every digit and word of the reports.
+   */
+  addCookieValue(value: string | undefined): void {
+    if (value && value.length >= MIN_PART) this.add(value);
+  }
+
   mask(text: string): string {
     return maskSecrets(text, this.values);
   }

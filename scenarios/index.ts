@@ -3,8 +3,11 @@
  *
  *   import { scenario, ramp, burst, soak, pause, check, env } from 'rampart';
  */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve as resolvePath, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runtime, TestAbortedError } from './runtime.js';
-import type { Checks, ScenarioDefinition, Tags, WorkloadsScenario } from './types.js';
+import type { Checks, ScenarioDefinition, Tags, WorkloadsScenario, FileData } from './types.js';
 
 export * from './types.js';
 export { ramp, burst, soak, pause } from './stages.js';
@@ -77,4 +80,53 @@ export function dataset<T = Record<string, string>>(name: string, source: string
     | undefined;
   if (!hooks) throw new Error('dataset(): works in a scenario run by rampart (run, inspect)');
   return hooks.open(name, source, options);
+}
+
+const FILE_BRAND = Symbol.for('rampart.file');
+const fileCache = new Map<string, Uint8Array>();
+
+/**
+ * A file for a `multipart` body: `file(bytes, 'a.png', 'image/png')`, or a path relative to the
+ * scenario file, read once per thread however often file() is called with it.
+ *
+ *   const photo = file('./photo.jpg', 'photo.jpg', 'image/jpeg');
+ *   await ctx.http.post('/upload', { multipart: { title: 'x', photo } });
+ */
+export function file(source: Uint8Array | string, filename?: string, contentType = 'application/octet-stream'): FileData {
+  let bytes: Uint8Array;
+  if (typeof source === 'string') {
+    const path = isAbsolute(source) ? source : resolvePath(callerDir() ?? process.cwd(), source);
+    let cached = fileCache.get(path);
+    if (!cached) {
+      try {
+        cached = new Uint8Array(readFileSync(path));
+      } catch (err) {
+        const why = (err as { code?: string }).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+        throw Object.assign(new Error(`file('${source}'): cannot read ${path}: ${why}`), { code: 'RAMPART_FILE' });
+      }
+      fileCache.set(path, cached);
+    }
+    bytes = cached;
+    filename ??= basename(path);
+  } else if (source instanceof Uint8Array) {
+    bytes = source;
+  } else {
+    throw Object.assign(new TypeError(`file(): the first argument must be a Uint8Array or a path, got ${typeof source}`), { code: 'RAMPART_FILE' });
+  }
+  const data = { filename: filename ?? 'file', contentType, bytes };
+  Object.defineProperty(data, FILE_BRAND, { value: true, enumerable: false });
+  return data;
+}
+
+/** The folder of the (source-mapped) file that called file(): the scenario's, even inside its bundle. */
+function callerDir(): string | undefined {
+  const frames = (new Error().stack ?? '').split('\n').slice(3);
+  for (const line of frames) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const path = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
+    if (/\.bundle\.mjs$/.test(path) || path.includes(`${sep}node_modules${sep}`)) continue;
+    return dirname(path);
+  }
+  return undefined;
 }

@@ -29,7 +29,9 @@ export type Stage = ClosedRamp | OpenRamp | ClosedSoak | OpenSoak | ClosedBurst 
 export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean };
 
 export type HttpErrorKind =
-  | 'timeout' | 'connect' | 'reset' | 'dns' | 'aborted' | 'tls' | 'protocol' | 'unknown';
+  | 'timeout' | 'connect' | 'reset' | 'dns' | 'aborted' | 'tls' | 'protocol' | 'unknown'
+  /** the redirect limit was reached: the response is the last 3xx */
+  | 'redirect';
 
 export interface HttpError {
   kind: HttpErrorKind;
@@ -60,6 +62,47 @@ export interface HttpOptions {
   /** connections per origin (default: the run's peak concurrency) */
   connections?: number;
   retry?: RetryOptions | false;
+  /** redirects followed per request (default 10); 0 returns the 3xx as it is */
+  redirects?: number;
+  /** send `Accept-Encoding: gzip, deflate, br` (default false); compressed responses are decoded either way */
+  compression?: boolean;
+  /** one cookie jar per VU, emptied at each iteration's start (default true); 'keep' keeps it across iterations; false turns it off */
+  cookies?: boolean | 'keep';
+  /** HTTP basic authentication on every request */
+  auth?: BasicAuth;
+}
+
+export interface BasicAuth {
+  username: string;
+  password: string;
+}
+
+/** A file for a multipart body, made by `file()`. */
+export interface FileData {
+  readonly filename: string;
+  readonly contentType: string;
+  /** the file's bytes (a path is read once, relative to the scenario file) */
+  readonly bytes: Uint8Array;
+}
+
+export interface CookieOptions {
+  domain?: string;
+  path?: string;
+  secure?: boolean;
+  /** seconds from now; 0 or less deletes */
+  maxAge?: number;
+  /** epoch ms or a Date */
+  expires?: number | Date;
+}
+
+/** The VU's cookie jar (ctx.http.cookies). */
+export interface Cookies {
+  /** name → value of the cookies a request to `url` would send */
+  get(url: string): Record<string, string>;
+  /** stores a cookie as if `url` had set it */
+  set(url: string, name: string, value: string, options?: CookieOptions): void;
+  /** empties the jar */
+  clear(): void;
 }
 
 export interface RequestOptions {
@@ -73,9 +116,17 @@ export interface RequestOptions {
   timeout?: Duration;
   /** statuses that do not count as failed although they are >= 400 */
   expect?: number[];
-  /** 'text' (default) keeps the body as a string; 'none' discards it (still read to the end) */
-  responseType?: 'text' | 'none';
+  /** 'text' (default) keeps the body as a string; 'binary' gives `bytes` (exact bytes); 'none' discards it (still read to the end) */
+  responseType?: 'text' | 'binary' | 'none';
   retry?: RetryOptions | false;
+  /** redirects to follow (default: http.redirects, 10); 0 returns the 3xx */
+  redirects?: number;
+  /** an urlencoded form body (application/x-www-form-urlencoded) */
+  form?: Record<string, string | number | boolean>;
+  /** a multipart/form-data body: text fields and files made by `file()` */
+  multipart?: Record<string, string | number | boolean | FileData>;
+  /** HTTP basic authentication (the header is masked in every output) */
+  auth?: BasicAuth;
 }
 
 export interface Timings {
@@ -97,6 +148,8 @@ export interface Response {
   ok: boolean;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** the exact body bytes, with `responseType: 'binary'` (then `body` is '') */
+  bytes?: Uint8Array;
   json<T = any>(): T;
   timings: Timings;
   error?: HttpError;
@@ -117,6 +170,8 @@ export interface HttpClient {
   put(url: string, options?: RequestOptions): Promise<Response>;
   patch(url: string, options?: RequestOptions): Promise<Response>;
   delete(url: string, options?: RequestOptions): Promise<Response>;
+  /** this VU's cookie jar */
+  cookies: Cookies;
 }
 
 export type Tags = Record<string, string>;

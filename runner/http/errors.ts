@@ -27,7 +27,28 @@ const BY_CODE: Record<string, HttpErrorKind> = {
   UND_ERR_INVALID_ARG: 'protocol',
   HPE_INVALID_CONSTANT: 'protocol',
   EPROTO: 'tls',
+  RAMPART_DECODE: 'protocol',
+  Z_DATA_ERROR: 'protocol',
+  Z_BUF_ERROR: 'protocol',
+  ERR_BROTLI_DECOMPRESSION_FAILED: 'protocol',
+  ERR__ERROR_FORMAT_PADDING_1: 'protocol',
 };
+
+/**
+ * k6's numeric error codes (its error_code tag), for what rampart can tell apart; a response
+ * of 400 or more is 1000 + its status, as in k6.
+ */
+const K6_CODES: Record<string, number> = {
+  unknown: 1000, aborted: 1000, redirect: 1000, protocol: 1000,
+  timeout: 1050, dns: 1100, connect: 1210, reset: 1220, tls: 1300,
+};
+const K6_BY_CODE: Record<string, number> = { ECONNREFUSED: 1212, UND_ERR_CONNECT_TIMEOUT: 1211, ENOTFOUND: 1101, EPIPE: 1201 };
+
+/** The error_code tag of a request: '' when it neither failed nor got a status of 400 or more. */
+export function errorCode(error: HttpError | undefined, status: number): string {
+  if (error) return String(K6_BY_CODE[error.code] ?? K6_CODES[error.kind] ?? 1000);
+  return status >= 400 && status < 600 ? String(1000 + status) : '';
+}
 
 /**
  * Classifies anything undici can reject with into a stable error kind. `reason` is the abort

@@ -1,18 +1,24 @@
-import type { Tags } from '../../scenarios/types.js';
+import type { HttpError, Tags } from '../../scenarios/types.js';
 import type { Collector, RequestSink, TagList } from '../metrics/collector.js';
+import { errorCode } from './errors.js';
 
 /**
  * Finds the metrics a request feeds. The common request (no error, first attempt, no user
- * tags) is looked up through nested maps by name, method, status and stage, without building
- * a tag list or a key string; anything else builds its tags once per request.
+ * tags, expected as its status says) is looked up through nested maps by name, method, status
+ * and stage, without building a tag list or a key string; anything else builds its tags once
+ * per request. Every sample carries k6's `expected_response` tag, and `error_code` when it
+ * failed or got a status of 400 or more.
  */
 export class RequestSinks {
   private readonly plain = new Map<string, Map<string, Map<number, Map<number, RequestSink>>>>();
 
   constructor(private readonly collector: Collector) {}
 
-  find(name: string, method: string, status: number, stage: number, errorKind: string | undefined, attempt: number, tags: Tags | undefined): RequestSink {
-    if (errorKind === undefined && attempt === 1 && tags === undefined) {
+  find(
+    name: string, method: string, status: number, stage: number, error: HttpError | undefined, attempt: number, tags: Tags | undefined,
+    expected = status > 0 && status < 400,
+  ): RequestSink {
+    if (error === undefined && attempt === 1 && tags === undefined && expected === (status < 400)) {
       let byMethod = this.plain.get(name);
       if (!byMethod) this.plain.set(name, (byMethod = new Map()));
       let byStatus = byMethod.get(method);
@@ -20,15 +26,21 @@ export class RequestSinks {
       let byStage = byStatus.get(status);
       if (!byStage) byStatus.set(status, (byStage = new Map()));
       let sink = byStage.get(stage);
-      if (!sink) byStage.set(stage, (sink = this.build(name, method, status, stage, undefined, 1, undefined)));
+      if (!sink) byStage.set(stage, (sink = this.build(name, method, status, stage, undefined, 1, undefined, expected)));
       return sink;
     }
-    return this.build(name, method, status, stage, errorKind, attempt, tags);
+    return this.build(name, method, status, stage, error, attempt, tags, expected);
   }
 
-  private build(name: string, method: string, status: number, stage: number, errorKind: string | undefined, attempt: number, tags: Tags | undefined): RequestSink {
+  private build(
+    name: string, method: string, status: number, stage: number, error: HttpError | undefined, attempt: number, tags: Tags | undefined,
+    expected: boolean,
+  ): RequestSink {
     const list: TagList = [['name', name], ['method', method], ['status', String(status)], ['stage', String(stage)]];
-    if (errorKind) list.push(['error', errorKind]);
+    if (error) list.push(['error', error.kind]);
+    list.push(['expected_response', String(expected)]);
+    const code = errorCode(error, status);
+    if (code) list.push(['error_code', code]);
     if (attempt > 1) list.push(['retry', 'true']);
     if (tags) for (const k of Object.keys(tags)) list.push([k, String(tags[k])]);
     return this.collector.requestSink(list, list.map((t) => `${t[0]}=${t[1]}`).join('\u0001'));

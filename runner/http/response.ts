@@ -5,6 +5,8 @@ import { headersObject } from './exchange.js';
 export class HttpResponse implements Response {
   ok: boolean;
   worker?: string;
+  /** the exact body bytes (responseType 'binary') */
+  bytes?: Uint8Array;
   private parsed: unknown;
   private hasParsed = false;
   private parsedHeaders: Record<string, string | string[] | undefined> | undefined;
