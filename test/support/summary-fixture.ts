@@ -1,4 +1,4 @@
-import { createHistogram } from '../../runner/metrics/hdr.js';
+import { clampedPercentileUs, createHistogram } from '../../runner/metrics/hdr.js';
 import { mulberry32 } from '../../runner/random.js';
 /**
  * A realistic Summary built from real hdr-histogram-js histograms, for reporter tests (and
@@ -36,21 +36,28 @@ export type Histogram = hdr.Histogram;
 
 export const newHistogram = createHistogram;
 
-/** Trend statistics (ms) and compressed HDR (µs) of a histogram recorded in integer µs. */
+/**
+ * Trend statistics (ms) and compressed HDR (µs) of a histogram recorded in integer µs, computed
+ * as the runner does: min and max are the extremes (p0 and the recorded max, zeros included),
+ * and every percentile and the mean lie within them.
+ */
 export function trendOf(h: Histogram): TrendSummary {
   const ms = (us: number) => Math.round(us) / 1000;
   const empty = h.totalCount === 0;
+  const minUs = empty ? 0 : h.getValueAtPercentile(0);
+  const maxUs = empty ? 0 : h.maxValue;
+  const at = (p: number) => (empty ? 0 : ms(clampedPercentileUs(h, p, minUs, maxUs)));
   return {
     type: 'trend',
     count: h.totalCount,
-    min: empty ? 0 : ms(h.minNonZeroValue),
-    max: ms(h.maxValue),
-    avg: empty ? 0 : Math.round(h.mean) / 1000,
-    med: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
+    min: ms(minUs),
+    max: ms(maxUs),
+    avg: empty ? 0 : Math.round(Math.min(maxUs, Math.max(minUs, h.mean))) / 1000,
+    med: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
     hdr: hdr.encodeIntoCompressedBase64(h),
   };
 }
