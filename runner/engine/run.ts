@@ -12,7 +12,7 @@ import { RampartError, ScenarioError, UsageError } from '../errors.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord, Summary } from '../metrics/summary-types.js';
 import { allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
-import { buildPlan } from '../plan/build.js';
+import { buildPlan, type PlanOverrides } from '../plan/build.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
@@ -54,6 +54,8 @@ export interface RunOptions {
   intervalMs?: number;
   /** exit 3 when the run measured nothing (default true; runner/verdict.ts) */
   failUnmeasured?: boolean;
+  /** --vus/--duration/--iterations: a load shape instead of the scenario's stages */
+  overrides?: PlanOverrides;
 }
 
 export interface RunResult {
@@ -81,7 +83,7 @@ async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
   const bundle = await bundleFile(o.file);
   try {
     const scenario = await loadScenario(bundle.url, o.file, OWN_DIR);
-    const plan = buildPlan(scenario, o.profile ?? o.config.profile ?? null, o.file);
+    const plan = buildPlan(scenario, o.overrides ? o.profile : o.profile ?? o.config.profile ?? null, o.file, o.overrides);
     const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
     const types = new Collector([], customTypes);
     const thresholds = [
