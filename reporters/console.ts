@@ -2,7 +2,7 @@ import chalk from 'chalk';
 import { formatDuration } from '../runner/duration.js';
 import type { IntervalInfo, Reporter, ReporterOptions, RunInfo, Summary } from './reporter.js';
 import { maskSecrets } from './file-reporter.js';
-import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows } from './summary-rows.js';
+import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows, workloadRows } from './summary-rows.js';
 
 /** The metrics a person reads first, in this order; sub-metrics and the rest follow. */
 const HEADLINE = ['http_req_duration', 'http_req_waiting', 'http_req_failed', 'http_reqs', 'iteration_duration', 'iterations'];
@@ -29,7 +29,9 @@ export function createConsoleReporter(options: ReporterOptions & { stream?: Node
       if (options.quiet) return;
       const profile = run.scenario.profile ? ` (profile ${run.scenario.profile})` : '';
       const bursts = run.stages.filter((s) => s.kind === 'burst');
-      const timed = run.stages.filter((s) => s.kind !== 'burst').reduce((sum, s) => sum + s.durationMs, 0);
+      // workloads run side by side: their stages overlap, and the run lasts as long as the longest
+      const overlap = run.stages.some((s, i) => i > 0 && s.startMs < run.stages[i - 1].startMs + run.stages[i - 1].durationMs);
+      const timed = overlap ? run.totalDurationMs : run.stages.filter((s) => s.kind !== 'burst').reduce((sum, s) => sum + s.durationMs, 0);
       const length = [timed ? formatDuration(timed) : '', bursts.length ? `${bursts.length} burst${bursts.length > 1 ? 's' : ''}` : '']
         .filter(Boolean).join(' + ');
       progress.write(
@@ -85,6 +87,12 @@ export function renderConsoleSummary(summary: Summary): string {
   if (checks.length) {
     lines.push('', chalk.bold('  checks'));
     for (const c of checks) lines.push(`  ${c.ok ? chalk.green('✓') : chalk.red('✗')} ${c.name}: ${c.message}`);
+  }
+  const workloads = workloadRows(summary);
+  if (workloads.length) {
+    lines.push('', chalk.bold('  workloads'));
+    const width = Math.max(...workloads.map((w) => w.name.length));
+    for (const w of workloads) lines.push(`  ${w.name.padEnd(width)}  ${w.failed ? chalk.red(w.message) : w.message}`);
   }
   lines.push('', chalk.bold('  metrics') + chalk.dim('  (trends in ms)'));
   // sub-metrics (name, status, stage, ...) are all in the results file; here only those a

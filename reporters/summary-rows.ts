@@ -62,6 +62,49 @@ export function checkRows(summary: Summary): CheckRow[] {
   });
 }
 
+export interface WorkloadRow {
+  name: string;
+  iterations: number;
+  requests: number;
+  failed: number;
+  /** failed requests / requests, 0 without requests */
+  failedRate: number;
+  /** http_req_duration p95 in ms, null without requests */
+  p95: number | null;
+  dropped: number;
+  /** "120 iterations, 480 requests, 0.2% failed, p95 12.3 ms" */
+  message: string;
+}
+
+/**
+ * One row per workload of a run made of several (the `{workload:NAME}` sub-metrics), in the
+ * order the names first appear; none for a scenario without `workloads`.
+ */
+export function workloadRows(summary: Summary): WorkloadRow[] {
+  const names = new Set<string>();
+  for (const key of Object.keys(summary.metrics)) {
+    const m = /^(?:http_reqs|iteration_duration|dropped_iterations)\{workload:([^,{}]+)\}$/.exec(key);
+    if (m) names.add(m[1]);
+  }
+  return [...names].map((name) => {
+    const pick = (metric: string) => summary.metrics[`${metric}{workload:${name}}`];
+    const reqs = pick('http_reqs');
+    const failedRate = pick('http_req_failed');
+    const duration = pick('http_req_duration');
+    const its = pick('iteration_duration');
+    const drops = pick('dropped_iterations');
+    const requests = reqs?.type === 'counter' ? reqs.count : 0;
+    const failed = failedRate?.type === 'rate' ? failedRate.trues : 0;
+    const p95 = duration?.type === 'trend' && duration.count > 0 ? duration.p95 : null;
+    const iterations = its?.type === 'trend' ? its.count : 0;
+    const dropped = drops?.type === 'counter' ? drops.count : 0;
+    const rate = requests ? failed / requests : 0;
+    const message = `${iterations} iterations, ${requests} requests, ${formatPercent(rate)} failed` +
+      `${p95 === null ? '' : `, p95 ${formatNumber(p95)} ms`}${dropped ? `, ${dropped} dropped` : ''}`;
+    return { name, iterations, requests, failed, failedRate: rate, p95, dropped, message };
+  });
+}
+
 /** Metric keys sorted so each sub-metric follows its base metric. */
 export function sortedMetricKeys(metrics: Summary['metrics']): string[] {
   const base = (k: string) => k.replace(/\{.*$/, '');
@@ -103,6 +146,11 @@ export function renderTextSummary(summary: Summary): string {
   if (checks.length) {
     lines.push('', 'checks:');
     for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.message}`);
+  }
+  const workloads = workloadRows(summary);
+  if (workloads.length) {
+    lines.push('', 'workloads:');
+    for (const w of workloads) lines.push(`  ${w.name}: ${w.message}`);
   }
   lines.push('', 'metrics:');
   for (const key of sortedMetricKeys(summary.metrics)) {

@@ -26,7 +26,8 @@ export interface Pause { kind: 'pause'; for: Duration }
 
 export type Stage = ClosedRamp | OpenRamp | ClosedSoak | OpenSoak | ClosedBurst | OpenBurst | Pause;
 
-export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean };
+/** delayAbortEval (k6's): abortOnFail is not judged before this much load has run, e.g. '30s' */
+export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
 
 export type HttpErrorKind =
   | 'timeout' | 'connect' | 'reset' | 'dns' | 'aborted' | 'tls' | 'protocol' | 'unknown'

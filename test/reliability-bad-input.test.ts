@@ -75,6 +75,11 @@ const CASES: Case[] = [
   bad('threshold-unknown-metric.ts', 2, /threshold-unknown-metric\.ts: thresholds: unknown metric 'http_req_durration'/),
   bad('threshold-wrong-aggregation.ts', 2, /threshold-wrong-aggregation\.ts: thresholds\.http_reqs: 'p\(95\)' does not apply to http_reqs, a counter/),
   bad('threshold-not-string.ts', 2, /threshold-not-string\.ts: thresholds\.http_req_duration: each threshold is a string/),
+  bad('threshold-tag-typo.ts', 2, /threshold-tag-typo\.ts: thresholds: 'http_req_duration\{expected_respons:true\}': rampart sets no tag 'expected_respons'; did you mean 'expected_response'\? \(rampart's tags: name, method, status/),
+  bad('threshold-tag-case.ts', 2, /threshold-tag-case\.ts: thresholds: 'http_reqs\{Status:200\}': rampart sets no tag 'Status'; did you mean 'status'\?/),
+  bad('threshold-tag-value.ts', 2, /threshold-tag-value\.ts: thresholds: 'http_req_duration\{expected_response:yes\}': rampart's 'expected_response' tag never has the value 'yes'/),
+  bad('threshold-delay-without-abort.ts', 2, /threshold-delay-without-abort\.ts: thresholds\.http_req_failed: delayAbortEval only applies with abortOnFail: true/),
+  bad('threshold-unknown-field.ts', 2, /threshold-unknown-field\.ts: thresholds\.http_req_failed: unknown field 'abortOnfail' \(known: threshold, abortOnFail, delayAbortEval\)/),
   // profiles
   bad('profiles.ts', 2, /profiles\.ts: the scenario has profiles \(smoke, peak\); choose one with --profile/),
   bad('profiles.ts', 2, /profiles\.ts: no profile 'nope' \(profiles: smoke, peak\)/, ['--profile', 'nope']),
@@ -101,6 +106,7 @@ const CASES: Case[] = [
   config('workers-words.yaml', /rampart\.yaml:1: 'workers' must be a whole number/),
   config('secrets-not-list.yaml', /rampart\.yaml:1: 'secrets' must be a list of environment variable names/),
   config('threshold-bad.yaml', /rampart\.yaml: thresholds\.http_req_failed: bad threshold 'rate<<0\.01'/),
+  config('threshold-tag-typo.yaml', /rampart\.yaml: thresholds: 'http_reqs\{stauts:500\}': rampart sets no tag 'stauts'; did you mean 'status'\?/),
   // --upload with a bad S3 URL: not a flag of `rampart run` yet (runner/s3 is in progress); add the case with the flag
 ];
 

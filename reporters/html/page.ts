@@ -4,7 +4,7 @@
  */
 import type { Summary } from '../reporter.js';
 import type { ErrorGroup, Insight } from '../../runner/metrics/summary-types.js';
-import { checkRows, formatNumber, metricValues, runStatus, sortedMetricKeys, thresholdRows } from '../summary-rows.js';
+import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows, workloadRows } from '../summary-rows.js';
 
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -73,6 +73,17 @@ function findings(insights: Insight[]): string {
   return `<ul class="findings">${insights
     .map((i) => `<li class="sev-${escapeHtml(i.severity)}"><span class="sev">${escapeHtml(i.severity)}</span> <b>${escapeHtml(i.kind)}</b> ${escapeHtml(i.message)}</li>`)
     .join('\n')}</ul>`;
+}
+
+/** One row per workload (scenarios with `workloads` only). */
+function workloadsTable(summary: Summary): string {
+  const rows = workloadRows(summary);
+  return table(
+    ['workload', 'iterations', 'requests', 'failed', 'p95', 'dropped'],
+    rows.map((w) => [escapeHtml(w.name), String(w.iterations), String(w.requests), escapeHtml(`${w.failed} (${formatPercent(w.failedRate)})`),
+      escapeHtml(w.p95 === null ? '-' : `${formatNumber(w.p95)} ms`), String(w.dropped)]),
+    rows.map((w) => (w.failed ? 'fail' : '')),
+  );
 }
 
 const METRIC_COLUMNS = ['count', 'rate / value', 'avg', 'med', 'p90', 'p95', 'p99', 'max'];
@@ -149,6 +160,7 @@ ${header(summary)}
 <section><h2>Thresholds</h2><div id="thresholds">${thresholdsTable(summary)}</div></section>
 <section><h2>Checks</h2><div id="checks">${checksTable(summary)}</div></section>
 <section><h2>Findings</h2>${findings(summary.insights)}</section>
+${workloadRows(summary).length ? `<section><h2>Workloads</h2><div id="workloads">${workloadsTable(summary)}</div></section>` : ''}
 <section class="grid"><h2>Over time</h2>
 ${chart('chart-latency', 'Latency', 'http_req_duration p50 / p95 / p99 per interval, ms')}
 ${chart('chart-throughput', 'Throughput and errors', 'completed requests per second; failed requests by kind')}

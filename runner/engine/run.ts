@@ -11,8 +11,9 @@ import { parseDuration } from '../duration.js';
 import { RampartError, ScenarioError, UsageError } from '../errors.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord, Summary } from '../metrics/summary-types.js';
-import { allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
-import { buildPlan, type PlanOverrides } from '../plan/build.js';
+import { readFileSync } from 'node:fs';
+import { abortingThresholds, allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
+import { buildPlan } from '../plan/build.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
@@ -54,8 +55,6 @@ export interface RunOptions {
   intervalMs?: number;
   /** exit 3 when the run measured nothing (default true; runner/verdict.ts) */
   failUnmeasured?: boolean;
-  /** --vus/--duration/--iterations: a load shape instead of the scenario's stages */
-  overrides?: PlanOverrides;
 }
 
 export interface RunResult {
@@ -83,12 +82,13 @@ async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
   const bundle = await bundleFile(o.file);
   try {
     const scenario = await loadScenario(bundle.url, o.file, OWN_DIR);
-    const plan = buildPlan(scenario, o.overrides ? o.profile : o.profile ?? o.config.profile ?? null, o.file, o.overrides);
+    const plan = buildPlan(scenario, o.profile ?? o.config.profile ?? null, o.file);
     const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
     const types = new Collector([], customTypes);
+    const source = readFileSync(bundle.file, 'utf8'); // tags the scenario's code mentions are the user's own
     const thresholds = [
-      ...parseThresholds(o.config.thresholds, (n) => types.typeOf(n), `${o.config.path ? relative(process.cwd(), o.config.path) : 'rampart.yaml'}: thresholds`),
-      ...parseThresholds(scenario.thresholds as Record<string, unknown> | undefined, (n) => types.typeOf(n), `${o.file}: thresholds`),
+      ...parseThresholds(o.config.thresholds, (n) => types.typeOf(n), `${o.config.path ? relative(process.cwd(), o.config.path) : 'rampart.yaml'}: thresholds`, source),
+      ...parseThresholds(scenario.thresholds as Record<string, unknown> | undefined, (n) => types.typeOf(n), `${o.file}: thresholds`, source),
     ];
     const target = checkTarget(scenario.target ?? o.config.target, scenario.target ? o.file : 'rampart.yaml');
     const reporters = [
@@ -168,7 +168,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       };
       const stageDescription = plan.steps[point.stage ?? 0]?.description ?? '';
       for (const r of p.reporters) r.onInterval?.({ elapsedMs: point.t, point, stageDescription, totals });
-      const critical = thresholds.filter((t) => t.abortOnFail);
+      const critical = abortingThresholds(thresholds, point.t);
       if (!aborted && critical.length && !allPassed(evaluateThresholds(critical, cumulative, point.t))) {
         stop('threshold');
       }
