@@ -5,7 +5,7 @@ import { ScenarioError, UsageError } from '../errors.js';
 import { messageOf, userLocation } from './source-location.js';
 import { checkHttpOptions } from '../http/options.js';
 
-const FIELDS = ['name', 'target', 'stages', 'profiles', 'thresholds', 'metrics', 'http', 'gracefulStop', 'setup', 'iteration', 'teardown', 'serverless', 's3'];
+const FIELDS = ['name', 'target', 'stages', 'profiles', 'thresholds', 'metrics', 'http', 'gracefulStop', 'setup', 'iteration', 'teardown', 'serverless', 's3', 'workloads'];
 const METRIC_TYPES = ['counter', 'rate', 'trend', 'gauge'];
 
 /**
@@ -35,7 +35,8 @@ export async function loadScenario(url: string, file: string, ownDir: string): P
     if (!FIELDS.includes(key)) throw new UsageError(`${file}: unknown scenario field '${key}' (known: ${FIELDS.join(', ')})`);
   }
   if (typeof def.name !== 'string' || def.name.trim() === '') throw new UsageError(`${file}: 'name' must be a non-empty string`);
-  if (typeof def.iteration !== 'function') throw new UsageError(`${file}: 'iteration' must be a function (ctx, data) => ...`);
+  // with `workloads`, each workload brings its iteration (checked with its stages, runner/plan/workloads.ts)
+  if (def.workloads === undefined && typeof def.iteration !== 'function') throw new UsageError(`${file}: 'iteration' must be a function (ctx, data) => ...`);
   for (const hook of ['setup', 'teardown'] as const) {
     if (def[hook] !== undefined && typeof def[hook] !== 'function') throw new UsageError(`${file}: '${hook}' must be a function`);
   }

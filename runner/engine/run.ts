@@ -13,7 +13,7 @@ import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord, Summary } from '../metrics/summary-types.js';
 import { readFileSync } from 'node:fs';
 import { abortingThresholds, allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
-import { buildPlan } from '../plan/build.js';
+import { buildPlan, type PlanOverrides } from '../plan/build.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
@@ -55,6 +55,8 @@ export interface RunOptions {
   intervalMs?: number;
   /** exit 3 when the run measured nothing (default true; runner/verdict.ts) */
   failUnmeasured?: boolean;
+  /** --vus/--duration/--iterations: a load shape instead of the scenario's stages */
+  overrides?: PlanOverrides;
 }
 
 export interface RunResult {
@@ -82,7 +84,7 @@ async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
   const bundle = await bundleFile(o.file);
   try {
     const scenario = await loadScenario(bundle.url, o.file, OWN_DIR);
-    const plan = buildPlan(scenario, o.profile ?? o.config.profile ?? null, o.file);
+    const plan = buildPlan(scenario, o.overrides ? o.profile : o.profile ?? o.config.profile ?? null, o.file, o.overrides);
     const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
     const types = new Collector([], customTypes);
     const source = readFileSync(bundle.file, 'utf8'); // tags the scenario's code mentions are the user's own
