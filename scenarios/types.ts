@@ -71,6 +71,22 @@ export interface HttpOptions {
   cookies?: boolean | 'keep';
   /** HTTP basic authentication on every request */
   auth?: BasicAuth;
+  /** TLS of https targets: a self-signed target fails with error.kind 'tls' unless `insecure` or its `ca` is given */
+  tls?: TlsOptions;
+  /** 1 (default): HTTP/1.1; 2 or 'auto': offer HTTP/2 by ALPN on https targets (plain http stays 1.1) */
+  version?: 1 | 2 | 'auto';
+}
+
+export interface TlsOptions {
+  /** accept any certificate (self-signed, expired, another host's) */
+  insecure?: boolean;
+  /** CA certificate(s) to trust: PEM text, or a path relative to the scenario file */
+  ca?: string;
+  /** client certificate and its key (mutual TLS): PEM text or paths */
+  cert?: string;
+  key?: string;
+  /** SNI name and the name the certificate must carry (default: the URL's host) */
+  servername?: string;
 }
 
 export interface BasicAuth {
@@ -133,9 +149,13 @@ export interface RequestOptions {
 export interface Timings {
   /** waiting for a free socket inside the client (ms) */
   blocked: number;
-  /** TCP/TLS connect of a new connection; 0 on a reused one (ms) */
+  /** TCP connect of a new connection; 0 on a reused one (ms) */
   connecting: number;
-  /** request start to first response byte (ms) */
+  /** TLS handshake of a new https connection; 0 otherwise (ms) */
+  tlsHandshaking: number;
+  /** handing the request (headers and body) to the connection (ms) */
+  sending: number;
+  /** request sent to first response byte (ms) */
   waiting: number;
   /** first byte to last byte (ms) */
   receiving: number;

@@ -28,6 +28,7 @@ import { buildSummary } from './summary.js';
 import { catchStrays } from './strays.js';
 import { retryPolicy } from '../http/retry.js';
 import { BAD_OPTION_MARK } from '../http/options.js';
+import { connectionSettings } from '../http/tls.js';
 import type { RetryOptions } from '../../scenarios/types.js';
 import { decideVerdict, runExitCode } from '../verdict.js';
 import { sharedData } from '../data/registry.js';
@@ -280,6 +281,7 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   const serverless = resolveServerless(scenario.serverless, o.file);
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
+    tls: connectionSettings(http, o.file),
     features: { redirects: http.redirects, compression: http.compression, cookies: http.cookies, auth: http.auth },
     trackedKeys: thresholds.map((t) => t.metricKey), customTypes: p.customTypes,
     serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,

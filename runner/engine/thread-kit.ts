@@ -1,4 +1,5 @@
 import type { RetryOptions, S3Options, ScenarioDefinition } from '../../scenarios/types.js';
+import type { ConnectionSettings } from '../http/tls.js';
 import { HttpEngine } from '../http/client.js';
 import type { ClientFeatures } from '../http/features.js';
 import { Collector } from '../metrics/collector.js';
@@ -16,6 +17,7 @@ export interface ThreadConfig {
   timeoutMs: number;
   headers: Record<string, string>;
   connections: number;
+  tls: ConnectionSettings;
   retry?: RetryOptions | false;
   /** redirects, compression, cookies and basic auth (scenario http options) */
   features?: ClientFeatures;
@@ -43,7 +45,7 @@ export class ThreadKit {
     this.collector = new Collector(config.trackedKeys, config.customTypes);
     this.http = new HttpEngine({
       collector: this.collector, target: config.target, timeoutMs: config.timeoutMs, headers: config.headers,
-      connections: config.connections, retry: config.retry, features: config.features, mask,
+      connections: config.connections, tls: config.tls, retry: config.retry, features: config.features, mask,
       record: config.recordRequests ? (r) => this.records.push(r) : undefined,
     });
     this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;

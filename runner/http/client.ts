@@ -11,6 +11,7 @@ import { abortOnTimeout, Exchange } from './exchange.js';
 import { HttpResponse } from './response.js';
 import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.js';
 import { timedConnector } from './timing.js';
+import type { ConnectionSettings } from './tls.js';
 import { UrlResolver } from './url-cache.js';
 import { RequestSinks } from './request-sinks.js';
 import { cookieAccess, type CookieJar } from './cookies.js';
@@ -26,6 +27,8 @@ export interface HttpEngineOptions {
   headers?: Record<string, string>;
   /** connections per origin: the run's peak concurrency (this thread's share) */
   connections: number;
+  /** TLS and HTTP/2 (connectionSettings of the scenario's http options) */
+  tls?: ConnectionSettings;
   retry?: RetryOptions | false;
   /** redirects, compression, cookies and basic auth of the scenario's http options */
   features?: ClientFeatures;
@@ -78,7 +81,8 @@ export class HttpEngine {
     this.features = new Features(options.features, options.mask);
     this.baseHeaders = { 'user-agent': 'rampart/0.1', ...Features.defaultHeaders(options.features, options.mask), ...options.headers };
     this.jsonHeaders = { ...this.baseHeaders, ...JSON_TYPE };
-    this.agent = new Agent({ connections: Math.max(1, options.connections), connect: timedConnector() });
+    const { allowH2, ...tls } = options.tls ?? { allowH2: false };
+    this.agent = new Agent({ connections: Math.max(1, options.connections), allowH2, connect: timedConnector({ ...tls, allowH2 }) });
     this.retry = retryPolicy(options.retry);
     options.mask?.addHeaders(options.headers);
   }
@@ -192,12 +196,17 @@ export class HttpEngine {
     clearTimeout(timer);
     this.inflight.delete(exchange);
     const sentAt = exchange.sentAt || end;
+    const handed = exchange.sentDoneAt || (firstByteAt ? sentAt : end);
+    const sentDoneAt = firstByteAt && handed > firstByteAt ? firstByteAt : handed; // an early answer ends the sending
     // a connection opened for an earlier demand can have started before this request did
-    const connecting = Math.min(exchange.connectMs, sentAt - start);
+    const tlsHandshaking = Math.min(exchange.tlsMs, sentAt - start);
+    const connecting = Math.min(exchange.connectMs, sentAt - start - tlsHandshaking);
     const timings = {
-      blocked: sentAt - start - connecting,
+      blocked: sentAt - start - connecting - tlsHandshaking,
       connecting,
-      waiting: firstByteAt ? firstByteAt - sentAt : 0,
+      tlsHandshaking,
+      sending: sentDoneAt - sentAt,
+      waiting: firstByteAt ? firstByteAt - sentDoneAt : 0,
       receiving: firstByteAt ? end - firstByteAt : 0,
       duration: end - start,
     };
@@ -216,14 +225,15 @@ export class HttpEngine {
     this.options.record?.({
       t: round3(performance.timeOrigin + start), intended: vu.intendedAt ? round3(vu.intendedAt) : null,
       duration: round3(timings.duration), blocked: round3(timings.blocked), connecting: round3(timings.connecting),
+      tlsHandshaking: round3(timings.tlsHandshaking), sending: round3(timings.sending),
       waiting: round3(timings.waiting), receiving: round3(timings.receiving),
       status, error: error?.kind ?? null, worker: res.worker ?? null, attempt, vu: vu.vu, iteration: vu.iteration,
       stage: vu.stage, name, method,
     });
     collector.recordRequest(
       this.sinks.find(name, method, status, vu.stage, error, attempt, vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group }, !failed),
-      msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.blocked), msToUs(timings.receiving),
-      failed, sent, received,
+      msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.tlsHandshaking),
+      msToUs(timings.sending), msToUs(timings.blocked), msToUs(timings.receiving), failed, sent, received,
     );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
     else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}`, ...bodySample(text) });

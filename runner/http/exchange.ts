@@ -2,7 +2,7 @@ import { util, type Dispatcher } from 'undici';
 import type { HttpError } from '../../scenarios/types.js';
 import { classifyError, TIMEOUT_REASON } from './errors.js';
 import { contentEncoding, decodeBody } from './decode.js';
-import { announceConnect, takeConnectMs, type SocketBound, type TimedSocket } from './timing.js';
+import { announceConnect, takeBytes, takeConnectTimes, type Bytes, type ConnectTimes, type SocketBound, type TimedSocket } from './timing.js';
 
 const decoder = new TextDecoder();
 
@@ -17,7 +17,7 @@ export function abortOnTimeout(exchange: Exchange): void {
  * callback. Settles exactly once, never rejects. It is also the request's timing and byte
  * record, taken from its own callbacks and its own socket (one object per request).
  */
-export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
+export class Exchange implements Dispatcher.DispatchHandler, SocketBound, ConnectTimes, Bytes {
   private abortFn: ((err?: Error) => void) | null = null;
   private abortReason: unknown = undefined;
   private chunks: Buffer[] | null = null;
@@ -40,11 +40,12 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
   end = 0;
   /** performance.now() when undici began writing the request to a socket; 0 if it never did */
   sentAt = 0;
-  /** connect time of the socket's new connection, 0 on a reused one */
+  /** performance.now() when the whole request (headers and body) was handed to the socket */
+  sentDoneAt = 0;
+  /** TCP connect and TLS handshake of the socket's new connection, 0 on a reused one */
   connectMs = 0;
+  tlsMs = 0;
   private socket: TimedSocket | null = null;
-  private writtenBefore = 0;
-  private readBefore = 0;
 
   constructor(private readonly keepBody: boolean, private readonly timeoutMs: number, private readonly binary = false) {
     this.done = new Promise((resolve) => { this.resolveFn = resolve; });
@@ -67,11 +68,11 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
 
   onSocket(socket: TimedSocket): void {
     this.socket = socket;
-    this.connectMs = takeConnectMs(socket);
-    // one request at a time per connection (no pipelining): the counters' growth until the
-    // exchange ends is this request's and this response's bytes on the wire
-    this.writtenBefore = socket.bytesWritten;
-    this.readBefore = socket.bytesRead;
+    takeConnectTimes(socket, this);
+  }
+
+  onRequestSent(): void {
+    this.sentDoneAt = performance.now();
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -113,10 +114,8 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound {
     if (this.settled) return;
     this.settled = true;
     this.end = performance.now();
-    const socket = this.socket;
-    if (socket) {
-      this.sent = socket.bytesWritten - this.writtenBefore;
-      this.received = socket.bytesRead - this.readBefore;
+    if (this.socket) {
+      takeBytes(this.socket, this);
       this.socket = null;
     }
     if (err) this.error = classifyError(err, this.abortReason, this.timeoutMs);

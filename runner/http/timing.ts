@@ -15,7 +15,10 @@ export interface SocketBound {
 }
 
 const kConnectMs = Symbol('rampart.connectMs');
-export type TimedSocket = Socket & { [kConnectMs]?: number };
+const kTlsMs = Symbol('rampart.tlsMs');
+const kWritten = Symbol('rampart.accountedWritten');
+const kRead = Symbol('rampart.accountedRead');
+export type TimedSocket = Socket & { [kConnectMs]?: number; [kTlsMs]?: number; [kWritten]?: number; [kRead]?: number };
 
 let announced: SocketBound | null = null;
 let subscribed = false;
@@ -35,23 +38,56 @@ export function announceConnect(handler: SocketBound): void {
   announced = handler;
 }
 
-/** The connect time of the socket's new connection, once: later requests on it reused it. */
-export function takeConnectMs(socket: TimedSocket): number {
+/** Where a request's connection set-up times go. */
+export interface ConnectTimes { connectMs: number; tlsMs: number }
+
+/** The set-up times of the socket's new connection, once: later requests on it reused it. */
+export function takeConnectTimes(socket: TimedSocket, into: ConnectTimes): void {
   const ms = socket[kConnectMs];
-  if (ms === undefined) return 0;
+  if (ms === undefined) return;
+  into.connectMs = ms;
+  into.tlsMs = socket[kTlsMs] ?? 0;
   socket[kConnectMs] = undefined;
-  return ms;
 }
 
-/** undici's connector, timing each new connection onto its socket. */
+/** Where a request's bytes go. */
+export interface Bytes { sent: number; received: number }
+
+/**
+ * The bytes the connection wrote and read since the last request that ended on it. With one
+ * request at a time (HTTP/1.1) they are exactly that request's; with HTTP/2 streams share the
+ * connection, so each request is credited with what flowed since the previous one ended, and
+ * the run's totals stay exact.
+ */
+export function takeBytes(socket: TimedSocket, into: Bytes): void {
+  const written = socket.bytesWritten;
+  const read = socket.bytesRead;
+  into.sent = written - (socket[kWritten] ?? 0);
+  into.received = read - (socket[kRead] ?? 0);
+  socket[kWritten] = written;
+  socket[kRead] = read;
+}
+
+/** undici's connector, timing each new connection's TCP connect and TLS handshake onto its socket. */
 export function timedConnector(options: buildConnector.BuildOptions = {}): buildConnector.connector {
   const connect = buildConnector(options);
   return (opts, callback) => {
     const t0 = performance.now();
-    return connect(opts, (...args) => {
-      const socket = args[1] as TimedSocket | null;
-      if (socket) socket[kConnectMs] = performance.now() - t0;
+    let tcpAt = 0;
+    const socket = connect(opts, (...args) => {
+      const s = args[1] as TimedSocket | null;
+      if (s) {
+        const now = performance.now();
+        const tcp = tcpAt || now; // plain TCP: the callback is the connect
+        s[kConnectMs] = tcp - t0;
+        s[kTlsMs] = now - tcp;
+      }
       callback(...args);
     });
+    // a TLS socket emits 'connect' when TCP is up, before its handshake
+    // (undici's connector returns the socket, though its type says void)
+    const tls = socket as unknown as Socket | undefined;
+    if (opts.protocol === 'https:' && tls) tls.once('connect', () => { tcpAt = performance.now(); });
+    return socket;
   };
 }

@@ -42,6 +42,8 @@ export class Collector {
   // the untagged request metrics, resolved once for the hot path
   readonly waiting: TrendMetric;
   readonly connecting: TrendMetric;
+  readonly tlsHandshaking: TrendMetric;
+  readonly sending: TrendMetric;
   readonly blocked: TrendMetric;
   readonly receiving: TrendMetric;
   readonly dataSent: CounterMetric;
@@ -55,6 +57,8 @@ export class Collector {
     }
     this.waiting = this.get('http_req_waiting', 'trend') as TrendMetric;
     this.connecting = this.get('http_req_connecting', 'trend') as TrendMetric;
+    this.tlsHandshaking = this.get('http_req_tls_handshaking', 'trend') as TrendMetric;
+    this.sending = this.get('http_req_sending', 'trend') as TrendMetric;
     this.blocked = this.get('http_req_blocked', 'trend') as TrendMetric;
     this.receiving = this.get('http_req_receiving', 'trend') as TrendMetric;
     this.dataSent = this.get('data_sent', 'counter') as CounterMetric;
@@ -124,14 +128,16 @@ export class Collector {
 
   /** One request's measurements (durations in whole µs) into its sink and the untagged phase trends. */
   recordRequest(
-    sink: RequestSink, durationUs: number, waitingUs: number, connectingUs: number, blockedUs: number,
-    receivingUs: number, failed: boolean, sent: number, received: number,
+    sink: RequestSink, durationUs: number, waitingUs: number, connectingUs: number, tlsUs: number, sendingUs: number,
+    blockedUs: number, receivingUs: number, failed: boolean, sent: number, received: number,
   ): void {
     for (let i = 0; i < sink.duration.length; i++) sink.duration[i].record(durationUs);
     for (let i = 0; i < sink.reqs.length; i++) sink.reqs[i].count++;
     for (let i = 0; i < sink.failed.length; i++) sink.failed[i].add(failed);
     this.waiting.record(waitingUs);
     this.connecting.record(connectingUs);
+    this.tlsHandshaking.record(tlsUs);
+    this.sending.record(sendingUs);
     this.blocked.record(blockedUs);
     this.receiving.record(receivingUs);
     this.dataSent.count += sent;

@@ -182,11 +182,15 @@ export interface RequestRecord {
   duration: number;
   /** waiting for a connection of the pool (client-side queueing), ms */
   blocked: number;
-  /** opening a new connection, ms (0 on a reused one) */
+  /** TCP connect of a new connection, ms (0 on a reused one) */
   connecting: number;
+  /** TLS handshake of a new https connection, ms (0 otherwise) */
+  tlsHandshaking: number;
+  /** handing the request to the connection, ms */
+  sending: number;
   /** headers written → first byte, ms */
   waiting: number;
-  /** first byte → last byte, ms (blocked + connecting + waiting + receiving = duration) */
+  /** first byte → last byte, ms (blocked + connecting + tlsHandshaking + sending + waiting + receiving = duration) */
   receiving: number;
   status: number;
   error: string | null;
