@@ -6,6 +6,7 @@ import { ExitCode, RampartError } from '../errors.js';
 import { inspectCommand } from './inspect.js';
 import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
+import { newCommand } from './new.js';
 import { compareCommand } from '../compare/command.js';
 
 /** The rampart command line. A user's mistake prints one line and the exit code of DESIGN.md. */
@@ -27,7 +28,8 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       .command(simulateCommand)
       .command(compareCommand)
       .command(reportCommand)
-      .demandCommand(1, 'name a command: run, inspect, simulate, compare, report')
+      .command(newCommand)
+      .demandCommand(1, 'name a command: run, inspect, simulate, compare, report, new')
       .strict()
       .help()
       .version()
