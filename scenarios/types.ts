@@ -283,7 +283,7 @@ export interface Context {
   stage: number;
   /** the workload running this iteration ('default' for a file with top-level `stages`) */
   workload: string;
-  /** this iteration's number in its workload, unique across worker threads (0-based; gaps possible with --workers) */
+  /** this iteration's number in its workload, unique and dense across worker threads (0-based) */
   iterationInWorkload: number;
   env: Record<string, string | undefined>;
   sleep(duration: Duration): Promise<void>;

@@ -80,6 +80,14 @@ const CASES: Case[] = [
   bad('threshold-tag-value.ts', 2, /threshold-tag-value\.ts: thresholds: 'http_req_duration\{expected_response:yes\}': rampart's 'expected_response' tag never has the value 'yes'/),
   bad('threshold-delay-without-abort.ts', 2, /threshold-delay-without-abort\.ts: thresholds\.http_req_failed: delayAbortEval only applies with abortOnFail: true/),
   bad('threshold-unknown-field.ts', 2, /threshold-unknown-field\.ts: thresholds\.http_req_failed: unknown field 'abortOnfail' \(known: threshold, abortOnFail, delayAbortEval\)/),
+  // workloads
+  bad('workload-no-iteration.ts', 2, /workload-no-iteration\.ts: workloads\.browse: 'iteration' must be a function/),
+  bad('workload-unknown-field.ts', 2, /workload-unknown-field\.ts: workloads\.checkout: unknown field 'exec' \(allowed: stages, profiles, startAfter, tags, iteration\)/),
+  bad('workload-bad-start-after.ts', 2, /workload-bad-start-after\.ts: workloads\.checkout: 'startAfter' must be a duration .*got '-30s'/),
+  flag('--vus without --duration', ['--vus', '5'], /--vus needs --duration \(a closed soak\) or --iterations/),
+  flag('--duration in words', ['--vus', '5', '--duration', 'ages'], /--duration 'ages' must be a positive duration/),
+  flag('--iterations 0', ['--iterations', '0'], /--iterations must be a whole number from 1 to/),
+  flag('--vus with --profile', ['--vus', '2', '--duration', '1s', '--profile', 'smoke'], /--vus\/--duration\/--iterations replace the stages: use them without --profile/),
   // profiles
   bad('profiles.ts', 2, /profiles\.ts: the scenario has profiles \(smoke, peak\); choose one with --profile/),
   bad('profiles.ts', 2, /profiles\.ts: no profile 'nope' \(profiles: smoke, peak\)/, ['--profile', 'nope']),
