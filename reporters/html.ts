@@ -15,7 +15,7 @@ import { renderPage } from './html/page.js';
 let uplot: { js: string; css: string } | undefined;
 
 /** uPlot's browser build and stylesheet, read once from node_modules. */
-function uplotAssets(): { js: string; css: string } {
+export function uplotAssets(): { js: string; css: string } {
   if (!uplot) {
     const require = createRequire(import.meta.url);
     const read = (file: string) => readFileSync(require.resolve(`uplot/dist/${file}`), 'utf8');
@@ -25,7 +25,7 @@ function uplotAssets(): { js: string; css: string } {
 }
 
 /** Inline code must not close its own element early. */
-const inlineSafe = (code: string, tag: 'script' | 'style') => code.replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
+export const inlineSafe = (code: string, tag: 'script' | 'style') => code.replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
 
 export function renderHtml(summary: Summary): string {
   const { js, css } = uplotAssets();

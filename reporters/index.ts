@@ -8,6 +8,9 @@ import { createHtmlReporter } from './html.js';
 import { createJsonReporter } from './json.js';
 import { createJunitReporter } from './junit.js';
 import { createNdjsonReporter } from './ndjson.js';
+import { createDashboardReporter, parseDashboard } from './dashboard/server.js';
+import { createInfluxdbReporter } from './outputs/influxdb.js';
+import { createPrometheusReporter } from './outputs/prometheus.js';
 import type { Reporter, ReporterFactory, ReporterOptions } from './reporter.js';
 import { loadUserReporter } from './user-reporter.js';
 import { assertWritable } from './write-atomic.js';
@@ -23,12 +26,22 @@ export const FILE_REPORTERS: Record<string, ReporterFactory> = {
   ndjson: createNdjsonReporter,
 };
 
+/** Outputs that send to a server as the run goes (docs/outputs.md): TYPE=URL. */
+export const NETWORK_OUTPUTS: Record<string, (url: string) => ReporterFactory> = {
+  prometheus: createPrometheusReporter,
+  influxdb: createInfluxdbReporter,
+};
+
 export interface OutSpec {
   /** a built-in type, or 'user' for a reporter file */
   type: string;
   path?: string;
   /** the reporter file, for type 'user' */
   module?: string;
+  /** the endpoint of a network output (prometheus, influxdb) */
+  url?: string;
+  /** --dashboard: the port (0: any free one) and whether to open a browser */
+  dashboard?: { port: number; open: boolean };
   raw: string;
 }
 
@@ -40,8 +53,14 @@ export function parseOut(raw: string): OutSpec {
   const head = eq === -1 ? raw : raw.slice(0, eq);
   const path = eq === -1 ? undefined : raw.slice(eq + 1);
   if (REPORTER_FILE.test(head) || head.includes('/')) return { type: 'user', module: head, path: path || undefined, raw };
+  if (head in NETWORK_OUTPUTS) {
+    if (!path) throw new UsageError(`--out ${raw}: needs a URL, e.g. --out ${head}=${head === 'influxdb' ? 'http://127.0.0.1:8086/rampart' : 'http://127.0.0.1:9090/api/v1/write'}`);
+    return { type: head, url: path, raw };
+  }
+  if (head === 'dashboard') return { type: head, dashboard: parseDashboard(path), raw };
   if (!(head in FILE_REPORTERS)) {
-    throw new UsageError(`--out ${raw}: unknown output type '${head}' (known: ${Object.keys(FILE_REPORTERS).join(', ')}, or a reporter file such as ./my-reporter.ts)`);
+    const known = [...Object.keys(FILE_REPORTERS), ...Object.keys(NETWORK_OUTPUTS), 'dashboard'].join(', ');
+    throw new UsageError(`--out ${raw}: unknown output type '${head}' (known: ${known}, or a reporter file such as ./my-reporter.ts)`);
   }
   if (!path) throw new UsageError(`--out ${raw}: needs a path, e.g. --out ${head}=results.${head === 'junit' ? 'xml' : head}`);
   return { type: head, path, raw };
@@ -66,7 +85,9 @@ export async function createReporters(
       }
     }
     const opts = { ...options, path: out.path && resolve(out.path) };
-    reporters.push(out.type === 'user' ? await loadUserReporter(out.module!, opts) : FILE_REPORTERS[out.type](opts));
+    if (out.url) reporters.push(NETWORK_OUTPUTS[out.type](out.url)(opts));
+    else if (out.dashboard) reporters.push(await createDashboardReporter(out.dashboard, opts));
+    else reporters.push(out.type === 'user' ? await loadUserReporter(out.module!, opts) : FILE_REPORTERS[out.type](opts));
   }
   return reporters;
 }

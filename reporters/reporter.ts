@@ -1,4 +1,5 @@
 import type { RequestRecord, Summary, TimelinePoint } from '../runner/metrics/summary-types.js';
+import type { Metric } from '../runner/metrics/metric.js';
 
 export type { RequestRecord, Summary, TimelinePoint };
 
@@ -19,6 +20,11 @@ export interface IntervalInfo {
   stageDescription: string;
   /** cumulative counts so far */
   totals: { requests: number; failed: number; iterations: number; dropped: number };
+  /**
+   * every metric and sub-metric so far, keyed as the Summary keys them (live outputs read it
+   * each interval); the engine's own objects: read them during the call, never change them
+   */
+  metrics?: ReadonlyMap<string, Metric>;
 }
 
 /**
@@ -41,6 +47,8 @@ export interface ReporterOptions {
   quiet?: boolean;
   /** secret values to mask in any text the reporter writes */
   secrets?: string[];
+  /** the run's environment (the process's, rampart.yaml's env and -e): network outputs read their settings there */
+  env?: Record<string, string | undefined>;
 }
 
 export type ReporterFactory = (options: ReporterOptions) => Reporter;

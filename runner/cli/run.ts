@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { parseOut } from '../../reporters/index.js';
+import { parseDashboard } from '../../reporters/dashboard/server.js';
 import { loadConfig } from '../config.js';
 import { runScenario } from '../engine/run.js';
 import { parseDuration } from '../duration.js';
@@ -33,6 +34,8 @@ interface RunArgs {
   vus?: number;
   duration?: string;
   iterations?: number;
+  dashboard?: string;
+  dashboardOpen?: boolean;
 }
 
 /** `rampart run scenario.ts`: the load test. The exit code says how it went (DESIGN.md). */
@@ -41,7 +44,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe: 'run a scenario',
   builder: (y) => y
     .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario file (.ts or .js)' })
-    .option('out', { ...repeatable, alias: 'o', describe: 'TYPE=PATH: json, junit, html, hgrm, hdrlog, csv, ndjson; or ./reporter.ts' })
+    .option('out', { ...repeatable, alias: 'o', describe: 'TYPE=PATH: json, junit, html, hgrm, hdrlog, csv, ndjson; TYPE=URL: prometheus, influxdb (docs/outputs.md); or ./reporter.ts' })
     .option('env', { ...repeatable, alias: 'e', describe: 'KEY=VALUE visible to env() and ctx.env' })
     .option('config', { type: 'string', describe: 'config file (default: ./rampart.yaml when present)' })
     .option('profile', { ...repeatable, alias: 'p', describe: 'run this profile of the scenario' })
@@ -52,12 +55,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('compare-out', { ...repeatable, describe: 'with several --profile: write the comparison too, TYPE=PATH (json, html, text)' })
     .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' })
     .option('interval', { type: 'string', describe: "timeline resolution, default '1s' (e.g. '250ms' for a short run)" })
+    .option('dashboard', { type: 'string', describe: 'serve a live page of the run on 127.0.0.1:PORT (default 5665, 0: any free port); put it after the scenario or write --dashboard=PORT' })
+    .option('dashboard-open', { type: 'boolean', describe: 'with --dashboard: open it in a browser where one exists' })
     .option('fail-unmeasured', failUnmeasuredOption)
     .options(overrideOptions),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
     const outs = [...(config.out ?? []), ...(args.out ?? [])].map(parseOut);
+    if (args.dashboard !== undefined || args.dashboardOpen) {
+      const dashboard = { ...parseDashboard(args.dashboard || undefined), open: Boolean(args.dashboardOpen) };
+      outs.push({ type: 'dashboard', dashboard, raw: 'dashboard' });
+    }
     const workers = positiveInt(args.workers ?? config.workers ?? 1, '--workers', 64);
     const secretNames = [...(config.secrets ?? []), ...(args.secret ?? [])];
     const secrets = secretNames.map((name) => env[name] ?? process.env[name]).filter((v): v is string => Boolean(v));

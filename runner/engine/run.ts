@@ -95,7 +95,7 @@ async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
     ];
     const target = checkTarget(scenario.target ?? o.config.target, scenario.target ? o.file : 'rampart.yaml');
     const reporters = [
-      ...(await createReporters(o.outs, { quiet: o.quiet, secrets: mask.values, console: o.console })),
+      ...(await createReporters(o.outs, { quiet: o.quiet, secrets: mask.values, console: o.console, env: { ...process.env, ...o.env } })),
       ...(o.reporters ?? []),
     ];
     return { scenario, plan, thresholds, customTypes, target, reporters, dispose: bundle.dispose, bundleUrl: bundle.url };
@@ -170,7 +170,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
         dropped: cumulative.counter('dropped_iterations').count,
       };
       const stageDescription = plan.steps[point.stage ?? 0]?.description ?? '';
-      for (const r of p.reporters) r.onInterval?.({ elapsedMs: point.t, point, stageDescription, totals });
+      for (const r of p.reporters) r.onInterval?.({ elapsedMs: point.t, point, stageDescription, totals, metrics: cumulative.metrics });
       const critical = abortingThresholds(thresholds, point.t);
       if (!aborted && critical.length && !allPassed(evaluateThresholds(critical, cumulative, point.t))) {
         stop('threshold');

@@ -1,0 +1,146 @@
+/**
+ * `--dashboard [PORT]`: a local HTTP server (127.0.0.1 unless RAMPART_DASHBOARD_HOST says
+ * otherwise) with a page that shows the run as it goes: each interval the HTML report's chart
+ * data is rebuilt from the timeline so far and pushed over server-sent events. At the end the
+ * page loads /report, the final HTML report; rampart waits a few seconds for open pages to
+ * fetch it, then closes the server. Nothing here runs on the load's threads, and every socket
+ * is unref'd, so the dashboard never keeps rampart running.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import { delimiter, join } from 'node:path';
+import { UsageError } from '../../runner/errors.js';
+import { TrendMetric } from '../../runner/metrics/metric.js';
+import type { Summary, TimelinePoint } from '../../runner/metrics/summary-types.js';
+import { renderHtml } from '../html.js';
+import { chartData } from '../html/chart-data.js';
+import type { Reporter, ReporterOptions } from '../reporter.js';
+import { maskSecrets } from '../file-reporter.js';
+import { renderDashboardPage } from './page.js';
+
+export const DEFAULT_DASHBOARD_PORT = 5665;
+/** how long the end waits for open pages to fetch the final report */
+const REPORT_WAIT_MS = 5000;
+
+/** '--dashboard' / '--dashboard 8080' / 'dashboard=8080,open'. */
+export function parseDashboard(value: string | undefined): { port: number; open: boolean } {
+  const parts = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const open = parts.includes('open');
+  const port = parts.filter((p) => p !== 'open');
+  if (port.length > 1 || (port[0] !== undefined && !/^\d{1,5}$/.test(port[0])) || Number(port[0] ?? 0) > 65535) {
+    throw new UsageError(`--dashboard '${value}': expected a port number such as 5665 (0 for any free port); put --dashboard after the scenario or write --dashboard=PORT`);
+  }
+  return { port: port[0] === undefined ? DEFAULT_DASHBOARD_PORT : Number(port[0]), open };
+}
+
+/** A command that opens a URL in the desktop's browser, or null when there is none. */
+function browserOpener(): string[] | null {
+  if (process.platform === 'darwin') return ['open'];
+  if (process.platform === 'win32') return ['cmd', '/c', 'start', '""'];
+  const onPath = (cmd: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, cmd)));
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return null;
+  return onPath('xdg-open') ? ['xdg-open'] : null;
+}
+
+function openBrowser(url: string): void {
+  const cmd = browserOpener();
+  if (!cmd) {
+    process.stderr.write(`rampart: --dashboard-open: no browser to open here; open ${url} yourself\n`);
+    return;
+  }
+  const child = spawn(cmd[0], [...cmd.slice(1), url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => process.stderr.write(`rampart: --dashboard-open: could not start ${cmd[0]}; open ${url} yourself\n`));
+  child.unref();
+}
+
+export async function createDashboardReporter(o: { port: number; open: boolean }, options: ReporterOptions): Promise<Reporter> {
+  const env = options.env ?? process.env;
+  const host = env.RAMPART_DASHBOARD_HOST || '127.0.0.1';
+  const secrets = options.secrets ?? [];
+  const clients = new Set<ServerResponse>();
+  const timeline: TimelinePoint[] = [];
+  let title = 'starting';
+  let lastEvent: string | null = null;
+  let report: string | null = null;
+  let reportFetches = 0;
+  let onReportFetched = () => {};
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(renderDashboardPage(title));
+    } else if (path === '/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': rampart\n\n');
+      if (report) res.write('event: end\ndata: {}\n\n');
+      else if (lastEvent) res.write(lastEvent);
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+    } else if (path === '/report' && report) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(report);
+      reportFetches++;
+      onReportFetched();
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end(path === '/report' ? 'the run has not ended yet\n' : 'not found\n');
+    }
+  });
+  server.on('connection', (socket) => socket.unref());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new UsageError(
+      `--dashboard: cannot listen on ${host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another, or 0 for any free one)' : err.code ?? err.message}`,
+    )));
+    server.listen(o.port, host, () => resolve());
+  });
+  server.unref();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : o.port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  process.stderr.write(`rampart: live dashboard at ${url}\n`);
+  if (o.open) openBrowser(url);
+
+  const broadcast = (event: string) => {
+    for (const res of clients) res.write(event);
+  };
+  const close = () => new Promise<void>((resolve) => {
+    for (const res of clients) res.end();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+  return {
+    name: 'dashboard',
+    onStart(info) {
+      title = `${info.scenario.name}${info.scenario.profile ? ` (${info.scenario.profile})` : ''}`;
+    },
+    onInterval(info) {
+      timeline.push(info.point);
+      if (!clients.size) return; // the page gets the whole timeline with the next interval anyway
+      // the run so far as the report's chart data: timeline charts plus the HDR distribution
+      const duration = info.metrics?.get('http_req_duration');
+      const metrics = duration instanceof TrendMetric && !duration.empty ? { http_req_duration: duration.summarize() } : {};
+      const charts = chartData({ timeline, metrics } as unknown as Summary);
+      const t = info.totals;
+      const status = `${(info.elapsedMs / 1000).toFixed(0)} s · ${info.stageDescription} · ${t.requests.toLocaleString('en-US')} requests, ${t.failed.toLocaleString('en-US')} failed, ${t.iterations.toLocaleString('en-US')} iterations`;
+      const data = JSON.stringify({ charts, status });
+      lastEvent = `event: point\ndata: ${secrets.length ? maskSecrets(data, secrets) : data}\n\n`;
+      broadcast(lastEvent);
+    },
+    async onEnd(summary) {
+      report = renderHtml(summary);
+      const waiting = clients.size;
+      broadcast('event: end\ndata: {}\n\n');
+      if (waiting) {
+        // open pages fetch the report now; the end waits for them, a few seconds at most
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, REPORT_WAIT_MS);
+          onReportFetched = () => { if (reportFetches >= waiting) { clearTimeout(timer); resolve(); } };
+        });
+      }
+      await close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * `--out influxdb=URL/DB`: InfluxDB line protocol, each interval and once more at the end with
+ * the Summary's values. v1: POST /write?db=DB; v2: a URL with /api/v2/write?org=…&bucket=…
+ * and RAMPART_INFLUXDB_TOKEN. One measurement per metric (its rampart name), tags `testid`,
+ * `by` and the slice's tag (same selection and cap as Prometheus, series.ts). Fields:
+ * counters `count`; rates `trues`, `falses`, `rate`; gauges `value`; trends (ms) `count` (so
+ * far) and this interval's `interval_count`, `p50`, `p90`, `p95`, `p99`, `max`, `avg`; the
+ * final point of a trend has the run's `run_p50` … `run_max` (the results file's values).
+ */
+import type { Histogram } from 'hdr-histogram-js';
+import type { Reporter, ReporterFactory } from '../reporter.js';
+import { UsageError } from '../../runner/errors.js';
+import { createHistogram } from '../../runner/metrics/hdr.js';
+import type { MetricSummary } from '../../runner/metrics/summary-types.js';
+import { OutputSender } from './sender.js';
+import { liveSeries, SeriesSelector, summarySeries, type Series } from './series.js';
+import { defaultTestId, outputSettings, parseOutputUrl, poster, type Env } from './settings.js';
+
+const escapeKey = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`);
+const escapeMeasurement = (s: string) => s.replace(/[, \\]/g, (c) => `\\${c}`);
+const num = (n: number) => (Number.isFinite(n) ? String(Math.round(n * 1e6) / 1e6) : '0');
+
+/** URL/DB → the v1 write endpoint; a /write or /api/v2/write URL is kept as given. */
+export function influxWriteUrl(raw: string): URL {
+  const url = parseOutputUrl('influxdb', raw);
+  if (!/\/(api\/v2\/)?write$/.test(url.pathname)) {
+    const db = url.pathname.replace(/^\/+|\/+$/g, '');
+    if (!db || db.includes('/')) throw new UsageError(`--out influxdb=${raw}: expected http://HOST:PORT/DATABASE (or a /write or /api/v2/write URL)`);
+    url.pathname = '/write';
+    url.searchParams.set('db', decodeURIComponent(db));
+  }
+  url.searchParams.set('precision', 'ms');
+  return url;
+}
+
+function line(measurement: string, tags: Record<string, string>, fields: Record<string, string>, ms: number): string {
+  const t = Object.keys(tags).sort().filter((k) => tags[k] !== '').map((k) => `${escapeKey(k)}=${escapeKey(tags[k])}`);
+  const f = Object.entries(fields).map(([k, v]) => `${escapeKey(k)}=${v}`);
+  return `${escapeMeasurement(measurement)}${t.length ? `,${t.join(',')}` : ''} ${f.join(',')} ${ms}\n`;
+}
+
+export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], quiet = false): Reporter {
+  const settings = outputSettings('influxdb', influxWriteUrl(raw), env, secrets);
+  const selector = new SeriesSelector(settings.filter);
+  const sender = new OutputSender({
+    name: 'influxdb', shownUrl: settings.shownUrl,
+    post: poster(settings.url, { 'content-type': 'text/plain; charset=utf-8', ...settings.headers }),
+  });
+  let testid = settings.testid ?? 'rampart';
+  /** each trend's cumulative histogram at the previous interval, to take this interval's out of it */
+  const previous = new Map<string, Histogram>();
+
+  const intervalFields = (s: Series): Record<string, string> | null => {
+    const v = s.value;
+    if (v.type === 'counter') return { count: `${v.count}i` };
+    if (v.type === 'gauge') return { value: num(v.value) };
+    if (v.type === 'rate') return { trues: `${v.trues}i`, falses: `${v.falses}i`, rate: num(v.trues / (v.trues + v.falses)) };
+    let prev = previous.get(s.key);
+    if (!prev) previous.set(s.key, (prev = createHistogram()));
+    const interval = createHistogram();
+    interval.add(v.histogram);
+    interval.subtract(prev);
+    prev.add(interval);
+    const fields: Record<string, string> = { count: `${v.count}i`, interval_count: `${interval.totalCount}i` };
+    if (interval.totalCount) {
+      for (const p of [50, 90, 95, 99]) fields[`p${p}`] = num(interval.getValueAtPercentile(p) / 1000);
+      fields.max = num(Math.min(interval.maxValue, v.maxUs) / 1000);
+      fields.avg = num(interval.mean / 1000);
+    }
+    return fields;
+  };
+
+  const finalFields = (m: MetricSummary): Record<string, string> => {
+    if (m.type !== 'trend') return {};
+    return {
+      count: `${m.count}i`, run_p50: num(m.med), run_p90: num(m.p90), run_p95: num(m.p95), run_p99: num(m.p99),
+      run_min: num(m.min), run_max: num(m.max), run_avg: num(m.avg),
+    };
+  };
+
+  const write = (series: Series[], fieldsOf: (s: Series) => Record<string, string> | null) => {
+    const ms = Date.now();
+    let text = '';
+    let n = 0;
+    for (const s of series) {
+      const fields = fieldsOf(s);
+      if (!fields || !Object.keys(fields).length) continue;
+      const tags: Record<string, string> = { testid };
+      if (s.tag) {
+        tags.by = s.tag[0];
+        tags[s.tag[0] === 'by' || s.tag[0] === 'testid' ? `tag_${s.tag[0]}` : s.tag[0]] = s.tag[1];
+      }
+      text += line(s.name, tags, fields, ms);
+      n++;
+    }
+    sender.enqueue(text, n);
+  };
+
+  return {
+    name: 'influxdb',
+    onStart(info) {
+      testid = settings.testid ?? defaultTestId(info.scenario.name, info.startedAt);
+    },
+    onInterval(info) {
+      if (info.metrics) write(liveSeries(info.metrics, selector), intervalFields);
+    },
+    async onEnd(summary) {
+      write(summarySeries(summary.metrics, selector), (s) => {
+        const m = summary.metrics[s.key];
+        return m.type === 'trend' ? finalFields(m) : intervalFields(s);
+      });
+      await sender.close();
+      const loss = sender.lossReport();
+      if (loss) process.stderr.write(`${loss}\n`);
+      if (!quiet) process.stderr.write(`rampart: influxdb: sent ${sender.samplesSent.toLocaleString('en-US')} points, testid=${testid}\n`);
+    },
+  };
+}
+
+export const createInfluxdbReporter = (raw: string): ReporterFactory => (options) =>
+  createInfluxdbOutput(raw, options.env ?? process.env, options.secrets, options.quiet);
