@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { maskSecrets } from './file-reporter.js';
@@ -15,7 +15,10 @@ export const createNdjsonReporter: ReporterFactory = (options): Reporter => {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const secrets = options.secrets ?? [];
   let out: WriteStream | undefined;
-  const open = () => (out ??= createWriteStream(tmp, { flags: 'w' }));
+  const open = () => {
+    if (!out) mkdirSync(dirname(path), { recursive: true }); // a missing folder is created, as for every --out
+    return (out ??= createWriteStream(tmp, { flags: 'w' }));
+  };
   return {
     name: 'ndjson',
     onStart() {

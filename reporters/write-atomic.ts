@@ -1,38 +1,59 @@
-import { open, rename, unlink, access, constants, stat } from 'node:fs/promises';
+import { open, rename, unlink, access, constants, stat, mkdir } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+
+/** Why a file system call failed, in words (the path is said by the caller). */
+export function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'folder does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file is in the way of its folder';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EROFS') return 'read-only file system';
+  return (err as Error).message;
+}
 
 /**
  * Writes a file so that a reader never sees half of it: the data goes to a temp file in the
- * same folder (same filesystem), is fsync'ed, then renamed over the target.
+ * same folder (same filesystem), is fsync'ed, then renamed over the target. Missing parent
+ * folders are created (as jest-junit and Playwright do). Fails with `cannot write PATH: reason`.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    await mkdir(dirname(path), { recursive: true });
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => {});
-    throw err;
+    throw new Error(`cannot write ${path}: ${fsReason(err)}`);
   }
 }
 
-/** Throws a readable message when `path` cannot be written (checked before load starts). */
+/**
+ * Throws a readable message when `path` cannot be written (checked before load starts). A
+ * missing folder is fine when it can be created: its nearest existing ancestor is a writable folder.
+ */
 export async function assertWritable(path: string): Promise<void> {
-  const dir = dirname(path);
-  try {
-    const s = await stat(dir);
-    if (!s.isDirectory()) throw new Error(`${dir} is not a directory`);
-    await access(dir, constants.W_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'folder does not exist' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    throw new Error(`cannot write ${path}: ${why}`);
+  let dir = dirname(path);
+  for (;;) {
+    try {
+      const s = await stat(dir);
+      if (!s.isDirectory()) throw new Error(`cannot write ${path}: ${dir} is not a folder`);
+      await access(dir, constants.W_OK);
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && dirname(dir) !== dir) { dir = dirname(dir); continue; }
+      if (!code) throw err;
+      throw new Error(`cannot write ${path}: ${fsReason(err)}`);
+    }
   }
   try {
     const s = await stat(path);
@@ -40,8 +61,8 @@ export async function assertWritable(path: string): Promise<void> {
     await access(path, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    if (code === 'EACCES') throw new Error(`cannot write ${path}: permission denied`);
-    throw err;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    if (!code) throw err;
+    throw new Error(`cannot write ${path}: ${fsReason(err)}`);
   }
 }

@@ -96,7 +96,7 @@ const CASES: Case[] = [
   // flags
   flag('unknown --out type', ['--out', 'nope=x.txt'], /--out nope=x\.txt: unknown output type 'nope'/),
   flag('--out without a path', ['--out', 'json'], /--out json: needs a path/),
-  flag('--out into a missing folder', ['--out', 'json=missing/dir/r.json'], /--out json=missing\/dir\/r\.json: cannot write .*missing\/dir\/r\.json: folder does not exist/),
+  flag('--out under a file', ['--out', 'json=good.ts/r.json'], /--out json=good\.ts\/r\.json: cannot write .*good\.ts\/r\.json: .*good\.ts is not a folder/),
   flag('--out onto a folder', ['--out', 'json=sub'], /--out json=sub: cannot write .*sub: it is a directory/),
   flag('--out reporter file missing', ['--out', './nope-reporter.ts'], /cannot read reporter file \.\/nope-reporter\.ts/),
   flag('--out reporter without onEnd', ['--out', './bad-reporter.ts'], /bad-reporter\.ts: the default export must be a reporter/, ['good.ts', 'bad-reporter.ts']),

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator } from '../simulator/index.js';
+import { FINDINGS, deriveInsights } from '../runner/insights/index.js';
+import { rampart, readJson, workspace } from './support/cli.js';
+import { STACK_LINE } from './support/reliability.js';
+import { startTarget, type Target } from './support/target.js';
+import { buildSummaryFixture } from './support/summary-fixture.js';
+
+/** The defects of issue 10 (each test failed before its fix). Defect 5 lives with runner/http. */
+
+let target: Target;
+beforeAll(async () => { target = await startTarget(); });
+afterAll(async () => { await target.close(); });
+
+const header = `import { scenario, soak, burst, abortTest } from 'rampart';\n`;
+
+async function runIn(source: string, args: string[], files: Record<string, string> = {}) {
+  const dir = workspace({ 's.ts': source, ...files });
+  const res = await rampart(['run', 's.ts', '-q', ...args], { cwd: dir, env: { TARGET: target.url }, timeoutMs: 40_000 });
+  return { dir, res };
+}
+
+const simple = (stages = "burst({ vus: 2, iterations: 4 })", extra = '') => header +
+  `export default scenario({ name: 'd10', target: process.env.TARGET, stages: [${stages}], ${extra}
+  async iteration(ctx) { await ctx.http.get('/'); } });\n`;
+
+describe('issue 10 defects', () => {
+  it('1. --out into a folder that does not exist creates it; a file in the way is still refused before the load', async () => {
+    const { dir, res } = await runIn(simple(), ['--out', 'junit=reports/ci/junit.xml', '--out', 'json=reports/r.json']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'reports/ci/junit.xml'), 'utf8')).toMatch(/<testsuites/);
+    expect(readJson(join(dir, 'reports/r.json')).metrics.http_reqs.count).toBe(4);
+
+    const before = target.stats.requests;
+    const blocked = await runIn(simple(), ['--out', 'junit=afile/junit.xml'], { afile: 'not a folder' });
+    expect(blocked.res.code).toBe(2);
+    expect(blocked.res.stderr).toMatch(/--out junit=afile\/junit\.xml: cannot write .*afile\/junit\.xml: .*afile is not a folder/);
+    expect(target.stats.requests).toBe(before); // refused before any load
+  });
+
+});
