@@ -41,4 +41,16 @@ describe('issue 10 defects', () => {
     expect(target.stats.requests).toBe(before); // refused before any load
   });
 
+  it('2. abortTest() in setup() is an interruption: exit 105, no load, the reports written', async () => {
+    const before = target.stats.requests;
+    const { dir, res } = await runIn(simple('soak({ vus: 2, for: "5s" })', `async setup() { abortTest('no credentials'); },`), ['--out', 'json=r.json']);
+    expect(res.stderr).not.toMatch(/setup\(\) failed/);
+    expect(res.code, res.stderr).toBe(105);
+    const s = readJson(join(dir, 'r.json'));
+    expect(s.exitCode).toBe(105);
+    expect(s.aborted).toBe(true);
+    expect(s.abortReason).toMatch(/no credentials/);
+    expect(target.stats.requests).toBe(before);
+  });
+
 });

@@ -141,10 +141,12 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const monitor = serverless?.monitor && p.target
     ? new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs ?? o.intervalMs ?? 1000, headers)
     : null;
+  /** abortTest() called in setup(): the run is interrupted before its load (exit 105) */
+  let setupAbort: string | undefined;
   installRuntime({
     env,
     recordCheck: (name, ok, tags) => mainCollector.recordCheck(name, ok, tags && Object.entries(tags)),
-    abortTest: () => {},
+    abortTest: (reason) => { setupAbort ??= reason; },
   });
 
   const forwardRecords = (records: RequestRecord[] | undefined) => {
@@ -213,18 +215,19 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       data = scenario.setup ? await scenario.setup(lifecycle.lifecycleContext('setup')) : undefined;
       structuredClone(data);
     } catch (err) {
-      throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
+      if (setupAbort === undefined) throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
     }
+    if (setupAbort !== undefined) stop(`scenario: ${setupAbort}`);
     const startedAt = new Date();
     await announceStart(p, o.file, startedAt);
     forwardRecords(mainKit.takeRecords()); // setup's requests
     coordinator.observe(mainKit.serverless?.take()); // a worker setup() already used is not new to the load
     monitor?.start();
-    if (signals === 0) await coordinator.run(data);
+    if (signals === 0 && setupAbort === undefined) await coordinator.run(data);
     await monitor?.stop();
     const durationMs = coordinator.elapsedMs;
     let teardownError: string | undefined;
-    if (scenario.teardown && signals < 2) {
+    if (scenario.teardown && signals < 2 && setupAbort === undefined) {
       try {
         await scenario.teardown(lifecycle.lifecycleContext('teardown'), data);
       } catch (err) {
