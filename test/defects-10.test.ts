@@ -53,4 +53,26 @@ describe('issue 10 defects', () => {
     expect(target.stats.requests).toBe(before);
   });
 
+  it('3. a class-based reporter keeps its prototype methods (onRecords, onStart)', async () => {
+    const reporter = `import { writeFileSync } from 'node:fs';
+class CountingReporter {
+  name = 'counting';
+  records = 0;
+  started = false;
+  onStart() { this.started = true; }
+  onRecords(records) { this.records += records.length; }
+  onEnd(summary) { writeFileSync('count.txt', JSON.stringify({ records: this.records, started: this.started, reqs: summary.metrics.http_reqs.count })); }
+}
+export default new CountingReporter();
+`;
+    const { dir, res } = await runIn(simple(), ['--out', './counting.mjs'], { 'counting.mjs': reporter });
+    expect(res.code, res.stderr).toBe(0);
+    expect(readJson(join(dir, 'count.txt'))).toEqual({ records: 4, started: true, reqs: 4 });
+    // and a class itself as the default export is constructed with the options
+    const ctor = reporter.replace('export default new CountingReporter();', 'export default CountingReporter;');
+    const second = await runIn(simple(), ['--out', './counting.mjs'], { 'counting.mjs': ctor });
+    expect(second.res.code, second.res.stderr).toBe(0);
+    expect(readJson(join(second.dir, 'count.txt'))).toEqual({ records: 4, started: true, reqs: 4 });
+  });
+
 });
