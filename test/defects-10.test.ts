@@ -75,4 +75,23 @@ export default new CountingReporter();
     expect(readJson(join(second.dir, 'count.txt'))).toEqual({ records: 4, started: true, reqs: 4 });
   });
 
+  it('4. a report that cannot be written after the run is named with its reason; the others are written', async () => {
+    // teardown puts a file where the junit folder would go (after the check before the load): that report alone cannot be written
+    const breakFolder = `async teardown() { const fs = await import('node:fs'); fs.rmSync('out', { recursive: true, force: true }); fs.writeFileSync('out', 'x'); },`;
+    const { dir, res } = await runIn(simple(undefined, breakFolder), ['--out', 'json=r.json', '--out', 'junit=out/j.xml', '--out', 'csv=c.csv']);
+    expect(res.stderr).not.toMatch(/internal error/);
+    expect(res.stderr).not.toMatch(STACK_LINE);
+    expect(res.stderr).toMatch(/^rampart: the junit report was not written: cannot write \S*out\/j\.xml: a file is in the way of its folder$/m);
+    expect(res.code).toBe(2);
+    expect(readJson(join(dir, 'r.json')).metrics.http_reqs.count).toBe(4);
+    expect(existsSync(join(dir, 'c.csv'))).toBe(true);
+
+    // the run's own exit code wins when it is worse (teardown failed: 107)
+    const worse = `async teardown() { const fs = await import('node:fs'); fs.rmSync('out', { recursive: true, force: true }); fs.writeFileSync('out', 'x'); throw new Error('teardown broke'); },`;
+    const second = await runIn(simple(undefined, worse), ['--out', 'json=r.json', '--out', 'junit=out/j.xml']);
+    expect(second.res.stderr).not.toMatch(/internal error/);
+    expect(second.res.stderr).toMatch(/cannot write .*out\/j\.xml/);
+    expect(second.res.code).toBe(107);
+  });
+
 });

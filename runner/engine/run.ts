@@ -8,7 +8,7 @@ import { bundleFile } from '../bundle.js';
 import { SecretMask } from '../secrets.js';
 import type { ConfigFile } from '../config.js';
 import { parseDuration } from '../duration.js';
-import { RampartError, ScenarioError, UsageError } from '../errors.js';
+import { ExitCode, RampartError, ScenarioError, UsageError } from '../errors.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord, Summary } from '../metrics/summary-types.js';
 import { readFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ import { retryPolicy } from '../http/retry.js';
 import { BAD_OPTION_MARK } from '../http/options.js';
 import { connectionSettings } from '../http/tls.js';
 import type { RetryOptions } from '../../scenarios/types.js';
-import { decideVerdict, runExitCode } from '../verdict.js';
+import { decideVerdict, runExitCode, worstExitCode } from '../verdict.js';
 import { sharedData } from '../data/registry.js';
 
 /** rampart's own install folder: its frames are never "the user's code". */
@@ -254,11 +254,13 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset, serviceTimes: coordinator.serviceTimes() },
     }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
-    const files = await writeReports(p.reporters, summary);
+    const { files, failures } = await writeReports(p.reporters, summary);
+    for (const failure of failures) process.stderr.write(`rampart: ${mask.mask(failure)}\n`);
     if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);
     if (badOption) process.stderr.write(`rampart: ${badOption}\n`);
     if (workerDeath) process.stderr.write(`rampart: ${workerDeath}\n`);
-    return { summary, exitCode, files };
+    // a report not written fails the run (exit 2, as a bad --out would), unless the run's own code is worse
+    return { summary, exitCode: failures.length ? worstExitCode([exitCode, ExitCode.usage]) : exitCode, files };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -304,14 +306,19 @@ async function announceStart(p: Prepared, file: string, startedAt: Date): Promis
   }
 }
 
-/** Every reporter's end; the files they wrote, for --upload. */
-async function writeReports(reporters: Reporter[], summary: Summary): Promise<string[]> {
+/** Every reporter's end, each whatever another's fate; the files they wrote (for --upload) and the ones that failed, in words. */
+async function writeReports(reporters: Reporter[], summary: Summary): Promise<{ files: string[]; failures: string[] }> {
   const files: string[] = [];
+  const failures: string[] = [];
   for (const r of reporters) {
-    const written = await r.onEnd(summary);
-    if (Array.isArray(written)) files.push(...written);
+    try {
+      const written = await r.onEnd(summary);
+      if (Array.isArray(written)) files.push(...written);
+    } catch (err) {
+      failures.push(`the ${r.name} report was not written: ${messageOf(err)}`);
+    }
   }
-  return files;
+  return { files, failures };
 }
 
 /** The retry policy as the findings read it. */
