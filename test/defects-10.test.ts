@@ -94,4 +94,28 @@ export default new CountingReporter();
     expect(second.res.code).toBe(107);
   });
 
+  it('6. a short burst reports the true peak of vus, not a sampled one', async () => {
+    const { dir, res } = await runIn(simple('burst({ vus: 15, iterations: 30 })'), ['--out', 'json=r.json']);
+    expect(res.code, res.stderr).toBe(0);
+    const s = readJson(join(dir, 'r.json'));
+    expect(s.metrics.http_reqs.count).toBe(30);
+    expect(s.metrics.vus.max).toBe(15); // all 15 slots start at once, before any response can come back
+  });
+
+  it('8. a worker thread that dies while the others wait at a burst barrier: the run ends, exit 107, reports written', async () => {
+    const dies = header + `export default scenario({ name: 'dies', target: process.env.TARGET,
+  stages: [burst({ vus: 2, iterations: 2 }), soak({ vus: 2, for: '1s' })],
+  async iteration(ctx) { await ctx.http.get('/'); if (ctx.vu === 1 && ctx.stage === 0) process.exit(3); } });\n`;
+    const t0 = Date.now();
+    const { dir, res } = await runIn(dies, ['--workers', '2', '--out', 'json=r.json', '--out', 'junit=j.xml']);
+    expect(res.signal).toBeNull(); // not killed by the test's timeout
+    expect(res.code, res.stderr).toBe(107);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(res.stderr).toMatch(/1 of 2 worker thread\(s\) died during the run/);
+    const s = readJson(join(dir, 'r.json'));
+    expect(s.errors).toContainEqual({ kind: 'worker', message: 'a worker thread exited with code 3 before it finished', count: 1 });
+    expect(s.metrics.http_reqs.count).toBeGreaterThanOrEqual(2); // the living thread went on to the soak
+    expect(existsSync(join(dir, 'j.xml'))).toBe(true);
+  });
+
 });

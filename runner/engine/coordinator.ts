@@ -42,9 +42,13 @@ export class Coordinator {
   /** the snapshot round in progress: when it was asked for, and who has yet to answer */
   private round: { seq: number; at: number; waiting: Set<Thread> } | null = null;
   private timer: NodeJS.Timeout | undefined;
-  private readonly stepDone = new Map<number, number>();
+  /** burst barriers: the threads that finished each step, until all the running ones have */
+  private readonly stepDone = new Map<number, Set<Thread>>();
+  private readonly released = new Set<number>();
   private finished!: Promise<void>;
   workerDeaths = 0;
+  /** the most iterations in flight at once: each thread's peak within an interval, summed, at its highest */
+  peakVus = 0;
 
   constructor(private readonly inits: WorkerInit[], private readonly events: CoordinatorEvents, private readonly intervalMs = 1000) {
     this.cumulative = new Collector(inits[0].trackedKeys, inits[0].customTypes);
@@ -69,7 +73,7 @@ export class Coordinator {
     const workloadIterations = new SharedArrayBuffer(8 * this.inits[0].plan.workloads.length);
     const ready = this.inits.map((init) => new Promise<void>((resolve, reject) => {
       const worker = new Worker(WORKER_FILE, { workerData: { ...init, workloadIterations }, stdout: false, stderr: false });
-      const thread: Thread = { worker, progress: { vus: 0, inFlight: 0, stage: 0 }, done: false };
+      const thread: Thread = { worker, progress: { vus: 0, peakVus: 0, inFlight: 0, stage: 0 }, done: false };
       this.threads.push(thread);
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready') resolve();
@@ -92,6 +96,7 @@ export class Coordinator {
             this.workerDeaths++;
             this.cumulative.recordError({ kind: 'worker', message: why });
           }
+          this.releaseBarriers(); // the threads waiting at a burst's end no longer wait for this one
           if (this.threads.every((t) => t.done)) resolve();
         };
         thread.worker.on('message', (m: FromWorker) => { if (m.type === 'done') end(); });
@@ -170,11 +175,22 @@ export class Coordinator {
   private closePoint(at: number): void {
     this.classify();
     const point = timelinePoint(this.interval, at - this.t0, (at - this.lastTick) / 1000, this.threads.map((t) => t.progress));
+    this.peakVus = Math.max(this.peakVus, this.threads.reduce((sum, t) => sum + t.progress.peakVus, 0));
     this.lastTick = at;
     this.cumulative.absorb(this.interval);
     this.interval.reset();
     this.timeline.push(point);
     this.events.onInterval(point, this.cumulative);
+  }
+
+  /** Releases every burst barrier that each thread still running has reached (a thread that died or ended never will). */
+  private releaseBarriers(): void {
+    const running = this.threads.filter((t) => !t.done);
+    for (const [step, reached] of this.stepDone) {
+      if (this.released.has(step) || !running.every((t) => reached.has(t))) continue;
+      this.released.add(step);
+      this.broadcast({ type: 'go', step });
+    }
   }
 
   private onMessage(thread: Thread, m: FromWorker): void {
@@ -187,12 +203,11 @@ export class Coordinator {
         if (m.observations) this.observations.push(...m.observations);
         this.answered(thread, m.type === 'interval' ? m.seq : null);
         break;
-      case 'stepDone': {
-        const n = (this.stepDone.get(m.step) ?? 0) + 1;
-        this.stepDone.set(m.step, n);
-        if (n === this.threads.length) this.broadcast({ type: 'go', step: m.step });
+      case 'stepDone':
+        if (!this.stepDone.has(m.step)) this.stepDone.set(m.step, new Set());
+        this.stepDone.get(m.step)!.add(thread);
+        this.releaseBarriers();
         break;
-      }
       case 'abortTest':
         this.events.onAbortTest(m.reason);
         break;

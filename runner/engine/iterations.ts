@@ -49,6 +49,8 @@ export interface IterationsOptions {
 export class Iterations {
   /** iterations in flight on this thread */
   active = 0;
+  /** the most iterations in flight since the worker last reported it (the vus gauge's true max) */
+  peak = 0;
   private readonly stopController = sharedAbortController(); // ctx.signal: every VU may listen
   private readonly iterationsDone: CounterMetric;
   private readonly failed: CounterMetric;
@@ -119,6 +121,7 @@ export class Iterations {
     slot.ctx.iteration = slot.iterations++;
     slot.ctx.iterationInTest = nextIterationInTest();
     this.active++;
+    if (this.active > this.peak) this.peak = this.active;
     let thrown: unknown;
     let threw = false;
     try {

@@ -23,6 +23,8 @@ export interface WorkerInit extends ThreadConfig {
 
 export interface Progress {
   vus: number;
+  /** the most iterations in flight since the last report (a burst can start and end between two) */
+  peakVus: number;
   inFlight: number;
   stage: number;
 }

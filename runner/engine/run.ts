@@ -164,6 +164,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     onInterval: (point, cumulative) => {
       addServerlessGauges(point, cumulative, monitor);
       cumulative.gauge('vus').set(point.vus);
+      cumulative.gauge('vus').notePeak(coordinator.peakVus); // sampled at the tick, its max the true peak
       cumulative.gauge('vus_max').set(plan.peakVUs);
       const totals = {
         requests: cumulative.counter('http_reqs').count,

@@ -58,7 +58,9 @@ try {
 }
 
 function progress(its: Iterations): Progress {
-  return { vus: its.active, inFlight: http.inFlight, stage };
+  const peakVus = its.peak;
+  its.peak = its.active; // the next report's peak starts from what is in flight now
+  return { vus: its.active, peakVus, inFlight: http.inFlight, stage };
 }
 
 function takeSnapshot() {

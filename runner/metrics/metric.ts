@@ -144,6 +144,10 @@ export class GaugeMetric implements Metric {
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
   }
+  /** A peak seen between two set() calls (a sampled gauge would miss it): raises max only. */
+  notePeak(v: number): void {
+    if (!this.empty && v > this.max) this.max = v;
+  }
   get empty() { return this.min === Infinity; }
   serialize(): SerializedMetric { return { type: 'gauge', value: this.value, min: this.min, max: this.max }; }
   merge(data: SerializedMetric): void {
