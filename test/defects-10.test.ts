@@ -102,6 +102,29 @@ export default new CountingReporter();
     expect(s.metrics.vus.max).toBe(15); // all 15 slots start at once, before any response can come back
   });
 
+  it('7. a finding that throws fails under test (strict), and is a one-line rampart: warning at run time', () => {
+    const summary = buildSummaryFixture();
+    FINDINGS['always-throws'] = () => { throw new Error('boom'); };
+    try {
+      expect(process.env.RAMPART_STRICT_FINDINGS).toBe('1'); // set by vitest.config.ts for every test
+      expect(() => deriveInsights(summary)).toThrow(/always-throws.*boom/);
+    } finally {
+      delete FINDINGS['always-throws'];
+    }
+    // a real process without the test setting: the other findings are kept, one warning names the finding
+    const script = `import { FINDINGS, deriveInsights } from ${JSON.stringify(new URL('../dist/runner/insights/index.js', import.meta.url).href)};
+FINDINGS['always-throws'] = () => { throw new Error('boom'); };
+const insights = deriveInsights(${JSON.stringify(summary)});
+process.stdout.write(JSON.stringify(insights.map((i) => i.kind)));`;
+    const env = { ...process.env };
+    delete env.RAMPART_STRICT_FINDINGS;
+    delete env.VITEST;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8', timeout: 20_000 });
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual(deriveInsights(summary).map((i) => i.kind));
+    expect(child.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^rampart: finding 'always-throws' failed and was skipped: boom$/)]);
+  });
+
   it('8. a worker thread that dies while the others wait at a burst barrier: the run ends, exit 107, reports written', async () => {
     const dies = header + `export default scenario({ name: 'dies', target: process.env.TARGET,
   stages: [burst({ vus: 2, iterations: 2 }), soak({ vus: 2, for: '1s' })],

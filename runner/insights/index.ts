@@ -30,15 +30,23 @@ export const FINDINGS: Record<string, Finding> = {
   'dropped-iterations': droppedIterations,
 };
 
-/** Every finding of a run, fail first, then warn, then info. A finding that throws is skipped. */
-export function deriveInsights(summary: Summary): Insight[] {
+/**
+ * Every finding of a run, fail first, then warn, then info. A finding that throws is skipped
+ * with a one-line warning naming it (a malformed Summary must not cost the user the other
+ * findings); under test (RAMPART_STRICT_FINDINGS=1, set by vitest.config.ts) it fails instead,
+ * so that a crashing finding never passes for "no finding".
+ */
+export function deriveInsights(summary: Summary, strict = process.env.RAMPART_STRICT_FINDINGS === '1'): Insight[] {
   const out: Insight[] = [];
-  for (const find of Object.values(FINDINGS)) {
+  for (const [kind, find] of Object.entries(FINDINGS)) {
     let found: Insight | Insight[] | null;
     try {
       found = find(summary);
-    } catch {
-      continue; // a malformed Summary must not cost the user the other findings
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (strict) throw new Error(`finding '${kind}' threw: ${message}`, { cause: err });
+      process.stderr.write(`rampart: finding '${kind}' failed and was skipped: ${message.split('\n')[0]}\n`);
+      continue;
     }
     if (Array.isArray(found)) out.push(...found);
     else if (found) out.push(found);

@@ -36,7 +36,8 @@ export function rampart(args: string[], options: CliOptions = {}): Promise<CliRe
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [RAMPART_BIN, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      // strict findings: a finding that throws fails the run's test (runner/insights/index.ts)
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', RAMPART_STRICT_FINDINGS: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
