@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
+import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 
 /** rampart.yaml: defaults for a project's runs. Flags win over it; the scenario's own fields win over its defaults. */
@@ -20,6 +21,9 @@ export interface ConfigFile {
   /** false: a run that measured nothing exits as its thresholds say instead of 3 (runner/verdict.ts) */
   failUnmeasured?: boolean;
 }
+
+/** The keys of the `http` mapping (the scenario's http field has more: they belong there). */
+const HTTP_KEYS = ['timeout', 'headers'];
 
 const KEYS = ['target', 'env', 'out', 'thresholds', 'secrets', 'workers', 'profile', 'gracefulStop', 'http', 'upload', 's3', 'failUnmeasured'];
 export const DEFAULT_CONFIG = 'rampart.yaml';
@@ -77,10 +81,34 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
   expect('upload', typeof raw.upload === 'string', 'an s3://bucket/prefix URL');
   expect('s3', isStringMap(raw.s3), 'a mapping with endpoint, region, forcePathStyle');
   expect('failUnmeasured', typeof raw.failUnmeasured === 'boolean', 'true or false');
+  checkValues(raw, (path) => {
+    const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
+    return `${name}${node?.range ? `:${lines.linePos(node.range[0]).line}` : ''}: '${path.join('.')}'`;
+  });
   const env = raw.env as Record<string, unknown> | undefined;
   return {
     ...(raw as Omit<ConfigFile, 'path'>),
     env: env ? Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) : undefined,
     path: file,
   };
+}
+
+/** Values whose type is right but whose content is not, named by file, line and key (`where`). */
+function checkValues(raw: Record<string, unknown>, where: (path: string[]) => string): void {
+  const quoted = (v: unknown) => (typeof v === 'string' ? `'${v}'` : String(v));
+  if (raw.gracefulStop !== undefined && !(parseDuration(raw.gracefulStop as string) >= 0)) {
+    throw new ConfigError(`${where(['gracefulStop'])} must be a duration such as '30s', got ${quoted(raw.gracefulStop)}`);
+  }
+  const http = raw.http as Record<string, unknown> | undefined;
+  if (!http) return;
+  for (const key of Object.keys(http)) {
+    if (!HTTP_KEYS.includes(key)) throw new ConfigError(`${where(['http', key])}: unknown key (known: ${HTTP_KEYS.join(', ')}; other http options belong in the scenario)`);
+  }
+  if (http.timeout !== undefined && !(parseDuration(http.timeout as string) > 0)) {
+    throw new ConfigError(`${where(['http', 'timeout'])} must be a positive duration such as '30s', got ${quoted(http.timeout)}`);
+  }
+  const headers = http.headers;
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) {
+    throw new ConfigError(`${where(['http', 'headers'])} must be a mapping of header: value`);
+  }
 }

@@ -141,4 +141,14 @@ process.stdout.write(JSON.stringify(insights.map((i) => i.kind)));`;
     expect(existsSync(join(dir, 'j.xml'))).toBe(true);
   });
 
+  it('9. a bad value in rampart.yaml is blamed on rampart.yaml, its line and key, not on the scenario', async () => {
+    const yaml = `target: http://127.0.0.1:1\nhttp:\n  headers: { x-a: b }\n  timeout: banana\n`;
+    const { res } = await runIn(simple(), [], { 'rampart.yaml': yaml });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim()).toMatch(/^rampart: rampart\.yaml:4: 'http\.timeout' must be a positive duration such as '30s', got 'banana'$/);
+    const grace = await runIn(simple(), [], { 'rampart.yaml': `gracefulStop: soon\n` });
+    expect(grace.res.code).toBe(2);
+    expect(grace.res.stderr.trim()).toMatch(/^rampart: rampart\.yaml:1: 'gracefulStop' must be a duration such as '30s', got 'soon'$/);
+  });
+
 });
