@@ -5,6 +5,9 @@ export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', '
 /** Parts of a credential worth masking on their own ('Bearer TOKEN' → TOKEN); shorter ones would mask noise. */
 const MIN_PART = 6;
 
+/** Distinct cookie values learnt per thread (docs/authoring.md, Cookies). */
+const MAX_COOKIE_VALUES = 1000;
+
 /**
  * The values that must never leave rampart: `--secret` env values and the values of
  * credential headers, learnt as the scenario uses them. `values` is shared with the reporters
@@ -12,6 +15,7 @@ const MIN_PART = 6;
  */
 export class SecretMask {
   readonly values: string[] = [];
+  private readonly cookieValues = new Set<string>();
   /** called with each value the first time it is learnt */
   onAdd: ((value: string) => void) | null = null;
 
@@ -47,7 +51,11 @@ export class SecretMask {
    * masked: '1' or 'yes' would mask every digit and word of the reports.
    */
   addCookieValue(value: string | undefined): void {
-    if (value && value.length >= MIN_PART) this.add(value);
+    if (!value || value.length < MIN_PART || this.cookieValues.has(value)) return;
+    // a fresh session per iteration would grow the list without end, and every output is masked with all of it
+    if (this.cookieValues.size >= MAX_COOKIE_VALUES) return;
+    this.cookieValues.add(value);
+    this.add(value);
   }
 
   mask(text: string): string {
