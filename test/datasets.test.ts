@@ -80,6 +80,22 @@ describe('datasets shared by worker threads', () => {
     for (const s of seen) expect(s.row).toEqual(expected[s.index]);
   });
 
+  it('a JSON file by path: split into rows without parsing it whole, tricky strings intact', async () => {
+    const rows = [{ s: 'a",]}[{\\' }, [1, [2, { x: ',' }]], 'ü€😀', 42, null, { deep: { er: ['x', { y: '}' }] } }];
+    const dir = workspace({
+      'data/rows.json': '\ufeff [\n ' + rows.map((r) => JSON.stringify(r, null, 1)).join(' ,\n\t') + '\n]\n',
+      's.ts': `import { scenario, burst, dataset } from 'rampart';${recorder}
+        const rows = dataset('rows', './data/rows.json');
+        export default scenario({ name: 'json', stages: [burst({ vus: 2, iterations: 12 })],
+          iteration(ctx) { const i = ctx.iterationInTest % rows.length; note(ctx, i, rows[i]); } });`,
+    });
+    const result = await run(dir, 's.ts', 2);
+    expect(result.code).toBe(0);
+    const seen = seenLines(dir);
+    expect(seen).toHaveLength(12);
+    for (const s of seen) expect(s.row).toEqual(rows[s.index]);
+  });
+
   it('a missing or malformed data file is a one-line usage error before the load (exit 2)', async () => {
     const dir = workspace({
       'missing.ts': `import { scenario, burst, dataset } from 'rampart';
@@ -89,7 +105,14 @@ describe('datasets shared by worker threads', () => {
         const users = dataset('users', './obj.json');
         export default scenario({ name: 'x', stages: [burst({ vus: 1 })], iteration() {} });`,
       'obj.json': '{"users": []}',
+      'badrow.ts': `import { scenario, burst, dataset } from 'rampart';
+        const users = dataset('users', './badrow.json');
+        export default scenario({ name: 'x', stages: [burst({ vus: 1 })], iteration() {} });`,
+      'badrow.json': '[{"a": 1}, {"a": tru}]',
     });
+    const badRow = await rampart(['run', 'badrow.ts', '-q'], { cwd: dir });
+    expect(badRow.code).toBe(2);
+    expect(badRow.stderr).toMatch(/^rampart: dataset 'users': badrow\.json is not JSON: row 1: /);
     const missing = await rampart(['run', 'missing.ts', '-q'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe("rampart: dataset 'users': cannot read nope.csv (ENOENT)");

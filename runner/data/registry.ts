@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Dataset, DatasetOptions } from '../../scenarios/types.js';
 import { UsageError } from '../errors.js';
-import { encodeRows, rowsView, type SharedRowsBuffers } from './shared-rows.js';
+import { rowsView, type SharedRowsBuffers } from './shared-rows.js';
+import { encodeJsonArray, encodeRows, RowWriter } from './encode.js';
 
 /**
  * What the main thread shares with every worker thread: the datasets it loaded and the
@@ -58,7 +59,7 @@ class Registry implements DatasetHooks {
       if (this.mode !== 'load') {
         throw new TypeError(`dataset '${name}' was not declared at the top level of the scenario file; declare datasets there so that they are loaded once, before the load starts`);
       }
-      buffers = encodeRows(name, this.rows(name, source, options));
+      buffers = this.load(name, source, options);
       this.shared.datasets[name] = buffers;
     }
     const view = rowsView(buffers);
@@ -66,36 +67,61 @@ class Registry implements DatasetHooks {
     return view;
   }
 
-  /** The rows of a file (JSON array, or CSV) or of the user's loader; runs on the main thread only. */
-  private rows(name: string, source: Source, options: DatasetOptions | undefined): unknown {
-    if (typeof source === 'function') return source();
+  /** The rows of a file (JSON array, or CSV) or of the user's loader, encoded; the main thread only. */
+  private load(name: string, source: Source, options: DatasetOptions | undefined): SharedRowsBuffers {
+    if (typeof source === 'function') return encodeRows(name, source());
     if (typeof source !== 'string') throw new UsageError(`dataset '${name}': the source must be a file path or a function returning the rows`);
     const path = isAbsolute(source) ? source : resolve(this.baseDir, source);
     const shown = relative(process.cwd(), path) || path;
-    let text: string;
+    const ext = extname(path).toLowerCase();
+    const format = options?.format ?? (ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : undefined);
+    let file: SharedArrayBuffer;
     try {
-      text = readFileSync(path, 'utf8');
+      file = readShared(path);
     } catch (err) {
       throw new UsageError(`dataset '${name}': cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    const kind = options?.format ?? (extname(path).toLowerCase() === '.csv' ? 'csv' : extname(path).toLowerCase() === '.json' ? 'json' : undefined);
-    if (kind === 'csv') {
-      try {
-        return parseCsv(text, { columns: options?.columns ?? true, delimiter: options?.delimiter ?? ',', bom: true, skip_empty_lines: true });
-      } catch (err) {
-        throw new UsageError(`dataset '${name}': ${shown}: ${(err as Error).message}`);
-      }
-    }
-    if (kind !== 'json') throw new UsageError(`dataset '${name}': ${shown} is neither .json nor .csv (say which with { format: 'json' | 'csv' })`);
-    let rows: unknown;
     try {
-      rows = JSON.parse(text);
+      if (format === 'json') return encodeJsonArray(name, file);
+      if (format === 'csv') return encodeCsv(name, Buffer.from(file), options);
     } catch (err) {
-      throw new UsageError(`dataset '${name}': ${shown} is not JSON: ${(err as Error).message}`);
+      throw new UsageError(`dataset '${name}': ${shown} ${(err as Error).message}`);
     }
-    if (!Array.isArray(rows)) throw new UsageError(`dataset '${name}': ${shown} must hold a JSON array of rows (for another shape, pass a function that returns the rows)`);
-    return rows;
+    throw new UsageError(`dataset '${name}': ${shown} is neither .json nor .csv (say which with { format: 'json' | 'csv' })`);
   }
+}
+
+/** A file's bytes straight into shared memory (a JSON dataset is split in place there). */
+function readShared(path: string): SharedArrayBuffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bytes = new SharedArrayBuffer(size);
+    const view = Buffer.from(bytes);
+    let at = 0;
+    while (at < size) {
+      const got = readSync(fd, view, at, size - at, at);
+      if (got === 0) break;
+      at += got;
+    }
+    return at === size ? bytes : bytes.slice(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** CSV through csv-parse, each record encoded as it is parsed (none is kept as an object). */
+function encodeCsv(name: string, file: Buffer, options: DatasetOptions | undefined): SharedRowsBuffers {
+  const out = new RowWriter();
+  try {
+    parseCsv(file, {
+      columns: options?.columns ?? true, delimiter: options?.delimiter ?? ',', bom: true, skip_empty_lines: true,
+      on_record: (record: unknown) => { out.add(JSON.stringify(record)); return null; },
+    });
+  } catch (err) {
+    throw new Error(`is not valid CSV: ${(err as Error).message}`);
+  }
+  return out.finish(name);
 }
 
 function install(registry: Registry): Registry {

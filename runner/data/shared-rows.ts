@@ -14,26 +14,6 @@ export interface SharedRowsBuffers {
   offsets: SharedArrayBuffer;
 }
 
-/** Encodes `rows` into shared memory; a row JSON cannot carry is an error naming its index. */
-export function encodeRows(name: string, rows: unknown): SharedRowsBuffers {
-  if (!Array.isArray(rows)) throw new TypeError(`dataset '${name}': the rows must be an array, got ${rows === null ? 'null' : typeof rows}`);
-  const texts = new Array<string>(rows.length);
-  const offsets = new Float64Array(new SharedArrayBuffer(8 * (rows.length + 1)));
-  let total = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const text = JSON.stringify(rows[i]);
-    if (text === undefined) throw new TypeError(`dataset '${name}': row ${i} is ${typeof rows[i]}, not JSON data`);
-    texts[i] = text;
-    offsets[i] = total;
-    total += Buffer.byteLength(text);
-  }
-  offsets[rows.length] = total;
-  const bytes = new SharedArrayBuffer(total);
-  const view = Buffer.from(bytes);
-  for (let i = 0; i < texts.length; i++) view.write(texts[i], offsets[i], 'utf8');
-  return { name, length: rows.length, bytes, offsets: offsets.buffer as SharedArrayBuffer };
-}
-
 /** Read-only rows over shared buffers: each access decodes a fresh copy of the row. */
 class SharedRows<T> {
   readonly name: string;
