@@ -277,7 +277,7 @@ export interface Context {
   vu: number;
   /** this VU's iteration number (0-based) */
   iteration: number;
-  /** this iteration's number in the whole test, unique and dense across worker threads (0-based; k6's exec.scenario.iterationInTest) */
+  /** this iteration's number in the whole test, across every workload: unique and dense across worker threads (0-based) */
   iterationInTest: number;
   /** the index of the stage that started this iteration (numbered across workloads, as `rampart inspect` shows) */
   stage: number;

@@ -108,6 +108,8 @@ const CASES: Case[] = [
   flag('--config missing', ['--config', 'nope.yaml'], /cannot read config nope\.yaml: ENOENT/),
   { name: 'no scenario argument', args: ['run'], code: 2, message: /Not enough non-option arguments/ },
   { name: 'unknown command', args: ['launch', 'good.ts'], code: 2, message: /Unknown arguments?: launch/ },
+  { name: 'rampart new onto an existing file', files: ['good.ts'], args: ['new', 'good.ts'], code: 2, message: /good\.ts exists; rampart new never overwrites a file/ },
+  { name: 'rampart new into a missing folder', args: ['new', 'nowhere/s.ts'], code: 2, message: /cannot write nowhere\/s\.ts: its folder does not exist/ },
   // rampart.yaml
   config('malformed.yaml', /rampart\.yaml:\d+:\d+: invalid YAML: Flow sequence/),
   config('unknown-key.yaml', /rampart\.yaml:2: unknown key 'targett'/),
