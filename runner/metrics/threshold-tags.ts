@@ -11,13 +11,12 @@ export const RAMPART_TAGS = [
   'name', 'method', 'status', 'stage', 'error', 'retry', 'cold', 'workload', 'group', 'expected_response', 'error_code',
 ];
 
-/** Values a tag can take, where rampart knows them all. */
+/** Values a tag can take, where rampart knows them all on every metric (status is not one: jobs{status:COMPLETED}). */
 const VALUES: Record<string, RegExp> = {
   expected_response: /^(true|false)$/,
   retry: /^true$/,
-  cold: /^true$/,
-  status: /^\d{1,3}$/,
-  stage: /^\d+$/,
+  cold: /^(true|false)$/,
+  stage: /^-?\d+$/,
 };
 
 /** A one-line reason the tag filter cannot match, or undefined. `source`: the scenario's code. */
