@@ -8,24 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { rampart, readJson, workspace } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
-import { haveMetricServers, influxQuery, promQuery, startInfluxdb, startPrometheus, type MetricServer } from './support/metric-servers.js';
+import { haveMetricServers, influxQuery, loadScenario, promQuery, startInfluxdb, startPrometheus, type MetricServer } from './support/metric-servers.js';
 
 /** schema 8 buckets are 2^(1/256) wide (0.27%); HDR's own 3 digits add 0.1% */
 const NATIVE_PRECISION = 2 ** (1 / 256) - 1 + 0.001;
-
-export function loadScenario(seconds: number): string {
-  return `import { scenario, soak, check } from 'rampart';
-export default scenario({
-  name: 'outputs',
-  target: process.env.TARGET,
-  stages: [soak({ vus: 4, for: '${seconds}s' })],
-  async iteration(ctx) {
-    const res = await ctx.http.get('/jitter/2/40', { tags: { kind: ctx.vu % 2 ? 'odd' : 'even' } });
-    check(res, { 'status is 200': (r) => r.status === 200 });
-  },
-});
-`;
-}
 
 describe.skipIf(!haveMetricServers())('outputs to real Prometheus and InfluxDB', () => {
   let target: Target;

@@ -55,7 +55,7 @@ const chart = (id: string, title: string, note: string) =>
 export function renderDashboardPage(title: string): string {
   const { js, css } = uplotAssets();
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>rampart live: ${escapeHtml(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>rampart live: ${escapeHtml(title)}</title>
 <style>${inlineSafe(css, 'style')}${CSS}</style></head>
 <body>
 <header><h1>rampart live: ${escapeHtml(title)}</h1><div id="status">waiting for the first interval…</div></header>

@@ -83,6 +83,8 @@ export async function createDashboardReporter(o: { port: number; open: boolean }
       res.end(report);
       reportFetches++;
       onReportFetched();
+    } else if (path === '/favicon.ico') {
+      res.writeHead(204).end();
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end(path === '/report' ? 'the run has not ended yet\n' : 'not found\n');
@@ -130,7 +132,8 @@ export async function createDashboardReporter(o: { port: number; open: boolean }
       broadcast(lastEvent);
     },
     async onEnd(summary) {
-      report = renderHtml(summary);
+      // no favicon request to a server that closes once the report is fetched
+      report = renderHtml(summary).replace(/<head>/i, '<head><link rel="icon" href="data:,">');
       const waiting = clients.size;
       broadcast('event: end\ndata: {}\n\n');
       if (waiting) {

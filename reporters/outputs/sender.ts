@@ -36,6 +36,8 @@ export class OutputSender {
   lastError: string | undefined;
   /** the last attempt failed: the end does not wait long for a dead endpoint */
   failing = false;
+  /** when the request now in flight was sent (0: none) */
+  private inFlightSince = 0;
 
   constructor(private readonly o: SenderOptions) {}
 
@@ -67,6 +69,7 @@ export class OutputSender {
   /** 'retry' for what may pass later (network, timeout, 5xx, 429); 'rejected' for a 4xx that never will */
   private async postOnce(batch: Batch): Promise<'sent' | 'retry' | 'rejected'> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs ?? 5000), this.closing.signal]);
+    this.inFlightSince = Date.now();
     try {
       const res = await this.o.post(batch.body, signal);
       if (res.status >= 200 && res.status < 300) {
@@ -82,16 +85,19 @@ export class OutputSender {
       this.lastError = e.name === 'TimeoutError' ? `no answer within ${(this.o.timeoutMs ?? 5000) / 1000}s`
         : e.cause?.code ?? e.message;
       return 'retry';
+    } finally {
+      this.inFlightSince = 0;
     }
   }
 
   /**
-   * Sends what is queued within `graceMs` (a failing endpoint gets one last short try), then
-   * gives up and counts the rest as not sent.
+   * Sends what is queued within `graceMs` (an endpoint that failed or has not answered for a
+   * second gets half a second), then gives up and counts the rest as not sent.
    */
   async close(graceMs = 3000): Promise<void> {
     this.closed = true;
-    const deadline = this.failing ? Math.min(graceMs, 1000) : graceMs;
+    const stuck = this.inFlightSince > 0 && Date.now() - this.inFlightSince > 1000;
+    const deadline = this.failing || stuck ? Math.min(graceMs, 500) : graceMs;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.pumping ?? Promise.resolve(), new Promise<void>((r) => { timer = setTimeout(r, deadline); })]);
     clearTimeout(timer);

@@ -96,3 +96,18 @@ export async function influxQuery(base: string, db: string, q: string): Promise<
   if (body.results[0]?.error) throw new Error(`${q}: ${body.results[0].error}`);
   return body.results[0]?.series?.[0]?.values ?? [];
 }
+
+/** `seconds` of 4 VUs GETting /jitter/2/40 of test/support/target.ts, tagged kind:odd|even. */
+export function loadScenario(seconds: number): string {
+  return `import { scenario, soak, check } from 'rampart';
+export default scenario({
+  name: 'outputs',
+  target: process.env.TARGET,
+  stages: [soak({ vus: 4, for: '${seconds}s' })],
+  async iteration(ctx) {
+    const res = await ctx.http.get('/jitter/2/40', { tags: { kind: ctx.vu % 2 ? 'odd' : 'even' } });
+    check(res, { 'status is 200': (r) => r.status === 200 });
+  },
+});
+`;
+}
