@@ -5,6 +5,7 @@
  * histogram gives the results file's p95 within the conversion's precision.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rampart, readJson, workspace } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
@@ -47,6 +48,15 @@ describe.skipIf(!haveMetricServers())('outputs to real Prometheus and InfluxDB',
     expect(Math.abs(p95! - hdrP95) / hdrP95).toBeLessThanOrEqual(NATIVE_PRECISION);
     // the per-URL tag stays out by default
     expect(await promQuery(prometheus.url, 'count(rampart_http_reqs_total{by="name"})')).toBeNull();
+
+    // every query of the example Grafana dashboard works on what rampart wrote
+    const grafana = JSON.parse(readFileSync(new URL('../examples/grafana/rampart-prometheus.json', import.meta.url), 'utf8'));
+    const queries: string[] = grafana.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+    expect(queries.length).toBeGreaterThanOrEqual(8);
+    for (const q of queries) {
+      const value = await promQuery(prometheus.url, q.replace(/\$testid/g, 'ci-1').replace(/\$__rate_interval/g, '1m'));
+      expect(value, q).not.toBeNull();
+    }
 
     // InfluxDB: the last cumulative count, and the final point carries the results file's p95
     const [[, count]] = await influxQuery(influx.url, 'rampart', `SELECT last("count") FROM "http_reqs" WHERE "testid"='ci-1' AND "by"=''`);
