@@ -65,6 +65,8 @@ describe('two workloads in one file', () => {
     expect(r.metrics.http_reqs.count).toBe(browse.length + 20);
     expect(r.metrics['iteration_duration{workload:checkout}'].count).toBe(20);
     expect(r.metrics['http_reqs{team:pay}'].count).toBe(20); // the workload's own tags
+    expect(r.metrics['checks{workload:checkout}']).toMatchObject({ trues: 20, falses: 0 }); // checks know their workload too
+    expect(r.metrics['checks{workload:browse}']).toBeUndefined();
     // iterationInWorkload is unique and dense across the two threads
     expect(checkout.map((a) => Number(a.path.split('/')[2])).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     // side by side: checkout starts after its offset, while browse is still ramping

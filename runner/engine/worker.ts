@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { installRuntime } from '../../scenarios/runtime.js';
@@ -27,9 +28,18 @@ process.setSourceMapsEnabled(true);
 
 const kit = new ThreadKit(init, mask);
 const { collector, http } = kit;
+/**
+ * The running iteration's workload tags, for checks: check() cannot know its VU. Only in a
+ * file with `workloads` (request and iteration samples get theirs from their stage).
+ */
+const workloadTags = init.plan.workloads.some((w) => w.sampleTags.workload) ? new AsyncLocalStorage<[string, string][]>() : null;
 installRuntime({
   env: init.env,
-  recordCheck: (name, ok, tags) => collector.recordCheck(name, ok, tags && Object.entries(tags).map(([k, v]) => [k, String(v)])),
+  recordCheck: (name, ok, tags) => {
+    const own = tags && Object.entries(tags).map(([k, v]) => [k, String(v)] as [string, string]);
+    const workload = workloadTags?.getStore();
+    collector.recordCheck(name, ok, workload ? [...(own ?? []), ...workload] : own);
+  },
   abortTest: (reason) => post({ type: 'abortTest', reason }),
 });
 
@@ -130,7 +140,7 @@ function byWorkload(def: ScenarioDefinition): ScenarioDefinition {
   const byStep = init.plan.steps.map((s) => {
     const w = init.plan.workloads.findIndex((x) => x.name === s.workload);
     const owner = def.workloads?.[s.workload] ?? def;
-    return { name: s.workload, w, owner, fn: owner.iteration };
+    return { name: s.workload, w, owner, fn: owner.iteration, tags: Object.entries(workloadOf(s.workload).sampleTags) };
   });
   return {
     ...def,
@@ -138,7 +148,7 @@ function byWorkload(def: ScenarioDefinition): ScenarioDefinition {
       const s = byStep[ctx.stage];
       ctx.workload = s.name;
       ctx.iterationInWorkload = Number(Atomics.add(counters, s.w, 1n));
-      return s.fn.call(s.owner, ctx, data);
+      return workloadTags ? workloadTags.run(s.tags, () => s.fn.call(s.owner, ctx, data)) : s.fn.call(s.owner, ctx, data);
     },
   };
 }
