@@ -78,6 +78,10 @@ export function renderConsoleSummary(summary: Summary): string {
     `  ${chalk.bold(s.name)}${s.profile ? ` (profile ${s.profile})` : ''}  ${chalk.dim(s.file)}`,
     `  ${statusLine(summary)}  ${formatDuration(summary.durationMs)}  exit code ${summary.exitCode}`,
   ];
+  const detected = (summary.meta?.serverless as { detected?: { header: string; configure: string } } | undefined)?.detected;
+  if (detected) {
+    lines.push(chalk.dim(`  serverless: workers named by the ${detected.header} response header (detected); add ${detected.configure} to the scenario to configure it (docs/serverless.md)`));
+  }
   const thresholds = thresholdRows(summary);
   if (thresholds.length) {
     lines.push('', chalk.bold('  thresholds'));

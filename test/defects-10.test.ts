@@ -151,4 +151,33 @@ process.stdout.write(JSON.stringify(insights.map((i) => i.kind)));`;
     expect(grace.res.stderr.trim()).toMatch(/^rampart: rampart\.yaml:1: 'gracefulStop' must be a duration such as '30s', got 'soon'$/);
   });
 
+  it("10. responses with RunPod's worker header and no serverless field: workers and cold starts are identified, and the summary says how", async () => {
+    const sim = await startSimulator({ timeScale: 0.01, seed: 3 });
+    try {
+      const source = `import { scenario, burst } from 'rampart';
+export default scenario({ name: 'lb', target: process.env.SIM, stages: [burst({ vus: 15, iterations: 30 })],
+  async iteration(ctx) { await ctx.http.post('/generate', { json: { input: { prompt: 'hi' } }, name: 'generate' }); } });\n`;
+      const dir = workspace({ 's.ts': source });
+      const res = await rampart(['run', 's.ts', '--out', 'json=r.json'], { cwd: dir, env: { SIM: sim.url }, timeoutMs: 40_000 });
+      expect(res.stderr).not.toMatch(/internal error/);
+      const s = readJson(join(dir, 'r.json'));
+      expect(s.metrics.workers_seen.max).toBe(sim.stats().workersStarted);
+      expect(s.metrics.cold_starts.count).toBeGreaterThan(0);
+      expect(s.metrics['http_req_duration{cold:true}'].count).toBeGreaterThan(0);
+      expect(s.meta.serverless).toMatchObject({ preset: 'runpod', detected: { header: 'x-runpod-worker-id' } });
+      expect(s.insights.map((i: any) => i.kind)).toContain('cold-starts');
+      expect(res.stdout).toMatch(/x-runpod-worker-id/);
+      expect(res.stdout).toMatch(/serverless: 'runpod'/);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('10. a target without a worker header: no serverless metadata, no worker metrics', async () => {
+    const { dir, res } = await runIn(simple(), ['--out', 'json=r.json']);
+    expect(res.code, res.stderr).toBe(0);
+    const s = readJson(join(dir, 'r.json'));
+    expect(s.meta.serverless).toBeUndefined();
+    expect(s.metrics.workers_seen).toBeUndefined();
+  });
 });

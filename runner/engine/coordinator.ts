@@ -37,7 +37,9 @@ export class Coordinator {
   private lastTick = 0;
   private seq = 0;
   /** one cold-start classifier for the run, fed by every thread's observations in time order */
-  private readonly coldStarts: ColdStarts | null;
+  private coldStarts: ColdStarts | null;
+  /** a worker header found without a serverless field (the classifier starts with the first one) */
+  detectedHeader: string | undefined;
   private observations: WorkerObservation[] = [];
   /** the snapshot round in progress: when it was asked for, and who has yet to answer */
   private round: { seq: number; at: number; waiting: Set<Thread> } | null = null;
@@ -54,7 +56,7 @@ export class Coordinator {
     this.cumulative = new Collector(inits[0].trackedKeys, inits[0].customTypes);
     this.interval = new Collector(inits[0].trackedKeys, inits[0].customTypes);
     const serverless = inits[0].serverless;
-    this.coldStarts = serverless ? new ColdStarts(this.interval, serverless.cold) : null;
+    this.coldStarts = serverless && !serverless.detect ? new ColdStarts(this.interval, serverless.cold) : null;
   }
 
   /** What the cold-start classifier learnt of a warm worker's service time (ms by trend), for the findings. */
@@ -166,7 +168,10 @@ export class Coordinator {
   }
 
   private classify(): void {
-    if (!this.coldStarts || !this.observations.length) return;
+    const serverless = this.inits[0].serverless;
+    if (!serverless || !this.observations.length) return;
+    this.detectedHeader ??= this.observations.find((o) => o.header)?.header;
+    this.coldStarts ??= new ColdStarts(this.interval, serverless.cold);
     this.coldStarts.add(this.observations);
     this.observations = [];
   }

@@ -17,7 +17,7 @@ import { buildPlan, type PlanOverrides } from '../plan/build.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
-import { resolveServerless } from '../serverless/options.js';
+import { detectingServerless, resolveServerless, serverlessMeta } from '../serverless/options.js';
 import { HealthMonitor } from '../serverless/monitor.js';
 import { addServerlessGauges } from '../serverless/gauges.js';
 import { ThreadKit, type ThreadConfig } from './thread-kit.js';
@@ -252,7 +252,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       scenario: { name: scenario.name, file: o.file, profile: plan.profile },
       startedAt, durationMs, aborted, abortReason, exitCode, verdict, collector: coordinator.cumulative,
       thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads, connections: thread.connections,
-      retry: retryMeta(http.retry), serverless: serverless && { preset: serverless.preset, serviceTimes: coordinator.serviceTimes() },
+      retry: retryMeta(http.retry), serverless: serverlessMeta(serverless, coordinator.detectedHeader, coordinator.serviceTimes()),
     }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
     const { files, failures } = await writeReports(p.reporters, summary);
@@ -284,7 +284,7 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   if (!(gracefulStopMs >= 0)) throw new UsageError(`${o.file}: gracefulStop must be a duration`);
   const headers = { ...o.config.http?.headers, ...http.headers };
   mask.addHeaders(headers);
-  const serverless = resolveServerless(scenario.serverless, o.file);
+  const serverless = resolveServerless(scenario.serverless, o.file) ?? detectingServerless(o.file);
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
     tls: connectionSettings(http, o.file),

@@ -26,7 +26,12 @@ export interface SummaryInput {
   /** the retry policy in force, for the findings */
   retry?: { configured: boolean; attempts?: number; statuses?: number[]; errors?: string[] };
   /** the preset, and what the cold-start classifier learnt of a warm worker's service time (ms by trend) */
-  serverless?: { preset: string; serviceTimes?: Record<string, { bound: number; typical: number; high?: number }> } | null;
+  serverless?: {
+    preset: string;
+    serviceTimes?: Record<string, { bound: number; typical: number; high?: number }>;
+    /** no serverless field, but responses carried a known worker header: which, and the field that configures it */
+    detected?: { header: string; configure: string };
+  } | null;
 }
 
 /** The cumulative metrics of a run, as the Summary every reporter receives. */

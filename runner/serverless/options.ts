@@ -4,6 +4,8 @@ import { UsageError } from '../errors.js';
 
 export interface ResolvedServerless {
   preset: string;
+  /** no serverless field: the worker headers looked for (DETECTED_HEADERS); no jobs, no health monitor */
+  detect?: string[];
   workerHeader?: string;
   workerField?: string;
   routes: { submit: string; status: string; cancel?: string; health?: string };
@@ -45,6 +47,25 @@ const PRESETS: Record<string, Preset> = {
   },
   none: { routes: { submit: '/run', status: '/status/{id}' }, idField: 'id', statusField: 'status', monitor: false },
 };
+
+/**
+ * Response headers that name a platform's worker. A scenario with no `serverless` field still
+ * identifies workers and cold starts by them, and the summary says which it saw (docs/serverless.md).
+ */
+export const DETECTED_HEADERS: Record<string, string> = { 'x-runpod-worker-id': 'runpod' };
+
+/** The settings of a run whose scenario has no `serverless` field: look for a known worker header, nothing else. */
+export function detectingServerless(where: string): ResolvedServerless {
+  return { ...resolveServerless({ preset: 'none', monitor: false }, where)!, preset: 'detect', detect: Object.keys(DETECTED_HEADERS) };
+}
+
+/** What the results file says of serverless: the preset and what was learnt, or for a detected header which one and how to configure it. */
+export function serverlessMeta(cfg: ResolvedServerless, detectedHeader: string | undefined, serviceTimes: Record<string, { bound: number; typical: number; high?: number }> | undefined) {
+  if (!cfg.detect) return { preset: cfg.preset, serviceTimes };
+  if (!detectedHeader) return null;
+  const preset = DETECTED_HEADERS[detectedHeader];
+  return { preset, serviceTimes, detected: { header: detectedHeader, configure: `serverless: '${preset}'` } };
+}
 
 const KEYS = ['preset', 'workerHeader', 'workerField', 'routes', 'idField', 'statusField', 'finalStatuses', 'successStatuses',
   'queueTimeField', 'executionTimeField', 'outputField', 'errorField', 'poll', 'monitor', 'cold'];

@@ -20,6 +20,8 @@ export interface WorkerObservation {
   ok: boolean;
   /** epoch ms when it completed */
   at: number;
+  /** the worker header it was found in, when the scenario has no serverless field (detected) */
+  header?: string;
 }
 
 /**
@@ -34,16 +36,21 @@ export class ServerlessRuntime {
 
   /** Sees every response of ctx.http (load-balancer endpoints name the worker in a header). */
   observe(res: HttpResponse): void {
-    const header = this.cfg.workerHeader;
-    if (!header || res.status === 0) return;
-    const worker = res.header(header);
-    if (!worker) return;
+    if (res.status === 0) return;
+    const headers = this.cfg.detect ?? (this.cfg.workerHeader ? [this.cfg.workerHeader] : []);
+    const header = headers.find((h) => res.header(h));
+    if (!header) return;
+    const worker = res.header(header)!;
     res.worker = worker;
     const { duration, waiting } = res.timings;
-    this.note({ worker, trend: 'http_req_duration', durationMs: duration, serviceMs: waiting > 0 ? waiting : duration, ok: res.status < 400, at: performance.timeOrigin + performance.now() });
+    this.note({
+      worker, trend: 'http_req_duration', durationMs: duration, serviceMs: waiting > 0 ? waiting : duration, ok: res.status < 400,
+      at: performance.timeOrigin + performance.now(), ...(this.cfg.detect ? { header } : {}),
+    });
   }
 
   jobs(http: HttpClient, signal: AbortSignal): Jobs {
+    if (this.cfg.detect) return NO_JOBS; // a detected header is no queue API: that needs the serverless field
     const client = new JobClient(http, this.cfg, this.collector, this.note, signal);
     return { run: (input, options) => client.run(input, options) };
   }
