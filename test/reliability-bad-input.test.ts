@@ -117,7 +117,7 @@ const CASES: Case[] = [
   config('secrets-not-list.yaml', /rampart\.yaml:1: 'secrets' must be a list of environment variable names/),
   config('threshold-bad.yaml', /rampart\.yaml: thresholds\.http_req_failed: bad threshold 'rate<<0\.01'/),
   config('threshold-tag-typo.yaml', /rampart\.yaml: thresholds: 'http_reqs\{stauts:500\}': rampart sets no tag 'stauts'; did you mean 'status'\?/),
-  // --upload with a bad S3 URL: not a flag of `rampart run` yet (runner/s3 is in progress); add the case with the flag
+  flag('--upload not an s3 URL', ['--upload', 'http://bucket/x'], /--upload 'http:\/\/bucket\/x': expected s3:\/\/bucket\[\/prefix\]/),
 ];
 
 describe('bad inputs: exit code and one line that names the fault', () => {
