@@ -67,4 +67,17 @@ describe.skipIf(!haveMetricServers())('outputs to real Prometheus and InfluxDB',
     const points = await influxQuery(influx.url, 'rampart', `SELECT "interval_count" FROM "http_req_duration" WHERE "testid"='ci-1' AND "by"=''`);
     expect(points.filter((p) => typeof p[1] === 'number').length).toBeGreaterThanOrEqual(3);
   }, 60_000);
+
+  it('RAMPART_PROMETHEUS_TREND_STATS=gauges: p95 and count gauges equal the results file\'s, no native histogram', async () => {
+    const dir = workspace({ 's.ts': loadScenario(2) });
+    const result = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json', '--out', `prometheus=${prometheus.url}/api/v1/write`], {
+      cwd: dir, env: { TARGET: target.url, RAMPART_TESTID: 'ci-gauges', RAMPART_PROMETHEUS_TREND_STATS: 'gauges' },
+    });
+    expect(result.code).toBe(0);
+    const trend = readJson(join(dir, 'r.json')).metrics.http_req_duration;
+    const p95 = await promQuery(prometheus.url, 'rampart_http_req_duration_seconds_p95{testid="ci-gauges",by=""}');
+    expect(p95! * 1000).toBeCloseTo(trend.p95, 2);
+    expect(await promQuery(prometheus.url, 'rampart_http_req_duration_seconds_count{testid="ci-gauges",by=""}')).toBe(trend.count);
+    expect(await promQuery(prometheus.url, 'histogram_count(rampart_http_req_duration_seconds{testid="ci-gauges"})')).toBeNull();
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ import type { Reporter, ReporterFactory } from '../reporter.js';
 import { UsageError } from '../../runner/errors.js';
 import { createHistogram } from '../../runner/metrics/hdr.js';
 import type { MetricSummary } from '../../runner/metrics/summary-types.js';
+import { maskSecrets } from '../file-reporter.js';
 import { OutputSender } from './sender.js';
 import { liveSeries, SeriesSelector, summarySeries, type Series } from './series.js';
 import { defaultTestId, outputSettings, parseOutputUrl, poster, type Env } from './settings.js';
@@ -111,7 +112,7 @@ export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], 
       });
       await sender.close();
       const loss = sender.lossReport();
-      if (loss) process.stderr.write(`${loss}\n`);
+      if (loss) process.stderr.write(`${maskSecrets(loss, secrets ?? [])}\n`); // an endpoint's answer may echo a credential
       if (!quiet) process.stderr.write(`rampart: influxdb: sent ${sender.samplesSent.toLocaleString('en-US')} points, testid=${testid}\n`);
     },
   };

@@ -11,6 +11,7 @@ import { UsageError } from '../../runner/errors.js';
 import { clampedPercentileUs } from '../../runner/metrics/hdr.js';
 import { DEFAULT_SCHEMA, toNativeHistogram, type NativeHistogram } from './native-histogram.js';
 import { encodeWriteRequest, REMOTE_WRITE_HEADERS, type PromSeries } from './remote-write.js';
+import { maskSecrets } from '../file-reporter.js';
 import { OutputSender } from './sender.js';
 import { labelName, liveSeries, promName, SeriesSelector, summarySeries, type Series } from './series.js';
 import { defaultTestId, outputSettings, parseOutputUrl, poster, type Env } from './settings.js';
@@ -100,7 +101,7 @@ export function createPrometheusOutput(raw: string, env: Env, secrets?: string[]
       send(toProm(summarySeries(summary.metrics, selector), false));
       await sender.close();
       const loss = sender.lossReport();
-      if (loss) process.stderr.write(`${loss}\n`);
+      if (loss) process.stderr.write(`${maskSecrets(loss, secrets ?? [])}\n`); // an endpoint's answer may echo a credential
       if (selector.cappedSeries) {
         process.stderr.write(`rampart: prometheus: ${selector.cappedSeries} tag series over the cap of ${settings.filter.maxTagValues} values per tag not sent (RAMPART_OUTPUT_MAX_TAG_VALUES)\n`);
       }

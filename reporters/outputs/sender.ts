@@ -82,7 +82,9 @@ export class OutputSender {
     } catch (err) {
       this.failing = true;
       const e = err as Error & { cause?: { code?: string } };
-      this.lastError = e.name === 'TimeoutError' ? `no answer within ${(this.o.timeoutMs ?? 5000) / 1000}s`
+      // cut short by the end: the reason worth saying is the one before
+      if (this.closing.signal.aborted) this.lastError ??= 'still sending when the run ended';
+      else this.lastError = e.name === 'TimeoutError' ? `no answer within ${(this.o.timeoutMs ?? 5000) / 1000}s`
         : e.cause?.code ?? e.message;
       return 'retry';
     } finally {
