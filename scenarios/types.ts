@@ -183,7 +183,39 @@ export interface Response {
   worker?: string;
 }
 
+/** Options of ctx.http.stream: a request's options, without retries or redirects (a stream is read once). */
+export interface StreamOptions extends Omit<RequestOptions, 'responseType' | 'retry' | 'redirects'> {
+  /** 'sse' (default): the body is parsed as server-sent events; 'raw': each chunk as it arrives */
+  format?: 'sse' | 'raw';
+}
+
+/** One server-sent event (or one raw chunk) of a streamed response. */
+export interface StreamEvent {
+  /** the event's data (its data: lines joined by a newline), or the chunk's text */
+  data: string;
+  /** the SSE `event:` field, when sent */
+  event?: string;
+  /** the SSE `id:` field, when sent */
+  id?: string;
+  /** ms from the request's start to this event's arrival */
+  at: number;
+}
+
+/**
+ * A response read as it arrives: iterate it with for await. Leaving the loop early aborts the
+ * request (not counted as failed). A status other than 2xx yields no events; its body is in
+ * `response`.
+ */
+export interface ResponseStream extends AsyncIterable<StreamEvent> {
+  /** the request's sample, once the stream ended (status, error, timings; body only when not 2xx) */
+  readonly response: Promise<Response>;
+  /** events read so far */
+  readonly events: number;
+}
+
 export interface HttpClient {
+  /** a request whose response is read as it arrives (server-sent events or raw chunks) */
+  stream(method: string, url: string, options?: StreamOptions): ResponseStream;
   request(method: string, url: string, options?: RequestOptions): Promise<Response>;
   get(url: string, options?: RequestOptions): Promise<Response>;
   head(url: string, options?: RequestOptions): Promise<Response>;
@@ -196,6 +228,74 @@ export interface HttpClient {
 }
 
 export type Tags = Record<string, string>;
+
+/** Where ctx.llm sends its requests (docs/llm.md). */
+export interface LlmOptions {
+  /** the API's base URL, as OpenAI's clients take it, e.g. 'http://127.0.0.1:8000/v1' (default: the scenario's target + '/v1') */
+  baseURL?: string;
+  /** sent as 'Authorization: Bearer KEY', masked in every output */
+  apiKey?: string;
+  /** the model of a request body that names none */
+  model?: string;
+  /** headers of every ctx.llm request */
+  headers?: Record<string, string>;
+}
+
+/** Targets a ctx.llm request must meet to count in llm_goodput (all that are given, as vLLM's --goodput). */
+export interface SloOptions {
+  /** time to the first token */
+  ttft?: Duration;
+  /** time per output token after the first */
+  tpot?: Duration;
+  /** request start to the last token */
+  e2e?: Duration;
+}
+
+export interface LlmCallOptions {
+  /** the name tag of the request and of its llm_* samples (default: the URL path) */
+  name?: string;
+  tags?: Record<string, string>;
+  timeout?: Duration;
+  headers?: Record<string, string>;
+}
+
+/** What ctx.llm.chat and ctx.llm.complete answer; they never throw for the server's failures. */
+export interface LlmResult {
+  ok: boolean;
+  /** HTTP status; 0 when no response arrived */
+  status: number;
+  /** why it failed: 'http' (status >= 400), a network kind ('reset', 'timeout', ...), 'malformed', 'stream-error' or 'incomplete' */
+  error?: { kind: string; message: string };
+  /** the generated text (all content deltas joined) */
+  text: string;
+  finishReason?: string;
+  streamed: boolean;
+  /** from the response's usage */
+  inputTokens?: number;
+  /** from the response's usage; counted from the token events when the server sent no usage (then `estimated`) */
+  outputTokens: number;
+  estimated: boolean;
+  /** ms to the first token (streamed only) */
+  ttft?: number;
+  /** ms per output token after the first: (e2e - ttft) / (outputTokens - 1) (streamed, 2 tokens or more) */
+  tpot?: number;
+  /** ms from the request's start to the last token (the whole response when not streamed) */
+  e2e: number;
+  /** ms between consecutive token events */
+  itl: number[];
+  /** true when the request succeeded and met every SLO of the scenario's `slo` */
+  good: boolean;
+  /** the HTTP sample (status, headers, timings; the body when it was not a stream) */
+  response: Response;
+}
+
+/** ctx.llm: OpenAI-compatible chat and completion calls, measured (docs/llm.md). */
+export interface Llm {
+  /** POST {baseURL}/chat/completions with `body` as written for OpenAI's API (model, messages, max_tokens, stream, ...) */
+  chat(body: Record<string, unknown>, options?: LlmCallOptions): Promise<LlmResult>;
+  /** POST {baseURL}/completions (model, prompt, max_tokens, stream, ...) */
+  complete(body: Record<string, unknown>, options?: LlmCallOptions): Promise<LlmResult>;
+}
 
 /** How a serverless platform's API looks: routes, fields, statuses (docs/serverless.md). RunPod is the preset. */
 export interface ServerlessOptions {
@@ -295,6 +395,8 @@ export interface Context {
   jobs: Jobs;
   /** an S3 client whose pool is sized to the run, its operations measured (scenario `s3`) */
   s3: S3Helper;
+  /** OpenAI-compatible chat and completion calls with TTFT, ITL, TPOT and tokens measured (scenario `llm`, `slo`; docs/llm.md) */
+  llm: Llm;
   /**
    * Runs `fn` as group `name`: its requests carry the tag group:<name> (nested groups join
    * with '::', e.g. 'checkout::pay') and its time is recorded as group_duration{group:<name>}.
@@ -320,6 +422,10 @@ export interface ScenarioDefinition<Data = unknown> {
   serverless?: ServerlessOptions | 'runpod' | 'replicate' | 'beam';
   /** S3 for ctx.s3 (defaults from rampart.yaml `s3:` and the AWS_* variables) */
   s3?: S3Options;
+  /** where ctx.llm sends its requests: { baseURL, apiKey, model } (docs/llm.md) */
+  llm?: LlmOptions;
+  /** targets for llm_goodput: { ttft: '500ms', tpot: '50ms', e2e } */
+  slo?: SloOptions;
   /** time in-flight iterations get to finish at the end of the run (default '30s') */
   gracefulStop?: Duration;
   setup?(ctx: LifecycleContext): Data | Promise<Data>;

@@ -13,6 +13,8 @@ import { NO_JOBS, type ServerlessRuntime } from '../serverless/runtime.js';
 import type { S3Helper } from '../s3/client.js';
 import { nextIterationInTest } from '../data/registry.js';
 import { runGroup } from './groups.js';
+import { llmClient } from '../llm/client.js';
+import { llmSettings, type LlmSettings } from '../llm/options.js';
 
 /** One VU slot: its context object is reused for every iteration it runs. */
 export interface VuSlot {
@@ -59,8 +61,10 @@ export class Iterations {
   private nextLocalId = 0;
   private idleWaiters: (() => void)[] = [];
   readonly metrics: CustomMetrics;
+  private readonly llm: LlmSettings;
 
   constructor(private readonly o: IterationsOptions) {
+    this.llm = llmSettings(o.scenario.llm, o.scenario.slo, o.http.target);
     this.iterationsDone = o.collector.counter('iterations');
     this.failed = o.collector.counter('failed_iterations');
     this.interrupted = o.collector.counter('interrupted_iterations');
@@ -102,6 +106,7 @@ export class Iterations {
       http,
       jobs: this.o.serverless ? this.o.serverless.jobs(http, this.signal) : NO_JOBS,
       get s3() { return s3(); },
+      llm: llmClient(http, this.o.collector, this.llm),
       env: this.o.env,
       signal: this.signal,
       metrics: this.metrics,

@@ -4,8 +4,9 @@ import { beginDatasets, sealDatasets } from '../data/registry.js';
 import { ScenarioError, UsageError } from '../errors.js';
 import { messageOf, userLocation } from './source-location.js';
 import { checkHttpOptions } from '../http/options.js';
+import { checkLlmOptions } from '../llm/options.js';
 
-const FIELDS = ['name', 'target', 'stages', 'profiles', 'thresholds', 'metrics', 'http', 'gracefulStop', 'setup', 'iteration', 'teardown', 'serverless', 's3', 'workloads'];
+const FIELDS = ['name', 'target', 'stages', 'profiles', 'thresholds', 'metrics', 'http', 'gracefulStop', 'setup', 'iteration', 'teardown', 'serverless', 's3', 'workloads', 'llm', 'slo'];
 const METRIC_TYPES = ['counter', 'rate', 'trend', 'gauge'];
 
 /**
@@ -41,6 +42,7 @@ export async function loadScenario(url: string, file: string, ownDir: string): P
     if (def[hook] !== undefined && typeof def[hook] !== 'function') throw new UsageError(`${file}: '${hook}' must be a function`);
   }
   checkHttpOptions(def.http, file);
+  checkLlmOptions(def.llm, def.slo, file);
   if (def.target !== undefined && typeof def.target !== 'string') throw new UsageError(`${file}: 'target' must be a URL string`);
   const metrics = def.metrics as Record<string, unknown> | undefined;
   if (metrics !== undefined) {

@@ -14,6 +14,7 @@ import { timedConnector } from './timing.js';
 import type { ConnectionSettings } from './tls.js';
 import { UrlResolver } from './url-cache.js';
 import { RequestSinks } from './request-sinks.js';
+import { openStream } from './stream.js';
 import { cookieAccess, type CookieJar } from './cookies.js';
 import { Features, storeCookies, type ClientFeatures } from './features.js';
 import { checkRequestOptions } from './options.js';
@@ -50,6 +51,10 @@ export interface VuRef {
   /** the ctx.group() the VU is in, 'outer::inner' (runner/engine/groups.ts) */
   group?: string;
 }
+
+/** Makes the handler of one attempt: a plain Exchange, or a StreamExchange for ctx.http.stream. */
+export type ExchangeFactory = (keepBody: boolean, timeoutMs: number, binary: boolean) => Exchange;
+const plainExchange: ExchangeFactory = (keepBody, timeoutMs, binary) => new Exchange(keepBody, timeoutMs, binary);
 
 /** Sees every response before its metrics are recorded (serverless worker identity). */
 export type ResponseObserver = (res: HttpResponse) => void;
@@ -102,8 +107,23 @@ export class HttpEngine {
       put: (url, o, p?: unknown) => send('put', 'PUT', url, o, p),
       patch: (url, o, p?: unknown) => send('patch', 'PATCH', url, o, p),
       delete: (url, o, p?: unknown) => send('delete', 'DELETE', url, o, p),
+      stream: (method, url, o, p?: unknown) => openStream(this, vu, method, url, o, p),
       cookies: cookieAccess(jar, () => jar?.sync(vu.iteration), (url) => new URL(this.urls.resolve(url).href)),
     };
+  }
+
+  get collector(): Collector {
+    return this.options.collector;
+  }
+
+  /** the base URL of relative paths (the scenario's target after overrides) */
+  get target(): string | undefined {
+    return this.options.target;
+  }
+
+  /** One attempt whose handler `make` builds (ctx.http.stream: no retry; redirects are followed with the same kind of handler). */
+  attemptWith(method: string, url: string, opts: RequestOptions, vu: VuRef, make: ExchangeFactory): Promise<HttpResponse> {
+    return this.attempt(method, url, opts, vu, 1, 0, make);
   }
 
   /** Aborts every request in flight (the run's hard stop); later requests fail at once as 'aborted'. */
@@ -161,7 +181,7 @@ export class HttpEngine {
     return name;
   }
 
-  private async attempt(method: string, url: string, opts: RequestOptions, vu: VuRef, attempt: number, hop = 0): Promise<HttpResponse> {
+  private async attempt(method: string, url: string, opts: RequestOptions, vu: VuRef, attempt: number, hop = 0, make = plainExchange): Promise<HttpResponse> {
     const { collector } = this.options;
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
@@ -181,7 +201,7 @@ export class HttpEngine {
     if (opts.headers) this.options.mask?.addHeaders(opts.headers);
     const name = this.nameFor(full.pathname, opts.name);
 
-    const exchange = new Exchange(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
+    const exchange = make(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
     if (this.stopped) exchange.abort(STOP_REASON);
     const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
     this.inflight.add(exchange);
@@ -239,7 +259,7 @@ export class HttpEngine {
     else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}`, ...bodySample(text) });
     if (location !== undefined && !error && !this.stopped) {
       const next = nextHop(status, method, full.href, location, opts);
-      return this.attempt(next.method, next.url, next.opts, vu, attempt, hop + 1);
+      return this.attempt(next.method, next.url, next.opts, vu, attempt, hop + 1, make);
     }
     return res;
   }

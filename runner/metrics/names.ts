@@ -42,6 +42,20 @@ export const BUILTIN_METRICS: Record<string, MetricType> = {
   event_loop_delay: 'trend',
   // ctx.group(): each group's time, tagged group:<outer::inner>
   group_duration: 'trend',
+  // ctx.http.stream (docs/authoring.md, Streams): request start to first event, each gap, events read
+  http_stream_first_event: 'trend',
+  http_stream_event_gap: 'trend',
+  http_stream_events: 'counter',
+  // ctx.llm (docs/llm.md)
+  llm_ttft: 'trend',
+  llm_itl: 'trend',
+  llm_tpot: 'trend',
+  llm_e2e: 'trend',
+  llm_input_tokens: 'counter',
+  llm_output_tokens: 'counter',
+  llm_requests: 'counter',
+  llm_failed: 'rate',
+  llm_goodput: 'rate',
 };
 
 /** 'http_req_duration{name:submit,status:200}' → name and tags. */
