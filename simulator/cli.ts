@@ -5,6 +5,7 @@ import { startSimulator, type Simulator } from './index.js';
 import {
   DEFAULTS,
   parseDuration,
+  parseCountRange,
   parseDurationRange,
   parseRateLimit,
   type ScalerKind,
@@ -31,6 +32,12 @@ export interface SimulateArgs {
   'rate-limit': string;
   'time-scale': number;
   seed: number;
+  'max-batch'?: number;
+  'prefill-per-token'?: string;
+  decode?: string;
+  'decode-per-seq'?: string;
+  'output-tokens'?: string;
+  model?: string;
 }
 
 const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
@@ -56,7 +63,7 @@ export function optionsFromArgs(args: Partial<SimulateArgs>): SimulatorOptions {
 
   const mode = optional(args.mode, (v) =>
     flag('mode', () => {
-      if (v !== 'lb' && v !== 'queue') throw new Error(`expected lb or queue, got ${JSON.stringify(v)}`);
+      if (v !== 'lb' && v !== 'queue' && v !== 'openai') throw new Error(`expected lb, queue or openai, got ${JSON.stringify(v)}`);
       return v as SimulatorMode;
     }),
   );
@@ -90,6 +97,17 @@ export function optionsFromArgs(args: Partial<SimulateArgs>): SimulatorOptions {
     rateLimit: optional(args['rate-limit'], (v) => flag('rate-limit', () => parseRateLimit(String(v)))),
     timeScale: optional(args['time-scale'], (v) => num('time-scale', v, (n) => n > 0, 'a number > 0')),
     seed: optional(args.seed, (v) => num('seed', v, Number.isInteger, 'an integer')),
+    maxBatch: optional(args['max-batch'], (v) => num('max-batch', v, isInt(1), 'an integer ≥ 1')),
+    prefillMsPerToken: optional(args['prefill-per-token'], (v) => flag('prefill-per-token', () => parseDuration(String(v)))),
+    decodeMs: optional(args.decode, (v) => flag('decode', () => parseDuration(String(v)))),
+    decodeMsPerSeq: optional(args['decode-per-seq'], (v) => flag('decode-per-seq', () => parseDuration(String(v)))),
+    outputTokens: optional(args['output-tokens'], (v) => flag('output-tokens', () => parseCountRange(String(v)))),
+    model: optional(args.model, (v) =>
+      flag('model', () => {
+        if (typeof v !== 'string' || v === '') throw new Error('expected a model name');
+        return v;
+      }),
+    ),
   };
   if (opts.minWorkers !== undefined && opts.minWorkers > (opts.maxWorkers ?? DEFAULTS.maxWorkers)) {
     throw new Error(`--min-workers (${opts.minWorkers}) exceeds --max-workers (${opts.maxWorkers ?? DEFAULTS.maxWorkers})`);
@@ -117,7 +135,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     yargs
       .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 = any free port)' })
       .option('host', { type: 'string', default: DEFAULTS.host, describe: 'address to listen on' })
-      .option('mode', { type: 'string', default: DEFAULTS.mode, choices: ['lb', 'queue'], describe: 'load-balancing endpoint or queue API' })
+      .option('mode', { type: 'string', default: DEFAULTS.mode, choices: ['lb', 'queue', 'openai'], describe: 'load-balancing endpoint, queue API, or an LLM server\'s OpenAI API' })
       .option('min-workers', { type: 'number', default: DEFAULTS.minWorkers, describe: 'workers kept warm (ready at start)' })
       .option('max-workers', { type: 'number', default: DEFAULTS.maxWorkers, describe: 'upper bound for the scaler' })
       .option('cold-start', { type: 'string', default: '40s..90s', describe: 'cold-start duration range' })
@@ -132,7 +150,13 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('fail-5xx', { type: 'number', default: DEFAULTS.fail5xxFraction, describe: 'fraction of lb requests answered 500' })
       .option('rate-limit', { type: 'string', default: 'off', describe: 'COUNT/WINDOW, e.g. 1000/10s; over it → 429' })
       .option('time-scale', { type: 'number', default: DEFAULTS.timeScale, describe: 'multiplies every duration (0.01 = 100× faster)' })
-      .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'seed for every random draw' }) as unknown as Argv<SimulateArgs>,
+      .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'seed for every random draw' })
+      .option('max-batch', { type: 'number', describe: `openai: sequences a worker decodes at once (default ${DEFAULTS.maxBatch})` })
+      .option('prefill-per-token', { type: 'string', describe: `openai: prefill time per input token (default ${DEFAULTS.prefillMsPerToken}ms)` })
+      .option('decode', { type: 'string', describe: `openai: decode step with one sequence (default ${DEFAULTS.decodeMs}ms)` })
+      .option('decode-per-seq', { type: 'string', describe: `openai: added to a decode step per other sequence (default ${DEFAULTS.decodeMsPerSeq}ms)` })
+      .option('output-tokens', { type: 'string', describe: `openai: output length without max_tokens (default ${DEFAULTS.outputTokens.join('..')})` })
+      .option('model', { type: 'string', describe: `openai: the model id served (default ${DEFAULTS.model})` }) as unknown as Argv<SimulateArgs>,
   handler: async (args: ArgumentsCamelCase<SimulateArgs>) => {
     const opts = optionsFromArgs(args);
     let sim: Simulator;

@@ -28,6 +28,20 @@ export interface SimContext {
   rng: RandomStreams;
   pool: WorkerPool;
   counters: RequestCounters;
+  /** openai mode only: what the LLM routes produced */
+  llm?: LlmCounters;
+}
+
+export interface LlmCounters {
+  /** chat or completion requests a worker finished (streamed or not) */
+  completions: number;
+  streams: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** streams whose client went away before the last token (their slot is freed at once) */
+  abandoned: number;
+  /** 400s for a body the API refuses (bad JSON, no messages or prompt, bad max_tokens) */
+  invalid: number;
 }
 
 export function newCounters(): RequestCounters {

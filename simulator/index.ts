@@ -4,10 +4,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Clock } from './clock.js';
-import { newCounters, type RequestCounters, type SimContext } from './context.js';
+import { newCounters, type LlmCounters, type RequestCounters, type SimContext } from './context.js';
 import { HttpError, parseJsonBody, readBody, sendJson } from './http-util.js';
 import { JobStore, type JobCounts } from './jobs.js';
 import { handleLbRequest } from './lb.js';
+import { handleOpenAiRequest, newLlmCounters } from './openai.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { handleQueueRequest, stripEndpointPrefix } from './queue-api.js';
 import { RandomStreams } from './random.js';
@@ -35,6 +36,8 @@ export interface HealthBody {
 
 export interface SimulatorStats extends PoolStats {
   requests: RequestCounters;
+  /** openai mode: completions, streams, tokens in and out, abandoned streams, refused bodies */
+  llm?: LlmCounters;
   jobs: JobCounts;
   workers: WorkerCounts;
   queued: number;
@@ -62,6 +65,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const clock = new Clock(options.timeScale);
   const rng = new RandomStreams(options.seed);
   const ctx: SimContext = { opts: options, clock, rng, pool: new WorkerPool(options, clock, rng), counters: newCounters() };
+  if (options.mode === 'openai') ctx.llm = newLlmCounters();
   const jobs = new JobStore(ctx);
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit, clock) : null;
 
@@ -79,9 +83,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const c = ctx.counters;
       const lbJobs = () => ({
         completed: c.served, failed: c.queueTimeouts + c.failed5xx + c.cut524,
-        inProgress: ctx.pool.counts().running, inQueue: ctx.pool.queue.length, retried: 0,
+        inProgress: ctx.pool.counts().inProgress, inQueue: ctx.pool.queue.length, retried: 0,
       });
-      return sendJson(res, 200, { jobs: options.mode === 'lb' ? lbJobs() : jobs.counts(), workers: workerCounts() } satisfies HealthBody);
+      return sendJson(res, 200, { jobs: options.mode === 'queue' ? jobs.counts() : lbJobs(), workers: workerCounts() } satisfies HealthBody);
     }
     if (path === '/ping') {
       // 200 once any worker is initialized, 204 while none is (initializing or scaled to zero).
@@ -99,6 +103,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     // A worker behind the balancer serves any body; only JSON ones have an input to echo.
     if (options.mode === 'lb') return handleLbRequest(ctx, req, res, tryParse(body));
+    if (options.mode === 'openai') return handleOpenAiRequest(ctx, req, res, path, body);
     return handleQueueRequest(ctx, jobs, req, res, url, parseJsonBody(body));
   };
 
@@ -134,6 +139,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       jobs: jobs.counts(),
       workers: workerCounts(),
       queued: ctx.pool.queue.length,
+      ...(ctx.llm ? { llm: { ...ctx.llm } } : {}),
     }),
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -1,7 +1,7 @@
 // Options of the simulator: the public shape, the defaults, validation and the
 // duration parsers shared with the CLI.
 
-export type SimulatorMode = 'lb' | 'queue';
+export type SimulatorMode = 'lb' | 'queue' | 'openai';
 export type ScalerKind = 'request-count' | 'queue-delay';
 
 export interface RateLimit {
@@ -10,7 +10,7 @@ export interface RateLimit {
 }
 
 export interface SimulatorOptions {
-  /** `lb` = load-balancing endpoint (any path), `queue` = RunPod queue API. Default `lb`. */
+  /** `lb` = load-balancing endpoint (any path), `queue` = RunPod queue API, `openai` = an LLM server's OpenAI API behind the balancer. Default `lb`. */
   mode?: SimulatorMode;
   /** Default 0 (any free port) programmatically; the CLI defaults to 8080. */
   port?: number;
@@ -33,6 +33,18 @@ export interface SimulatorOptions {
   failJobFraction?: number;
   fail5xxFraction?: number;
   rateLimit?: RateLimit | null;
+  /** openai mode: sequences one worker decodes at once (continuous batching); more wait in the balancer's queue. */
+  maxBatch?: number;
+  /** openai mode: prefill time per input token, ms (simulated). */
+  prefillMsPerToken?: number;
+  /** openai mode: time per decode step (one token of every sequence in the batch) with one sequence, ms. */
+  decodeMs?: number;
+  /** openai mode: added to each decode step per other sequence in the batch, ms. */
+  decodeMsPerSeq?: number;
+  /** openai mode: output tokens drawn per request when the body has no max_tokens, [min, max]. */
+  outputTokens?: [number, number];
+  /** openai mode: the model id /v1/models lists and answers carry. */
+  model?: string;
   /** Multiplies every duration the simulator uses; 0.01 runs 100× faster. */
   timeScale?: number;
   seed?: number;
@@ -60,6 +72,12 @@ export const DEFAULTS = {
   failJobFraction: 0,
   fail5xxFraction: 0,
   rateLimit: null as RateLimit | null,
+  maxBatch: 16,
+  prefillMsPerToken: 0.1,
+  decodeMs: 15,
+  decodeMsPerSeq: 1,
+  outputTokens: [128, 256] as [number, number],
+  model: 'rampart-sim',
   timeScale: 1,
   // A fixed default seed keeps rehearsals repeatable; seed 3 is one whose calibrated burst
   // gives the field report's 4 timeouts (other seeds give 1–5, see docs/simulator.md).
@@ -70,14 +88,20 @@ export const DEFAULTS = {
 export const MODE_DEFAULTS: Record<SimulatorMode, { queueTimeoutMs: number; requestMaxMs: number }> = {
   lb: { queueTimeoutMs: 120_000, requestMaxMs: 330_000 },
   queue: { queueTimeoutMs: 86_400_000, requestMaxMs: 600_000 },
+  openai: { queueTimeoutMs: 120_000, requestMaxMs: 330_000 },
 };
 
 export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
   const mode = opts.mode ?? DEFAULTS.mode;
-  if (mode !== 'lb' && mode !== 'queue') throw new Error(`mode: expected "lb" or "queue", got ${JSON.stringify(mode)}`);
+  if (mode !== 'lb' && mode !== 'queue' && mode !== 'openai') {
+    throw new Error(`mode: expected "lb", "queue" or "openai", got ${JSON.stringify(mode)}`);
+  }
+  // a batching worker is full at maxBatch sequences, so that is what the scaler counts per worker
+  const batchDefaults = mode === 'openai' ? { requestsPerWorker: opts.maxBatch ?? DEFAULTS.maxBatch } : {};
   const r: ResolvedOptions = {
     ...DEFAULTS,
     ...MODE_DEFAULTS[mode],
+    ...batchDefaults,
     ...stripUndefined(opts),
     mode,
     rateLimit: opts.rateLimit === undefined ? DEFAULTS.rateLimit : opts.rateLimit,
@@ -127,6 +151,15 @@ function validate(r: ResolvedOptions): void {
     int('rateLimit.perWindow', r.rateLimit.perWindow, 1);
     if (!(r.rateLimit.windowMs > 0)) throw new Error(`rateLimit.windowMs: expected > 0, got ${r.rateLimit.windowMs}`);
   }
+  int('maxBatch', r.maxBatch, 1);
+  nonNeg('prefillMsPerToken', r.prefillMsPerToken);
+  nonNeg('decodeMs', r.decodeMs);
+  nonNeg('decodeMsPerSeq', r.decodeMsPerSeq);
+  range('outputTokens', r.outputTokens);
+  if (!Number.isInteger(r.outputTokens[0]) || !Number.isInteger(r.outputTokens[1]) || r.outputTokens[0] < 1) {
+    throw new Error(`outputTokens: expected whole numbers ≥ 1, got ${JSON.stringify(r.outputTokens)}`);
+  }
+  if (typeof r.model !== 'string' || r.model === '') throw new Error('model: expected a model name');
   if (!Number.isFinite(r.timeScale) || r.timeScale <= 0) throw new Error(`timeScale: expected a number > 0, got ${r.timeScale}`);
   if (!Number.isFinite(r.seed)) throw new Error(`seed: expected a number, got ${r.seed}`);
 }
@@ -159,4 +192,16 @@ export function parseRateLimit(text: string): RateLimit | null {
   const windowMs = parseDuration(m[2]);
   if (perWindow < 1 || windowMs <= 0) throw new Error(`invalid rate limit ${JSON.stringify(text)}: count and window must be > 0`);
   return { perWindow, windowMs };
+}
+
+/** '128..256' → [128, 256]; '64' → [64, 64]: a range of whole numbers ≥ 1. */
+export function parseCountRange(text: string): [number, number] {
+  const parts = String(text).split('..').map((p) => p.trim());
+  const nums = parts.map(Number);
+  if (parts.length > 2 || !nums.every((n) => Number.isInteger(n) && n >= 1)) {
+    throw new Error(`invalid range ${JSON.stringify(text)} (use whole numbers MIN..MAX, e.g. 128..256, or one number)`);
+  }
+  const range: [number, number] = [nums[0], nums[nums.length - 1]];
+  if (range[0] > range[1]) throw new Error(`invalid range ${JSON.stringify(text)}: min is greater than max`);
+  return range;
 }

@@ -15,6 +15,8 @@ export class RandomStreams {
   readonly exec: () => number;
   readonly failure: () => number;
   readonly ids: () => number;
+  /** openai mode: output lengths (drawn after the others so their streams stay as they were) */
+  readonly tokens: () => number;
 
   constructor(seed: number) {
     const base = mulberry32(seed);
@@ -23,6 +25,7 @@ export class RandomStreams {
     this.exec = sub();
     this.failure = sub();
     this.ids = sub();
+    this.tokens = sub();
   }
 }
 

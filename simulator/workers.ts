@@ -15,6 +15,8 @@ export interface Worker {
   prewarmed: boolean;
   /** Requests/jobs this worker has taken so far. */
   served: number;
+  /** Items in progress on it now: at most 1, or the batch limit in openai mode. */
+  active: number;
   /** Simulated cold-start duration drawn for this worker (0 for pre-warmed ones). */
   coldStartMs: number;
   createdAt: number;
@@ -88,25 +90,29 @@ export class WorkerPool {
     return true;
   }
 
-  /** The work on `worker` is done: it becomes idle and takes the next item. */
+  /** One item on `worker` is done: a worker with nothing left becomes idle; either way it takes the next item. */
   finish(worker: Worker): void {
     if (this.closed || !this.workers.has(worker.id) || worker.state !== 'running') return;
-    worker.state = 'idle';
+    worker.active--;
+    if (worker.active === 0) worker.state = 'idle';
     this.dispatch();
     if (worker.state === 'idle') this.armIdleTimer(worker);
     this.scale();
   }
 
-  counts(): { initializing: number; idle: number; running: number; total: number } {
+  /** Workers by state; `inProgress` counts items on workers (equal to `running` unless workers batch). */
+  counts(): { initializing: number; idle: number; running: number; total: number; inProgress: number } {
     let initializing = 0;
     let idle = 0;
     let running = 0;
+    let inProgress = 0;
     for (const w of this.workers.values()) {
       if (w.state === 'initializing') initializing++;
       else if (w.state === 'idle') idle++;
       else running++;
+      inProgress += w.active;
     }
-    return { initializing, idle, running, total: this.workers.size };
+    return { initializing, idle, running, total: this.workers.size, inProgress };
   }
 
   snapshot(): PoolStats {
@@ -131,6 +137,7 @@ export class WorkerPool {
       state: prewarmed ? 'idle' : 'initializing',
       prewarmed,
       served: 0,
+      active: 0,
       coldStartMs: 0,
       createdAt: this.clock.now(),
     };
@@ -182,20 +189,29 @@ export class WorkerPool {
     }
   }
 
+  /** A ready worker with a free slot: the pinned one, else the least loaded (the first idle one when workers do not batch). */
   private idleWorkerFor(item: WorkItem): Worker | undefined {
+    const free = (w: Worker) => w.state !== 'initializing' && w.active < this.capacity;
     if (item.pinnedTo !== undefined) {
       const pinned = this.workers.get(item.pinnedTo);
-      if (pinned) return pinned.state === 'idle' ? pinned : undefined;
+      if (pinned) return free(pinned) ? pinned : undefined;
       item.pinnedTo = undefined; // the pinned worker was released meanwhile
     }
-    for (const w of this.workers.values()) if (w.state === 'idle') return w;
-    return undefined;
+    let best: Worker | undefined;
+    for (const w of this.workers.values()) if (free(w) && (!best || w.active < best.active)) best = w;
+    return best;
+  }
+
+  /** Items one worker runs at once: the batch limit in openai mode, else one. */
+  private get capacity(): number {
+    return this.opts.mode === 'openai' ? this.opts.maxBatch : 1;
   }
 
   private assign(worker: Worker, item: WorkItem): void {
     this.clock.cancel(worker.idleTimer);
     worker.idleTimer = undefined;
     worker.state = 'running';
+    worker.active++;
     const cold = !worker.prewarmed && worker.served === 0;
     worker.served++;
     const execMs = drawRange(this.rng.exec, this.opts.execMs);
@@ -211,8 +227,8 @@ export class WorkerPool {
 
   /** desired = ceil((in queue + in progress) / requestsPerWorker), clamped to [min, max]. */
   private scaleByRequestCount(): void {
-    const { running, total } = this.counts();
-    const wanted = Math.ceil((this.queue.length + running) / this.opts.requestsPerWorker);
+    const { inProgress, total } = this.counts();
+    const wanted = Math.ceil((this.queue.length + inProgress) / this.opts.requestsPerWorker);
     const desired = Math.min(this.opts.maxWorkers, Math.max(this.opts.minWorkers, wanted));
     for (let n = total; n < desired; n++) this.addWorker(false);
   }

@@ -81,7 +81,8 @@ describe('options', () => {
 
 /** Sequential requests, so the order of draws does not depend on timing. */
 async function drive(seed: number) {
-  const s = await startSimulator({ seed, timeScale: 0.01, maxWorkers: 3, coldStartMs: [5_000, 20_000], execMs: [1_000, 5_000] });
+  // workers are never released between the two batches (a 50 ms idle timeout made the worker count depend on timing)
+  const s = await startSimulator({ seed, timeScale: 0.01, maxWorkers: 3, coldStartMs: [5_000, 20_000], execMs: [1_000, 5_000], idleTimeoutMs: 600_000 });
   running.push(s);
   const served: string[] = [];
   for (let batch = 0; batch < 2; batch++) {
