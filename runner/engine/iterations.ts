@@ -106,7 +106,7 @@ export class Iterations {
       http,
       jobs: this.o.serverless ? this.o.serverless.jobs(http, this.signal) : NO_JOBS,
       get s3() { return s3(); },
-      llm: llmClient(http, this.o.collector, this.llm),
+      llm: llmClient(http, this.o.collector, this.llm, ref),
       env: this.o.env,
       signal: this.signal,
       metrics: this.metrics,

@@ -28,10 +28,12 @@ const BODY_FAULT_KINDS = new Set(['malformed', 'stream-error', 'incomplete']);
  * benchmark); every request counts in llm_requests, llm_failed and llm_goodput. A request cut
  * by the run's hard stop is not counted (its iteration is interrupted).
  */
-export function llmClient(http: HttpClient, collector: Collector, settings: LlmSettings): Llm {
+export function llmClient(http: HttpClient, collector: Collector, settings: LlmSettings, vu?: { stage: number }): Llm {
   const sinks = new Map<string, LlmSink>();
   const sinkFor = (name: string, tags: Record<string, string> | undefined): LlmSink => {
-    const list: TagList = [['name', name], ...Object.entries(tags ?? {})];
+    // the stage tag, as on http_req_*: a sweep reads each step's llm_goodput{stage:N}
+    const stage: TagList = vu ? [['stage', String(vu.stage)]] : [];
+    const list: TagList = [['name', name], ...stage, ...Object.entries(tags ?? {})];
     const key = list.map((t) => t.join(':')).join(',');
     let sink = sinks.get(key);
     if (!sink) {
