@@ -188,14 +188,15 @@ describe('exit codes for the CLI itself', () => {
     expect(pair.code).toBe(2);
   });
 
-  it('1 for an internal failure: a report that cannot be written after the run', async () => {
+  it('2, not 1, for a report that cannot be written after the run: the file and the reason are named (issue 10)', async () => {
     const { code, stderr } = await runFile(`import { scenario, burst } from 'rampart';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 export default scenario({ name: 't', stages: [burst({ vus: 1, iterations: 1 })],
-  async setup() { rmSync(process.cwd() + '/out', { recursive: true }); },
+  async setup() { rmSync(process.cwd() + '/out', { recursive: true }); writeFileSync(process.cwd() + '/out', 'a file'); },
   async iteration() {} });`, ['--out', 'junit=out/r.xml'], { 'out/.keep': '' });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/out\/r\.xml|ENOENT/);
+    expect(code).toBe(2);
+    expect(stderr).not.toMatch(/internal error/);
+    expect(stderr).toMatch(/the junit report was not written: cannot write \S*out\/r\.xml: a file is in the way of its folder/);
   });
 
   it('inspect prints the plan and --json for machines', async () => {
