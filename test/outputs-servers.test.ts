@@ -32,7 +32,7 @@ describe.skipIf(!haveMetricServers())('outputs to real Prometheus and InfluxDB',
       'run', 's.ts', '--out', 'json=r.json', '--out', `prometheus=${prometheus.url}/api/v1/write`, '--out', `influxdb=${influx.url}/rampart`,
     ], { cwd: dir, env: { TARGET: target.url, RAMPART_TESTID: 'ci-1' } });
     expect(result.stderr).not.toMatch(/not sent|internal error/);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const results = readJson(join(dir, 'r.json'));
     const requests = results.metrics.http_reqs.count;
     expect(requests).toBeGreaterThan(50);
@@ -73,7 +73,7 @@ describe.skipIf(!haveMetricServers())('outputs to real Prometheus and InfluxDB',
     const result = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json', '--out', `prometheus=${prometheus.url}/api/v1/write`], {
       cwd: dir, env: { TARGET: target.url, RAMPART_TESTID: 'ci-gauges', RAMPART_PROMETHEUS_TREND_STATS: 'gauges' },
     });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const trend = readJson(join(dir, 'r.json')).metrics.http_req_duration;
     const p95 = await promQuery(prometheus.url, 'rampart_http_req_duration_seconds_p95{testid="ci-gauges",by=""}');
     expect(p95! * 1000).toBeCloseTo(trend.p95, 2);

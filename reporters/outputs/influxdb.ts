@@ -10,9 +10,9 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { Reporter, ReporterFactory } from '../reporter.js';
 import { UsageError } from '../../runner/errors.js';
-import { createHistogram } from '../../runner/metrics/hdr.js';
 import type { MetricSummary } from '../../runner/metrics/summary-types.js';
 import { maskSecrets } from '../file-reporter.js';
+import { DEFAULT_SCHEMA, layoutUpTo, type BucketView } from './native-histogram.js';
 import { OutputSender } from './sender.js';
 import { liveSeries, SeriesSelector, summarySeries, type Series } from './series.js';
 import { defaultTestId, outputSettings, parseOutputUrl, poster, type Env } from './settings.js';
@@ -34,6 +34,45 @@ export function influxWriteUrl(raw: string): URL {
   return url;
 }
 
+const LEVELS = [50, 90, 95, 99];
+
+/**
+ * This interval's count, percentiles (HDR's rule: the bucket where the count reaches p% of n,
+ * at its highest equivalent value), max and sum, from the cumulative histogram's counts minus
+ * the previous interval's: two walks of the counts array, no histogram copied.
+ */
+function intervalStats(h: Histogram, prev: Float64Array | undefined) {
+  const view = h as unknown as BucketView;
+  const length = view.countsArrayLength;
+  const { values } = layoutUpTo(view, length, DEFAULT_SCHEMA);
+  const counts = new Float64Array(length);
+  let count = 0;
+  let sumUs = 0;
+  let maxUs = 0;
+  for (let i = 0; i < length; i++) {
+    const c = view.getCountAtIndex(i);
+    if (!c) continue;
+    counts[i] = c;
+    const d = c - (prev && i < prev.length ? prev[i] : 0);
+    if (d <= 0) continue;
+    count += d;
+    sumUs += d * values[i];
+    maxUs = values[i];
+  }
+  const percentiles: [number, number][] = [];
+  if (count) {
+    let level = 0;
+    let seen = 0;
+    for (let i = 0; i < length && level < LEVELS.length; i++) {
+      const d = counts[i] - (prev && i < prev.length ? prev[i] : 0);
+      if (d <= 0) continue;
+      seen += d;
+      while (level < LEVELS.length && seen >= Math.max(1, Math.ceil((LEVELS[level] / 100) * count))) percentiles.push([LEVELS[level++], values[i]]);
+    }
+  }
+  return { counts, count, sumUs, maxUs, percentiles };
+}
+
 function line(measurement: string, tags: Record<string, string>, fields: Record<string, string>, ms: number): string {
   const t = Object.keys(tags).sort().filter((k) => tags[k] !== '').map((k) => `${escapeKey(k)}=${escapeKey(tags[k])}`);
   const f = Object.entries(fields).map(([k, v]) => `${escapeKey(k)}=${v}`);
@@ -48,25 +87,22 @@ export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], 
     post: poster(settings.url, { 'content-type': 'text/plain; charset=utf-8', ...settings.headers }),
   });
   let testid = settings.testid ?? 'rampart';
-  /** each trend's cumulative histogram at the previous interval, to take this interval's out of it */
-  const previous = new Map<string, Histogram>();
+  /** each trend's HDR counts at the previous interval, to take this interval's out of the cumulative ones */
+  const previous = new Map<string, Float64Array>();
 
   const intervalFields = (s: Series): Record<string, string> | null => {
     const v = s.value;
     if (v.type === 'counter') return { count: `${v.count}i` };
     if (v.type === 'gauge') return { value: num(v.value) };
     if (v.type === 'rate') return { trues: `${v.trues}i`, falses: `${v.falses}i`, rate: num(v.trues / (v.trues + v.falses)) };
-    let prev = previous.get(s.key);
-    if (!prev) previous.set(s.key, (prev = createHistogram()));
-    const interval = createHistogram();
-    interval.add(v.histogram);
-    interval.subtract(prev);
-    prev.add(interval);
-    const fields: Record<string, string> = { count: `${v.count}i`, interval_count: `${interval.totalCount}i` };
-    if (interval.totalCount) {
-      for (const p of [50, 90, 95, 99]) fields[`p${p}`] = num(interval.getValueAtPercentile(p) / 1000);
-      fields.max = num(Math.min(interval.maxValue, v.maxUs) / 1000);
-      fields.avg = num(interval.mean / 1000);
+    const fields: Record<string, string> = { count: `${v.count}i` };
+    const stats = intervalStats(v.histogram, previous.get(s.key));
+    previous.set(s.key, stats.counts);
+    fields.interval_count = `${stats.count}i`;
+    if (stats.count) {
+      for (const [p, us] of stats.percentiles) fields[`p${p}`] = num(us / 1000);
+      fields.max = num(Math.min(stats.maxUs, v.maxUs) / 1000);
+      fields.avg = num(stats.sumUs / stats.count / 1000);
     }
     return fields;
   };

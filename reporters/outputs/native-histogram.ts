@@ -8,10 +8,11 @@
  * (about 0.1% wide at 3 digits) straddles a boundary, in the next one up, never a lower one.
  * At schema 8 a native bucket is 0.27% wide, so a histogram_quantile() lies within about
  * 0.4% of HDR's own percentile (0.27% bucket + 0.1% HDR), and never below the lower bucket edge.
- * Zero values (a reused connection connects in 0 µs) go to the zero bucket.
+ * Zero values (a reused connection connects in 0 µs) go to the zero bucket. Without a known
+ * sum, the sum is taken from the same walk (each bucket at its highest equivalent value: at
+ * most 0.1% high).
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { histogramDistribution } from '../../runner/compare/stats.js';
 
 export interface NativeHistogram {
   count: number;
@@ -45,21 +46,53 @@ export function bucketUpper(i: number, schema: number): number {
   return 2 ** (i / 2 ** schema);
 }
 
-export function toNativeHistogram(h: Histogram, sumUs: number, schema = DEFAULT_SCHEMA): NativeHistogram {
-  const dist = histogramDistribution(h);
+/** The hdr-histogram-js internals the walk reads (as runner/compare/stats.ts does). */
+export interface BucketView {
+  countsArrayLength: number;
+  getCountAtIndex(i: number): number;
+  valueFromIndex(i: number): number;
+  highestEquivalentValue(v: number): number;
+}
+
+/**
+ * Per HDR counts index, its highest equivalent value (µs) and its native bucket: the same for
+ * every histogram of rampart's layout (1 µs, 3 digits), so computed once per index and schema.
+ * The conversion then walks the counts array with no math, each interval, for every series.
+ */
+const layouts = new Map<number, { values: number[]; native: number[] }>();
+
+export function layoutUpTo(view: BucketView, length: number, schema: number) {
+  let layout = layouts.get(schema);
+  const last = layout && Math.min(length, layout.values.length) - 1;
+  // a histogram of another layout (not rampart's own) starts the table again
+  if (!layout || (last! >= 0 && layout.values[last!] !== view.highestEquivalentValue(view.valueFromIndex(last!)))) {
+    layouts.set(schema, (layout = { values: [], native: [] }));
+  }
+  for (let i = layout.values.length; i < length; i++) {
+    const us = view.highestEquivalentValue(view.valueFromIndex(i));
+    layout.values.push(us);
+    layout.native.push(us > 0 ? bucketIndex(us / 1e6, schema) : Number.NaN);
+  }
+  return layout;
+}
+
+export function toNativeHistogram(h: Histogram, sumUs: number | undefined, schema = DEFAULT_SCHEMA): NativeHistogram {
+  const view = h as unknown as BucketView;
+  const length = view.countsArrayLength;
+  const { values, native } = layoutUpTo(view, length, schema);
   const buckets = new Map<number, number>();
   let zeroCount = 0;
-  let previous = 0;
-  for (let k = 0; k < dist.values.length; k++) {
-    const count = dist.cumulative[k] - previous;
-    previous = dist.cumulative[k];
-    const us = dist.values[k];
-    if (us <= 0) {
-      zeroCount += count;
-      continue;
-    }
-    const i = bucketIndex(us / 1e6, schema);
-    buckets.set(i, (buckets.get(i) ?? 0) + count);
+  let walkedSum = 0;
+  let seen = 0;
+  const total = h.totalCount;
+  for (let i = 0; i < length && seen < total; i++) {
+    const count = view.getCountAtIndex(i);
+    if (count <= 0) continue;
+    seen += count;
+    walkedSum += values[i] * count;
+    const n = native[i];
+    if (Number.isNaN(n)) zeroCount += count;
+    else buckets.set(n, (buckets.get(n) ?? 0) + count);
   }
   const indexes = [...buckets.keys()].sort((a, b) => a - b);
   const positiveSpans: NativeHistogram['positiveSpans'] = [];
@@ -85,6 +118,6 @@ export function toNativeHistogram(h: Histogram, sumUs: number, schema = DEFAULT_
     lastIndex = i;
   }
   return {
-    count: dist.total, sum: sumUs / 1e6, schema, zeroThreshold: ZERO_THRESHOLD_SECONDS, zeroCount, positiveSpans, positiveDeltas,
+    count: total, sum: (sumUs ?? walkedSum) / 1e6, schema, zeroThreshold: ZERO_THRESHOLD_SECONDS, zeroCount, positiveSpans, positiveDeltas,
   };
 }

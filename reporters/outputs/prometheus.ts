@@ -77,7 +77,7 @@ export function createPrometheusOutput(raw: string, env: Env, secrets?: string[]
         if (stats.native) out.push({ labels: labels(`${base}_seconds`), histogram: { value: nativeOf(s as Series & { value: typeof v }, live), timestamp } });
         if (stats.gauges) {
           for (const [suffix, p] of TREND_GAUGES) sample(`${base}_seconds_${suffix}`, clampedPercentileUs(v.histogram, p, v.minUs, v.maxUs) / 1e6);
-          sample(`${base}_seconds_avg`, v.count ? v.sumUs / v.count / 1e6 : 0);
+          sample(`${base}_seconds_avg`, v.count ? (v.sumUs ?? v.histogram.mean * v.count) / v.count / 1e6 : 0);
           sample(`${base}_seconds_count`, v.count);
         }
       }

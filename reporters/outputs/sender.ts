@@ -81,11 +81,11 @@ export class OutputSender {
       return res.status >= 500 || res.status === 429 ? 'retry' : 'rejected';
     } catch (err) {
       this.failing = true;
-      const e = err as Error & { cause?: { code?: string } };
+      const e = err as Error & { cause?: { code?: string; errors?: { code?: string }[] } };
       // cut short by the end: the reason worth saying is the one before
       if (this.closing.signal.aborted) this.lastError ??= 'still sending when the run ended';
       else this.lastError = e.name === 'TimeoutError' ? `no answer within ${(this.o.timeoutMs ?? 5000) / 1000}s`
-        : e.cause?.code ?? e.message;
+        : e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.message;
       return 'retry';
     } finally {
       this.inFlightSince = 0;

@@ -19,8 +19,12 @@ export type SeriesValue =
   | { type: 'counter'; count: number }
   | { type: 'rate'; trues: number; falses: number }
   | { type: 'gauge'; value: number }
-  /** histogram in whole µs; sumUs the sum of the values recorded */
-  | { type: 'trend'; histogram: Histogram; count: number; sumUs: number; minUs: number; maxUs: number };
+  /**
+   * histogram in whole µs; sumUs the sum of the values recorded when known (the Summary's
+   * avg × count), else left to the reader (HDR's mean walks the whole histogram: too slow to
+   * take for every series each interval)
+   */
+  | { type: 'trend'; histogram: Histogram; count: number; sumUs?: number; minUs: number; maxUs: number };
 
 export interface Series {
   /** the metric's key as the Summary has it, e.g. 'http_reqs{status:200}' */
@@ -76,7 +80,7 @@ function liveValue(m: Metric): SeriesValue | null {
   if (m.empty && m.type !== 'counter') return null;
   if (m instanceof TrendMetric) {
     const h = m.histogram;
-    return { type: 'trend', histogram: h, count: h.totalCount, sumUs: h.mean * h.totalCount, minUs: m.minUs, maxUs: m.maxUs };
+    return { type: 'trend', histogram: h, count: h.totalCount, minUs: m.minUs, maxUs: m.maxUs };
   }
   const s = m.serialize();
   if (s.type === 'counter') return { type: 'counter', count: s.count };
