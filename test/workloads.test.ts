@@ -67,6 +67,7 @@ describe('two workloads in one file', () => {
     expect(r.metrics['http_reqs{team:pay}'].count).toBe(20); // the workload's own tags
     expect(r.metrics['checks{workload:checkout}']).toMatchObject({ trues: 20, falses: 0 }); // checks know their workload too
     expect(r.metrics['checks{workload:browse}']).toBeUndefined();
+    expect(r.stages.map((s: any) => [s.index, s.workload, s.startMs])).toEqual([[0, 'browse', 0], [1, 'checkout', 400]]);
     // iterationInWorkload is unique and dense across the two threads
     expect(checkout.map((a) => Number(a.path.split('/')[2])).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     // side by side: checkout starts after its offset, while browse is still ramping
@@ -144,6 +145,7 @@ export default scenario({ name: 'one', target: process.env.TARGET, stages: [burs
     expect(res.code, res.stderr).toBe(0);
     const r = readJson(join(dir, 'r.json'));
     expect(Object.keys(r.metrics).filter((k) => k.includes('workload:'))).toEqual([]);
+    expect(r.stages[0]).not.toHaveProperty('workload');
     expect(Object.keys(target.stats.byPath).sort()).toEqual(Array.from({ length: 9 }, (_, i) => `/default/${i}`).sort());
     expect(res.stdout).not.toMatch(/workloads/);
   });

@@ -33,7 +33,7 @@ function header(summary: Summary): string {
     ['exit code', String(summary.exitCode)],
   ];
   if (summary.aborted) facts.push(['aborted', summary.abortReason ?? 'yes']);
-  const stages = (summary.stages ?? []).map((st) => `<li>${escapeHtml(st.description)}</li>`).join('');
+  const stages = (summary.stages ?? []).map((st) => `<li>${st.workload ? `${escapeHtml(st.workload)}: ` : ''}${escapeHtml(st.description)}</li>`).join('');
   // a run that measured nothing says so before anything else (runner/verdict.ts)
   const v = summary.verdict;
   const verdict = v

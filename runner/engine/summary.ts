@@ -55,6 +55,7 @@ export function buildSummary(i: SummaryInput): Summary {
     insights: [],
     stages: i.plan.steps.map((s) => ({
       index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs, offered: offeredLoad(s),
+      ...(i.plan.workloads.some((w) => w.sampleTags.workload) ? { workload: s.workload } : {}),
     })),
     meta: {
       rampart: VERSION, workers: i.workers, node: process.version, peakVUs: i.plan.peakVUs, connectionsPerOrigin: i.connections ?? i.plan.poolSize,

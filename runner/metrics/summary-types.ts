@@ -136,6 +136,8 @@ export interface StageSummary {
   durationMs: number;
   /** the load the plan offered in this stage (results files written before it have none) */
   offered?: OfferedLoad;
+  /** the workload the stage belongs to, in a scenario with `workloads` (their stages overlap in time) */
+  workload?: string;
 }
 
 /**
