@@ -84,6 +84,7 @@ const CASES: Case[] = [
   bad('workload-no-iteration.ts', 2, /workload-no-iteration\.ts: workloads\.browse: 'iteration' must be a function/),
   bad('workload-unknown-field.ts', 2, /workload-unknown-field\.ts: workloads\.checkout: unknown field 'exec' \(allowed: stages, profiles, startAfter, tags, iteration\)/),
   bad('workload-bad-start-after.ts', 2, /workload-bad-start-after\.ts: workloads\.checkout: 'startAfter' must be a duration .*got '-30s'/),
+  bad('threshold-unknown-workload.ts', 2, /threshold-unknown-workload\.ts: thresholds\.http_req_duration\{workload:chekout\}: no workload 'chekout' \(workloads: browse, checkout\)/),
   flag('--vus without --duration', ['--vus', '5'], /--vus needs --duration \(a closed soak\) or --iterations/),
   flag('--duration in words', ['--vus', '5', '--duration', 'ages'], /--duration 'ages' must be a positive duration/),
   flag('--iterations 0', ['--iterations', '0'], /--iterations must be a whole number from 1 to/),

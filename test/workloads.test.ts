@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { buildPlan } from '../runner/plan/build.js';
+import { checkWorkloadThresholds } from '../runner/plan/workloads.js';
 import { burst, ramp, soak } from '../scenarios/index.js';
 import { rampart, readJson, workspace } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
@@ -235,6 +236,14 @@ describe('plan', () => {
     expect(plan.peakVUs).toBe(30);
     expect(plan.poolSize).toBe(40);
     expect(plan.workloads[1].sampleTags).toEqual({ workload: 'b' });
+  });
+
+  it('a threshold on a workload the file does not have is an error before the load', () => {
+    const plan = buildPlan({ workloads: { a: w([soak({ vus: 1, for: '1s' })]) } }, null, 's.ts');
+    expect(() => checkWorkloadThresholds({ 'http_reqs{workload:a}': 'count>0' }, plan, 's.ts')).not.toThrow();
+    expect(() => checkWorkloadThresholds({ 'http_reqs{workload:b,name:x}': 'count>0' }, plan, 's.ts')).toThrow("s.ts: thresholds.http_reqs{workload:b,name:x}: no workload 'b' (workloads: a)");
+    const single = buildPlan({ stages: [soak({ vus: 1, for: '1s' })] }, null, 's.ts');
+    expect(() => checkWorkloadThresholds({ 'http_reqs{workload:default}': 'count>0' }, single, 's.ts')).toThrow(/the scenario has no 'workloads'/);
   });
 
   it('an open ramp may start from a rate', () => {

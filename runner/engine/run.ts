@@ -14,6 +14,7 @@ import type { MetricType, RequestRecord, Summary } from '../metrics/summary-type
 import { readFileSync } from 'node:fs';
 import { abortingThresholds, allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
 import { buildPlan, type PlanOverrides } from '../plan/build.js';
+import { checkWorkloadThresholds } from '../plan/workloads.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
@@ -86,6 +87,7 @@ async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
   try {
     const scenario = await loadScenario(bundle.url, o.file, OWN_DIR);
     const plan = buildPlan(scenario, o.overrides ? o.profile : o.profile ?? o.config.profile ?? null, o.file, o.overrides);
+    checkWorkloadThresholds(scenario.thresholds, plan, o.file);
     const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
     const types = new Collector([], customTypes);
     const source = readFileSync(bundle.file, 'utf8'); // tags the scenario's code mentions are the user's own

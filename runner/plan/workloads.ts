@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
+import { parseMetricKey } from '../metrics/names.js';
 import { duration, StageFieldError, type RawStage } from './fields.js';
+import type { Plan } from './types.js';
 
 /** A workload as the file declares it, checked but not yet resolved into steps. */
 export interface WorkloadSpec {
@@ -70,4 +72,19 @@ function sampleTags(tags: unknown, where: string): Record<string, string> {
     out[k] = String(v);
   }
   return out;
+}
+
+/**
+ * A threshold of the scenario on `{workload:NAME}` must name one of its workloads: a typo
+ * would otherwise run the whole test and then fail with "received no sample".
+ */
+export function checkWorkloadThresholds(thresholds: Record<string, unknown> | undefined, plan: Plan, file: string): void {
+  const names = plan.workloads.filter((w) => w.sampleTags.workload).map((w) => w.name);
+  for (const key of Object.keys(thresholds ?? {})) {
+    const workload = parseMetricKey(key)?.tags.find(([k]) => k === 'workload')?.[1];
+    if (workload === undefined || names.includes(workload)) continue;
+    throw new UsageError(names.length
+      ? `${file}: thresholds.${key}: no workload '${workload}' (workloads: ${names.join(', ')})`
+      : `${file}: thresholds.${key}: the scenario has no 'workloads', so no sample carries a workload tag`);
+  }
 }
