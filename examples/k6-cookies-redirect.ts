@@ -5,11 +5,8 @@
  *
  *   /usr/bin/python3 -m httpbin.core --host 127.0.0.1 --port 8080 &   # Debian's python3-httpbin
  *   npx rampart run examples/k6-cookies-redirect.ts -e HTTPBIN=http://127.0.0.1:8080
- *
- * k6 (for comparison):
- *   const res1 = http.get(`${BASE}/cookies/set?my_cookie=hello%20world`, { redirects: 0 });
- *   const cookies = http.cookieJar().cookiesForURL(`${BASE}/`);
- *   check(res1, { "has cookie 'my_cookie'": () => cookies.my_cookie.length > 0 });
+ * k6: http.get(`${BASE}/cookies/set?my_cookie=hello%20world`, { redirects: 0 }); then
+ * http.cookieJar().cookiesForURL(`${BASE}/`).my_cookie holds the value.
  */
 import { scenario, burst, check, env } from 'rampart';
 

@@ -10,7 +10,7 @@ import { runtime, TestAbortedError } from './runtime.js';
 import type { Checks, ScenarioDefinition, Tags, WorkloadsScenario, FileData } from './types.js';
 
 export * from './types.js';
-export { ramp, burst, soak, pause } from './stages.js';
+export { ramp, burst, soak, pause, sweep } from './stages.js';
 
 const BRAND = Symbol.for('rampart.scenario');
 
@@ -95,7 +95,7 @@ const fileCache = new Map<string, Uint8Array>();
 export function file(source: Uint8Array | string, filename?: string, contentType = 'application/octet-stream'): FileData {
   let bytes: Uint8Array;
   if (typeof source === 'string') {
-    const path = isAbsolute(source) ? source : resolvePath(callerDir() ?? process.cwd(), source);
+    const path = isAbsolute(source) ? source : resolvePath(scenarioDir() ?? callerDir() ?? process.cwd(), source);
     let cached = fileCache.get(path);
     if (!cached) {
       try {
@@ -118,7 +118,12 @@ export function file(source: Uint8Array | string, filename?: string, contentType
   return data;
 }
 
-/** The folder of the (source-mapped) file that called file(): the scenario's, even inside its bundle. */
+/** The scenario file's folder, as rampart loads it (run, inspect, every worker thread). */
+function scenarioDir(): string | undefined {
+  return ((globalThis as Record<symbol, unknown>)[DATASETS] as { baseDir?: string } | undefined)?.baseDir;
+}
+
+/** The folder of the (source-mapped) file that called file(), outside rampart's loader. */
 function callerDir(): string | undefined {
   const frames = (new Error().stack ?? '').split('\n').slice(3);
   for (const line of frames) {

@@ -14,6 +14,8 @@ export interface SharedData {
   datasets: Record<string, SharedRowsBuffers>;
   /** one BigInt64: the next iteration's number in the test */
   iterations: SharedArrayBuffer;
+  /** the scenario file's folder: relative paths of dataset() and file() start here, in every thread */
+  baseDir: string;
 }
 
 type Source = string | (() => unknown);
@@ -25,6 +27,7 @@ type Source = string | (() => unknown);
  */
 interface DatasetHooks {
   open(name: string, source: Source, options?: DatasetOptions): Dataset<unknown>;
+  readonly baseDir: string;
 }
 
 const KEY = Symbol.for('rampart.datasets');
@@ -37,9 +40,12 @@ class Registry implements DatasetHooks {
   constructor(
     private mode: 'load' | 'sealed' | 'attached',
     readonly shared: SharedData,
-    private readonly baseDir: string,
   ) {
     this.counter = new BigInt64Array(shared.iterations);
+  }
+
+  get baseDir(): string {
+    return this.shared.baseDir;
   }
 
   seal(): void {
@@ -135,7 +141,7 @@ function current(): Registry | undefined {
 
 /** Main thread, before the scenario's top level runs: datasets load here, paths relative to `baseDir`. */
 export function beginDatasets(baseDir: string): void {
-  install(new Registry('load', { datasets: {}, iterations: new SharedArrayBuffer(8) }, baseDir));
+  install(new Registry('load', { datasets: {}, iterations: new SharedArrayBuffer(8), baseDir }));
 }
 
 /** Main thread, after the top level ran: no new dataset from here on (setup, teardown). */
@@ -150,7 +156,7 @@ export function sharedData(): SharedData | undefined {
 
 /** A worker thread, before it imports the scenario: the main thread's datasets and counter. */
 export function attachDatasets(shared: SharedData | undefined): void {
-  if (shared) install(new Registry('attached', shared, process.cwd()));
+  if (shared) install(new Registry('attached', shared));
 }
 
 let localIterations = 0;
