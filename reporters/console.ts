@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { formatDuration } from '../runner/duration.js';
 import type { IntervalInfo, Reporter, ReporterOptions, RunInfo, Summary } from './reporter.js';
 import { maskSecrets } from './file-reporter.js';
+import { sweepTables, sweepText } from './sweep-table.js';
 import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows, workloadRows } from './summary-rows.js';
 
 /** The metrics a person reads first, in this order; sub-metrics and the rest follow. */
@@ -127,6 +128,11 @@ export function renderConsoleSummary(summary: Summary): string {
       const mark = i.severity === 'fail' ? chalk.red('✗') : i.severity === 'warn' ? chalk.yellow('!') : chalk.cyan('i');
       lines.push(`  ${mark} ${i.message}`);
     }
+  }
+  for (const t of sweepTables(summary)) {
+    lines.push('', chalk.bold(`  sweep`) + chalk.dim(`  (highest sustainable rate: ${t.sustainableRate ?? 'none'}${t.sustainableRate === null ? '' : ' it/s'})`));
+    const [header, ...rows] = sweepText(t);
+    lines.push(chalk.dim(`  ${header}`), ...rows.map((r) => `  ${r}`));
   }
   const failedRate = summary.metrics.http_req_failed;
   if (failedRate?.type === 'rate' && failedRate.trues + failedRate.falses > 0) {

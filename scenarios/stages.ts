@@ -1,5 +1,5 @@
 import type {
-  ClosedBurst, ClosedRamp, ClosedSoak, Duration, OpenBurst, OpenRamp, OpenSoak, Pause,
+  ClosedBurst, ClosedRamp, ClosedSoak, Duration, OpenBurst, OpenRamp, OpenSoak, Pause, Sweep,
 } from './types.js';
 
 type Without<T> = Omit<T, 'kind'>;
@@ -28,4 +28,9 @@ export function burst(options: Without<ClosedBurst> | Without<OpenBurst>): Close
 /** No load for a while. */
 export function pause(duration: Duration): Pause {
   return { kind: 'pause', for: duration };
+}
+
+/** Capacity search: the arrival rate climbs from `from` to `to` in `steps` steps of `each`; the report names the highest rate that held. */
+export function sweep(options: Without<Sweep>): Sweep {
+  return { kind: 'sweep', ...options };
 }

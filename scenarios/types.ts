@@ -24,7 +24,23 @@ export interface OpenBurst { kind: 'burst'; iterations: number; maxVUs: number; 
 /** No load for `for`. */
 export interface Pause { kind: 'pause'; for: Duration }
 
-export type Stage = ClosedRamp | OpenRamp | ClosedSoak | OpenSoak | ClosedBurst | OpenBurst | Pause;
+/**
+ * A capacity search: the open-model rate climbs from `from` to `to` in `steps` steps of `each`.
+ * A step holds while its error rate ≤ limits.errorRate (0.01), llm_goodput ≥ limits.goodput
+ * (0.95, when it made LLM requests), dropped arrivals ≤ limits.dropped (0.01) and, if given,
+ * http_req_duration p95 ≤ limits.p95; the sweep-capacity finding names the highest rate that held.
+ */
+export interface Sweep {
+  kind: 'sweep';
+  from: number;
+  to: number;
+  steps: number;
+  each: Duration;
+  maxVUs: number;
+  limits?: { errorRate?: number; goodput?: number; dropped?: number; p95?: Duration };
+}
+
+export type Stage = ClosedRamp | OpenRamp | ClosedSoak | OpenSoak | ClosedBurst | OpenBurst | Pause | Sweep;
 
 /** delayAbortEval (k6's): abortOnFail is not judged before this much load has run, e.g. '30s' */
 export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };

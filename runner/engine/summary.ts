@@ -73,7 +73,7 @@ function offeredLoad(s: PlanStep): OfferedLoad {
   switch (s.executor) {
     case 'vu-levels': return { executor: s.executor, fromVUs: s.fromVUs, toVUs: s.toVUs };
     case 'shared-iterations': return { executor: s.executor, vus: s.vus, iterations: s.iterations };
-    case 'arrival-rate': return { executor: s.executor, fromRate: s.fromRate, toRate: s.toRate, maxVUs: s.maxVUs };
+    case 'arrival-rate': return { executor: s.executor, fromRate: s.fromRate, toRate: s.toRate, maxVUs: s.maxVUs, ...(s.sweep ? { sweep: s.sweep } : {}) };
     case 'arrival-burst': return { executor: s.executor, iterations: s.iterations, overMs: s.overMs, maxVUs: s.maxVUs };
     case 'idle': return { executor: s.executor };
   }

@@ -11,10 +11,13 @@ import { gatewayTimeout } from './gateway-timeout.js';
 import { minWorkers } from './min-workers.js';
 import { rateLimited } from './rate-limited.js';
 import { retries } from './retries.js';
+import { itlConcurrency, ttftWaiting } from './stream-findings.js';
+import { sweepCapacity } from './sweep-capacity.js';
 import { supplyDemand } from './supply-demand.js';
 import { SEVERITY_RANK, type Finding } from './util.js';
 
 export { clientQueueing, coldStarts, droppedIterations, gatewayTimeout, minWorkers, rateLimited, retries, supplyDemand };
+export { itlConcurrency, sweepCapacity, ttftWaiting };
 export { failureClusters, type FailureCluster } from './gateway-timeout.js';
 export { fmtMs, fmtPct } from './util.js';
 
@@ -28,6 +31,9 @@ export const FINDINGS: Record<string, Finding> = {
   'rate-limited': rateLimited,
   retries,
   'dropped-iterations': droppedIterations,
+  'ttft-waiting': ttftWaiting,
+  'itl-concurrency': itlConcurrency,
+  'sweep-capacity': sweepCapacity,
 };
 
 /**

@@ -4,6 +4,8 @@
  * Add fields freely; never rename the ones DESIGN.md lists.
  */
 
+import type { SweepStepInfo } from '../plan/types.js';
+
 export type MetricType = 'counter' | 'rate' | 'trend' | 'gauge';
 
 /** Trend statistics in milliseconds; `hdr` is the compressed base64 HDR histogram in microseconds. */
@@ -147,7 +149,7 @@ export interface StageSummary {
 export type OfferedLoad =
   | { executor: 'vu-levels'; fromVUs: number; toVUs: number }
   | { executor: 'shared-iterations'; vus: number; iterations: number }
-  | { executor: 'arrival-rate'; fromRate: number; toRate: number; maxVUs: number }
+  | { executor: 'arrival-rate'; fromRate: number; toRate: number; maxVUs: number; sweep?: SweepStepInfo }
   | { executor: 'arrival-burst'; iterations: number; overMs: number; maxVUs: number }
   | { executor: 'idle' };
 

@@ -5,17 +5,20 @@ import type { StageContext } from './stages/context.js';
 import { pauseStep } from './stages/pause.js';
 import { rampStep } from './stages/ramp.js';
 import { soakStep } from './stages/soak.js';
+import { sweepSteps } from './stages/sweep.js';
 import type { Plan, PlanStep, WorkloadPlan } from './types.js';
 import { overrideStages, type PlanOverrides } from './overrides.js';
 import { workloadSpecs, type WorkloadSpec } from './workloads.js';
 
 export type { PlanOverrides } from './overrides.js';
 
-const STAGE_KINDS: Record<string, (raw: RawStage, ctx: StageContext) => PlanStep> = {
+/** A stage becomes one plan step, or several (a sweep: one per rate). */
+const STAGE_KINDS: Record<string, (raw: RawStage, ctx: StageContext) => PlanStep | PlanStep[]> = {
   ramp: rampStep,
   soak: soakStep,
   burst: burstStep,
   pause: pauseStep,
+  sweep: sweepSteps,
 };
 
 export interface StageSource {
@@ -64,12 +67,14 @@ function workloadSteps(spec: WorkloadSpec, list: unknown[], at: string, firstInd
     const where = `${at}[${i}]${typeof kind === 'string' ? ` (${kind})` : ''}`;
     const config = typeof kind === 'string' ? STAGE_KINDS[kind] : undefined;
     if (!config) {
-      throw new UsageError(`${where}: not a stage; build stages with ramp(), soak(), burst() or pause()`);
+      throw new UsageError(`${where}: not a stage; build stages with ramp(), soak(), burst(), pause() or sweep()`);
     }
     try {
-      const step = config(raw as RawStage, { index: firstIndex + i, workload: spec.name, where, startMs, previous: steps[i - 1] });
-      steps.push(step);
-      startMs += step.durationMs;
+      const made = config(raw as RawStage, { index: firstIndex + steps.length, workload: spec.name, where, startMs, previous: steps[steps.length - 1] });
+      for (const step of Array.isArray(made) ? made : [made]) {
+        steps.push(step);
+        startMs += step.durationMs;
+      }
     } catch (err) {
       if (err instanceof StageFieldError) throw new UsageError(err.message);
       throw err;

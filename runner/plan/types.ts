@@ -5,7 +5,7 @@ interface StepBase {
   index: number;
   /** the workload the step belongs to ('default' for top-level stages) */
   workload: string;
-  kind: 'ramp' | 'soak' | 'burst' | 'pause';
+  kind: 'ramp' | 'soak' | 'burst' | 'pause' | 'sweep';
   /** planned start in ms from the run's start, its workload's startAfter included (a burst before it may move it later) */
   startMs: number;
   /** planned duration; for bursts the upper bound (maxDuration) */
@@ -21,7 +21,29 @@ interface StepBase {
 /** Closed model: a VU level moving linearly from fromVUs to toVUs. */
 export interface VuLevelsStep extends StepBase { executor: 'vu-levels'; fromVUs: number; toVUs: number }
 /** Open model: iterations started at a rate moving linearly from fromRate to toRate (per second). */
-export interface ArrivalRateStep extends StepBase { executor: 'arrival-rate'; fromRate: number; toRate: number; maxVUs: number }
+export interface ArrivalRateStep extends StepBase { executor: 'arrival-rate'; fromRate: number; toRate: number; maxVUs: number; sweep?: SweepStepInfo }
+
+/** What a step sustains in a capacity sweep: it holds while every limit does (runner/plan/stages/sweep.ts). */
+export interface SweepLimits {
+  /** largest http_req_failed rate (default 0.01) */
+  errorRate: number;
+  /** smallest llm_goodput rate, judged when the step made LLM requests (default 0.95) */
+  goodput: number;
+  /** largest fraction of the step's arrivals dropped for want of a VU (default 0.01) */
+  dropped: number;
+  /** largest http_req_duration p95, ms (none by default) */
+  p95Ms?: number;
+}
+
+/** One rate of a sweep({ from, to, steps, each, maxVUs }): each rate is its own plan step (its own `stage` tag). */
+export interface SweepStepInfo {
+  /** 1-based */
+  step: number;
+  of: number;
+  /** plan index of the sweep's first step: names the sweep */
+  first: number;
+  limits: SweepLimits;
+}
 /** Closed burst: `vus` slots start together and share `iterations`. */
 export interface SharedIterationsStep extends StepBase { executor: 'shared-iterations'; vus: number; iterations: number }
 /** Open burst: `iterations` arrivals spread over overMs (0 = all at once), at most maxVUs in flight. */

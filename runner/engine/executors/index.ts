@@ -4,12 +4,14 @@ import { runArrivalRate } from './arrival-rate.js';
 import { runIdle } from './idle.js';
 import type { Executor } from './runtime.js';
 import { runSharedIterations } from './shared-iterations.js';
+import { runSweepStep } from './sweep.js';
 import { runVuLevels } from './vu-levels.js';
 
 /** The runtime half of each executor, by the name its plan step carries. */
 export const EXECUTORS: Record<PlanStep['executor'], Executor> = {
   'vu-levels': runVuLevels,
-  'arrival-rate': runArrivalRate,
+  // a sweep's rates are arrival-rate steps that may be skipped once the sweep has stopped
+  'arrival-rate': (step, rt, next) => (step.executor === 'arrival-rate' && step.sweep ? runSweepStep(step, rt, next) : runArrivalRate(step, rt, next)),
   'shared-iterations': runSharedIterations,
   'arrival-burst': runArrivalBurst,
   idle: runIdle,
