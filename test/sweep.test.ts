@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPlan } from '../runner/plan/build.js';
 import { soak, sweep } from '../scenarios/index.js';
@@ -110,13 +110,14 @@ export default scenario({
     expect(res.stdout).toMatch(/sweep {2}\(highest sustainable rate: 60 it\/s\)/);
     expect(res.stdout).toMatch(/\n {2}60 +[\d.]+ +0% .*held\n/);
     expect(res.stdout).toMatch(/\n {2}100 +.*broke: p95/);
-    if (existsSync(join(dir, 'r.html'))) {
-      const html = readFileSync(join(dir, 'r.html'), 'utf8');
-      if (html.includes('id="sweep"')) {
-        expect(html).toContain('<b class="sustainable">60 it/s</b>');
-        expect(html.match(/<rect /g)?.length ?? 0).toBeGreaterThanOrEqual(4);
-      }
-    }
+    // the HTML report: the section, the knee, one bar per rate (green held, red broke)
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toContain('<section id="sweep"><h2>Capacity sweep</h2>');
+    expect(html).toContain('<b class="sustainable">60 it/s</b>');
+    const svg = html.slice(html.indexOf('<svg class="sweep-chart"'), html.indexOf('</svg>', html.indexOf('<svg class="sweep-chart"')));
+    expect(svg.match(/<rect /g)).toHaveLength(4);
+    expect(svg.match(/fill="#3a8a4a"/g)).toHaveLength(2);
+    expect(svg).toContain('class="knee"');
   }, 60_000);
 });
 

@@ -4,6 +4,7 @@
  */
 import type { Summary } from '../reporter.js';
 import type { ErrorGroup, Insight } from '../../runner/metrics/summary-types.js';
+import { sweepSection } from './sweep.js';
 import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows, workloadRows } from '../summary-rows.js';
 
 export function escapeHtml(value: unknown): string {
@@ -160,6 +161,7 @@ ${header(summary)}
 <section><h2>Thresholds</h2><div id="thresholds">${thresholdsTable(summary)}</div></section>
 <section><h2>Checks</h2><div id="checks">${checksTable(summary)}</div></section>
 <section><h2>Findings</h2>${findings(summary.insights)}</section>
+${sweepSection(summary)}
 ${workloadRows(summary).length ? `<section><h2>Workloads</h2><div id="workloads">${workloadsTable(summary)}</div></section>` : ''}
 <section class="grid"><h2>Over time</h2>
 ${chart('chart-latency', 'Latency', 'http_req_duration p50 / p95 / p99 per interval, ms')}
