@@ -33,6 +33,14 @@ const NOT_RUN: Record<string, string> = {
   'npm test': 'the whole suite, this test included (it would run itself); CI runs it',
   'npm run bench': 'a benchmark: minutes of full load on both cores against autocannon; docs/benchmarks.md records its results',
   'node bench/throughput.mjs 5 10 50': 'a benchmark, as npm run bench',
+  // docs/distributed.md: a cluster and an image registry; rampart k8s's own output is tested in test/k8s.test.ts
+  'docker build -t registry.example.com/rampart:0.1 .': 'needs a Docker daemon and the network (node:20-slim); test/k8s.test.ts checks what the Dockerfile copies',
+  'docker push registry.example.com/rampart:0.1': 'needs a registry',
+  'kubectl create secret generic rampart --from-literal=AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID"  --from-literal=AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" --from-literal=AWS_REGION=eu-west-1  --from-literal=API_KEY="$API_KEY"': 'needs a Kubernetes cluster',
+  'kubectl apply -f rampart-job.yaml': 'needs a Kubernetes cluster',
+  'until kubectl get job rampart-run-1 -o jsonpath=\'{.status.conditions[?(@.status=="True")].type}\' | grep -qE \'Complete|Failed\'; do sleep 10; done': 'needs a Kubernetes cluster',
+  'rampart merge s3://ci-results/run-1 --out junit=junit.xml --out html=report.html': 'merges the segments the Job wrote in the cluster; the folder-store merge above runs',
+  'kubectl apply -f rampart-merge.yaml': 'needs a Kubernetes cluster',
 };
 
 export interface DocCommand {

@@ -68,6 +68,7 @@ describe('rampart k8s', () => {
     expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 8, parallelism: 8, backoffLimitPerIndex: 0 });
     // no retry of a segment, and no global backoffLimit that would kill the others when one fails
     expect(job.spec.backoffLimit).toBeUndefined();
+    expect(job.spec.podFailurePolicy.rules).toEqual([{ action: 'FailJob', onExitCodes: { containerName: 'rampart', operator: 'In', values: [2, 4, 107] } }]);
     const pod = job.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     const c = pod.containers[0];
@@ -107,6 +108,8 @@ describe('rampart k8s', () => {
     expect(c.args.slice(0, 2)).toEqual(['merge', 's3://loadtests/checkout/run-7']);
     expect(c.args.at(-1)).toBe('s3://loadtests/checkout/run-7/merged');
     expect(c.envFrom).toEqual([{ secretRef: { name: 'rampart' } }]);
+    // the merge reads the store only: a ConfigMap deleted by then must not hold it up
+    expect(docs[0].spec.template.spec.volumes).toBeUndefined();
   });
 
   it('the ConfigMap alone is enough to run the scenario, as a pod runs it from /scenario', async () => {

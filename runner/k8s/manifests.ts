@@ -30,10 +30,11 @@ const MOUNT = '/scenario';
 const CONTAINER = 'rampart';
 /**
  * Exit codes that every segment would give alike (a bad flag: 2, a scenario that does not
- * compile or throws while loading: 107): the first one ends the whole Job at once instead of
- * leaving the others to wait at the barrier until it times out.
+ * compile or throws while loading: 107) or that leave the run incomplete anyway (4: the
+ * barrier timed out, a segment never came): the first one ends the whole Job at once, instead
+ * of leaving the others to wait at the barrier, or a late pod to start alone.
  */
-const FAIL_JOB_EXIT_CODES = [2, 107];
+const FAIL_JOB_EXIT_CODES = [2, 4, 107];
 
 function labels(plan: K8sPlan, component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': 'rampart', 'app.kubernetes.io/instance': plan.name, 'app.kubernetes.io/component': component };
@@ -65,7 +66,7 @@ export function scenarioConfigMap(plan: K8sPlan): Manifest {
 }
 
 /** The pod spec both Jobs share: the image, the scenario mounted read-only, credentials by reference only. */
-function podSpec(plan: K8sPlan, args: string[], component: string): Manifest {
+function podSpec(plan: K8sPlan, args: string[], component: string, mountScenario: boolean): Manifest {
   const env = [
     ...Object.entries(plan.env).map(([name, value]) => ({ name, value })),
     // one by one, so that a key missing from the Secret stops the pod before the load (envFrom would skip it)
@@ -89,15 +90,17 @@ function podSpec(plan: K8sPlan, args: string[], component: string): Manifest {
           requests: { cpu: plan.cpu, memory: plan.memory },
           limits: { cpu: plan.cpu, memory: plan.memory },
         },
-        volumeMounts: [{ name: 'scenario', mountPath: MOUNT, readOnly: true }],
+        ...(mountScenario ? { volumeMounts: [{ name: 'scenario', mountPath: MOUNT, readOnly: true }] } : {}),
       }],
-      volumes: [{
-        name: 'scenario',
-        configMap: {
-          name: `${plan.name}-scenario`,
-          items: plan.files.map((f) => ({ key: configMapKey(f.path), path: f.path })),
-        },
-      }],
+      ...(mountScenario ? {
+        volumes: [{
+          name: 'scenario',
+          configMap: {
+            name: `${plan.name}-scenario`,
+            items: plan.files.map((f) => ({ key: configMapKey(f.path), path: f.path })),
+          },
+        }],
+      } : {}),
     },
   };
 }
@@ -129,7 +132,7 @@ export function segmentJob(plan: K8sPlan): Manifest {
         rules: [{ action: 'FailJob', onExitCodes: { containerName: CONTAINER, operator: 'In', values: FAIL_JOB_EXIT_CODES } }],
       },
       ttlSecondsAfterFinished: 86_400,
-      template: podSpec(plan, segmentArgs(plan), 'segment'),
+      template: podSpec(plan, segmentArgs(plan), 'segment', true),
     },
   };
 }
@@ -143,9 +146,12 @@ export function mergeArgs(plan: K8sPlan): string[] {
   return ['merge', plan.store, '--out', 'json=results.json', '--out', 'junit=junit.xml', '--out', 'html=report.html', '--upload', mergeUpload(plan)];
 }
 
-/** The merge as a Job of its own, applied once the segments' Job has finished; its exit code is the run's. */
+/**
+ * The merge as a Job of its own, applied once the segments' Job has finished; its exit code is
+ * the run's. It reads only the store (the thresholds are in the segments' manifests there).
+ */
 export function mergeJob(plan: K8sPlan): Manifest {
-  const template = podSpec(plan, mergeArgs(plan), 'merge');
+  const template = podSpec(plan, mergeArgs(plan), 'merge', false);
   const spec = template.spec as Manifest;
   (spec.containers as Manifest[])[0].workingDir = '/tmp';
   return {
@@ -170,7 +176,7 @@ function toYaml(docs: Manifest[]): string {
 /** The ConfigMap and the Indexed Job, then, as comments, what to run once it has finished. */
 export function segmentManifests(plan: K8sPlan): string {
   const after = [
-    `# When every segment has finished, merge them (the exit code is the run's: 0, 99, 105):`,
+    `# When every segment has finished, merge them (the exit code is the run's: 0, 99, 105; 4 if a segment is missing):`,
     `#   ${waitCommand(plan)}`,
     `#   rampart merge ${plan.store} --out json=results.json --out junit=junit.xml`,
     `# or merge in the cluster: this same rampart k8s command with --merge-job, piped to kubectl apply -f -`,
