@@ -31,8 +31,16 @@ export function describePlan(plan: Plan, title: string): string {
     ...rows.map(line),
     ...workloadLines,
     '',
-    `total duration: ${dynamic ? '≤ ' : ''}${formatDuration(plan.totalDurationMs)}${dynamic ? ' (bursts end when their iterations are done)' : ''}`,
+    `total duration: ${dynamic ? '≤ ' : ''}${formatDuration(plan.totalDurationMs)}${dynamicNote(plan)}`,
     `peak VUs: ${plan.peakVUs}${several && plan.workloads.length > 1 ? ' (the workloads\' peaks added up)' : ''}`,
     `connections per origin: ${plan.poolSize}`,
   ].join('\n');
+}
+
+/** Why the total is an upper bound: bursts end when their work is done, a sweep after a rate that dropped arrivals. */
+function dynamicNote(plan: Plan): string {
+  const notes: string[] = [];
+  if (plan.steps.some((s) => s.kind === 'burst')) notes.push('bursts end when their iterations are done');
+  if (plan.steps.some((s) => s.kind === 'sweep')) notes.push('a sweep stops after a rate that dropped arrivals');
+  return notes.length ? ` (${notes.join('; ')})` : '';
 }
