@@ -8,7 +8,8 @@ import { request } from 'undici';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.js';
 import { decodeStepMs } from '../simulator/openai.js';
 import { estimateTokens } from '../simulator/openai-body.js';
-import { rampart } from './support/cli.js';
+import { spawn } from 'node:child_process';
+import { rampart, RAMPART_BIN } from './support/cli.js';
 
 const running: Simulator[] = [];
 afterEach(async () => {
@@ -144,6 +145,16 @@ describe('simulator openai mode', () => {
     expect(meanGap([t])).toBeLessThan(tpotTruth * 1.5);
   }, 20_000);
 
+  it('time-scaled: --time-scale 0.1 turns a 200 ms decode step into 20 ms of real time, reported in real ms', async () => {
+    const s = await sim({ minWorkers: 1, decodeMs: 200, decodeMsPerSeq: 0, prefillMsPerToken: 2, timeScale: 0.1 });
+    const t = await timedStream(s, 10, 'z'.repeat(400)); // 100 tokens × 2 ms = 200 ms of prefill → 20 ms real
+    expect(t.headers['x-sim-prefill-ms']).toBe('20');
+    const tpot = Number(t.trailers['x-sim-tpot-ms']);
+    expect(tpot).toBeGreaterThanOrEqual(19.5);
+    expect(tpot).toBeLessThan(20 * 1.5);
+    expect(t.arrivals[9]).toBeLessThan(1000); // 2 s of simulated time
+  }, 20_000);
+
   it('continuous batching: ITL at 32 concurrent streams is well above ITL at 1, as decode step = decodeMs + perSeq × (batch − 1)', async () => {
     const opts = { minWorkers: 1, maxWorkers: 1, maxBatch: 32, decodeMs: 8, decodeMsPerSeq: 1, prefillMsPerToken: 0 };
     const s = await sim(opts);
@@ -202,6 +213,30 @@ describe('simulator openai mode', () => {
   }, 20_000);
 
   it('rampart simulate --mode openai runs as a process; a bad openai flag names itself (exit 2)', async () => {
+    const child = spawn(process.execPath, [RAMPART_BIN, 'simulate', '--mode', 'openai', '--port', '0', '--min-workers', '1', '--model', 'tiny', '--decode', '1ms'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /simulator listening on (http:\/\/\S+)\n/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+        setTimeout(() => reject(new Error('no listening line')), 15_000);
+      });
+      const ai = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'x', maxRetries: 0 });
+      expect((await ai.models.list()).data[0].id).toBe('tiny');
+      const answer = await ai.chat.completions.create({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 });
+      expect(answer.usage?.completion_tokens).toBe(3);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+
     const bad = await rampart(['simulate', '--mode', 'openai', '--max-batch', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-batch');
