@@ -121,6 +121,37 @@ export default scenario({
   }, 60_000);
 });
 
+describe('sweep verdicts at the edges', () => {
+  let target: Awaited<ReturnType<typeof cappedServer>>;
+  beforeAll(async () => { target = await cappedServer(2, 50); }); // 40 requests/s
+  afterAll(async () => { await target.close(); });
+
+  const runSweep = async (from: number, to: number) => {
+    const dir = workspace({
+      's.ts': `import { scenario, sweep } from 'rampart';
+export default scenario({ name: 'edge', target: process.env.TARGET,
+  stages: [sweep({ from: ${from}, to: ${to}, steps: 2, each: '1500ms', maxVUs: 100, limits: { p95: '150ms' } })],
+  async iteration(ctx) { await ctx.http.get('/work'); } });
+`,
+    });
+    const res = await rampart(['run', 's.ts', '-q', '--workers', '1', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: target.url } });
+    expect(res.code, res.stderr).toBe(0);
+    return readJson(join(dir, 'r.json')).insights.find((i: any) => i.kind === 'sweep-capacity');
+  };
+
+  it('every rate held: info, the capacity is above the top rate', async () => {
+    const f = await runSweep(5, 15);
+    expect(f).toMatchObject({ severity: 'info', data: { sustainableRate: 15, brokeAt: null } });
+    expect(f.message).toBe('Capacity sweep: every rate held, up to 15 it/s; the capacity is above it: sweep higher.');
+  }, 30_000);
+
+  it('the first rate already broke: warn, sweep lower', async () => {
+    const f = await runSweep(80, 120);
+    expect(f).toMatchObject({ severity: 'warn', data: { sustainableRate: null, brokeAt: 80 } });
+    expect(f.message).toMatch(/^Capacity sweep: even the first rate, 80 it\/s, did not hold \(p95 .* > 150 ms\); the sustainable rate is below it: sweep lower\./);
+  }, 30_000);
+});
+
 describe('sweep on the openai simulator', () => {
   let sim: Simulator;
   // one warm worker batching 8 sequences of 20 tokens; no prefill; decode 5 ms + 1 ms per other sequence
