@@ -7,6 +7,7 @@ import { ConfigMap } from 'kubernetes-models/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { rampart, readJson, workspace } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
+import { startS3Server } from './support/s3-server.js';
 
 /**
  * `rampart k8s`: the manifests validate against the Kubernetes OpenAPI schemas
@@ -49,8 +50,8 @@ afterAll(async () => {
   await target?.close();
 });
 
-async function manifests(extra: string[] = []): Promise<{ docs: any[]; text: string }> {
-  const res = await rampart([...BASE, ...extra], { cwd: dir, env: AWS_ENV });
+async function manifests(extra: string[] = [], base = BASE): Promise<{ docs: any[]; text: string }> {
+  const res = await rampart([...base, ...extra], { cwd: dir, env: AWS_ENV });
   expect(res.code, res.stderr).toBe(0);
   expect(res.stderr).toBe('');
   return { docs: parseAllDocuments(res.stdout).map((d) => d.toJS()), text: res.stdout };
@@ -126,6 +127,42 @@ describe('rampart k8s', () => {
     expect(target.stats.requests).toBe(6);
     expect(Object.keys(target.stats.byPath).sort()).toEqual(['/user/ada', '/user/bob', '/user/cy']);
     expect(readJson(join(mount, 'out.json')).metrics.http_reqs.count).toBe(6);
+  });
+
+  it("the pods' own arguments run a distributed run: 2 segments by JOB_COMPLETION_INDEX into s3rver, then the merge Job's", async () => {
+    const s3 = await startS3Server(['loadtests']);
+    try {
+      const two = BASE.map((a) => (a === '8' ? '2' : a));
+      const { docs } = await manifests(['--file', 'data/users.csv'], two);
+      const [cm, job] = docs;
+      const mount = workspace({});
+      for (const item of job.spec.template.spec.volumes[0].configMap.items) {
+        mkdirSync(dirname(join(mount, item.path)), { recursive: true });
+        writeFileSync(join(mount, item.path), cm.data[item.key]);
+      }
+      // what the Secret gives the pods (envFrom), and what -e gives them
+      const podEnv = {
+        TARGET: target.url, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      };
+      const args: string[] = job.spec.template.spec.containers[0].args.map((a: string) => a.replace('/scenario/', `${mount}/`));
+      expect(job.spec.completions).toBe(2);
+      target.reset();
+      const pods = await Promise.all([0, 1].map((i) => rampart(args, { cwd: mount, env: { ...podEnv, JOB_COMPLETION_INDEX: String(i) } })));
+      for (const pod of pods) expect(pod.code, pod.stderr).toBe(0);
+      // the burst's 6 shared iterations, each run once across the two pods
+      expect(target.stats.requests).toBe(6);
+
+      const merge = (await manifests(['--merge-job'], two)).docs[0];
+      const out = workspace({});
+      const res = await rampart(merge.spec.template.spec.containers[0].args, { cwd: out, env: podEnv });
+      expect(res.code, res.stderr).toBe(0);
+      expect(readJson(join(out, 'results.json')).metrics.http_reqs.count).toBe(6);
+      expect(existsSync(join(out, 'junit.xml'))).toBe(true);
+      expect(res.stderr).toMatch(/uploaded 3 file\(s\) to s3:\/\/loadtests\/checkout\/run-7\/merged/);
+    } finally {
+      await s3.close();
+    }
   });
 
   it('never prints a credential: AWS variables of this machine stay out, a secret-looking -e is refused without its value', async () => {
