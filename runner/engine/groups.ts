@@ -27,6 +27,7 @@ export async function runGroup<T>(ref: VuRef, collector: Collector, name: string
   } finally {
     ref.group = outer;
   }
-  for (const m of collector.tagged('group_duration', 'trend', [['group', path]], path)) (m as TrendMetric).record(msToUs(performance.now() - start));
+  const us = msToUs(performance.now() - start); // one value for the metric and its sub-metrics
+  for (const m of collector.tagged('group_duration', 'trend', [['group', path]], path)) (m as TrendMetric).record(us);
   return result;
 }

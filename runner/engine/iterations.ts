@@ -142,7 +142,8 @@ export class Iterations {
       this.interrupted.add();
     } else {
       this.iterationsDone.add();
-      for (const m of this.durationsFor(stage)) m.record(msToUs(performance.now() - start));
+      const us = msToUs(performance.now() - start); // one value for the metric and its sub-metrics
+      for (const m of this.durationsFor(stage)) m.record(us);
       if (threw) {
         // the scenario bundle carries its own copy of the authoring API, so its class is not ours
         if (thrown instanceof TestAbortedError || (thrown as { code?: unknown } | null)?.code === 'RAMPART_TEST_ABORTED') {

@@ -159,7 +159,8 @@ export class HttpEngine {
     }
     const tags: TagList = [['name', res.name]];
     const tagKey = res.name;
-    for (const m of c.tagged('http_call_duration', 'trend', tags, tagKey)) (m as TrendMetric).record(msToUs(performance.now() - started));
+    const us = msToUs(performance.now() - started); // one value for the metric and its sub-metrics
+    for (const m of c.tagged('http_call_duration', 'trend', tags, tagKey)) (m as TrendMetric).record(us);
     for (const m of c.tagged('http_call_failed', 'rate', tags, tagKey)) (m as RateMetric).add(!res.ok);
     if (res.ok && res.attempt > 1) c.counter('http_calls_rescued').add();
     return res;

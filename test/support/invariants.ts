@@ -13,6 +13,12 @@ export function resultsViolations(results: { metrics?: Record<string, any> }): s
       if (m[ORDER[i]] < m[ORDER[i - 1]]) out.push(`${key}: ${ORDER[i]}=${m[ORDER[i]]} < ${ORDER[i - 1]}=${m[ORDER[i - 1]]}`);
     }
     if (m.avg < m.min || m.avg > m.max) out.push(`${key}: avg=${m.avg} outside [${m.min}, ${m.max}]`);
+    // a sub-metric holds some of its parent's samples: its extremes lie within the parent's
+    const brace = key.indexOf('{');
+    const parent = brace > 0 ? results.metrics?.[key.slice(0, brace)] : undefined;
+    if (parent?.type === 'trend' && parent.count && (m.max > parent.max || m.min < parent.min)) {
+      out.push(`${key}: [${m.min}, ${m.max}] outside its parent's [${parent.min}, ${parent.max}]`);
+    }
   }
   return out;
 }
