@@ -56,10 +56,11 @@ describe('findings corpus: LLM streams', () => {
     expect(r.kinds, JSON.stringify(r.insights.map((i) => i.message))).toEqual(['itl-concurrency:warn']);
     const f = r.found('itl-concurrency')!;
     expect(f.data.quiet.stage).toBe(0);
-    expect(f.data.busy.stage).toBe(2);
+    // the ramp's one or two timeline points may hold more streams in flight than the soak's mean
+    expect([1, 2]).toContain(f.data.busy.stage);
     expect(f.data.busy.inFlight).toBeGreaterThan(f.data.quiet.inFlight * 8);
     expect(f.data.ratio).toBeGreaterThan(2);
-    expect(f.message).toMatch(/^The gap between tokens grows with concurrency: median ITL .* \(stage 0\) against .* \(stage 2\), [\d.]+×/);
+    expect(f.message).toMatch(/^The gap between tokens grows with concurrency: median ITL .* \(stage 0\) against .* \(stage [12]\), [\d.]+×/);
   }, 60_000);
 
   it('a batch of 2 behind 8 streams: TTFT is mostly queueing, not prefill (ttft-waiting), and ITL stays flat', async () => {
