@@ -10,6 +10,7 @@ COPY runner runner
 COPY scenarios scenarios
 COPY reporters reporters
 COPY simulator simulator
+COPY shared shared
 RUN npm run build
 
 FROM node:20-slim

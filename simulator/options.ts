@@ -1,6 +1,8 @@
 // Options of the simulator: the public shape, the defaults, validation and the
 // duration parsers shared with the CLI.
 
+import { parseDuration as parseSharedDuration } from '../shared/duration.js';
+
 export type SimulatorMode = 'lb' | 'queue' | 'openai';
 export type ScalerKind = 'request-count' | 'queue-delay';
 
@@ -164,13 +166,11 @@ function validate(r: ResolvedOptions): void {
   if (!Number.isFinite(r.seed)) throw new Error(`seed: expected a number, got ${r.seed}`);
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** One duration: '250ms', '30s', '2m', '1h', '1.5s', or a bare number of ms ('500'). */
+/** One duration: '250ms', '30s', '1m30s', '1.5s', or a bare number of ms ('500'): the runner's parser (shared/duration.ts). */
 export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?\s*$/.exec(String(text));
-  if (!m) throw new Error(`invalid duration ${JSON.stringify(text)} (use e.g. 250ms, 30s, 2m, or ms as a number)`);
-  return Number(m[1]) * UNIT_MS[m[2] ?? 'ms'];
+  const ms = parseSharedDuration(String(text));
+  if (Number.isNaN(ms)) throw new Error(`invalid duration ${JSON.stringify(text)} (use e.g. 250ms, 30s, 1m30s, or ms as a number)`);
+  return ms;
 }
 
 /** A range 'min..max' of durations ('40s..90s', '250ms..1s'), or one duration ('25s' → [25000, 25000]). */

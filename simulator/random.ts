@@ -1,7 +1,7 @@
 // Seeded randomness. Every draw the simulator makes comes from here (never Math.random),
 // so a run is repeatable from its seed.
 
-import { mulberry32 } from '../runner/random.js';
+import { mulberry32 } from '../shared/random.js';
 
 export { mulberry32 };
 

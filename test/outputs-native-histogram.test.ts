@@ -1,7 +1,7 @@
 /** HDR → Prometheus native histogram: exact counts, every value in its bucket or the next one up. */
 import { describe, expect, it } from 'vitest';
 import { createHistogram } from '../runner/metrics/hdr.js';
-import { mulberry32 } from '../runner/random.js';
+import { mulberry32 } from '../shared/random.js';
 import { bucketIndex, bucketUpper, toNativeHistogram } from '../reporters/outputs/native-histogram.js';
 
 /** The spans and deltas back to absolute bucket counts, by index. */

@@ -12,7 +12,7 @@ export const Z95 = 1.959963984540054;
 export type Interval = [low: number, high: number];
 
 /** mulberry32: a small, fast, seedable PRNG in [0, 1). */
-export { mulberry32 as seededRandom } from '../random.js';
+export { mulberry32 as seededRandom } from '../../shared/random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Success rates

@@ -1,5 +1,5 @@
 import { clampedPercentileUs, createHistogram } from '../../runner/metrics/hdr.js';
-import { mulberry32 } from '../../runner/random.js';
+import { mulberry32 } from '../../shared/random.js';
 /**
  * A realistic Summary built from real hdr-histogram-js histograms, for reporter tests (and
  * anyone else who needs a results file): a serverless-style run where the first seconds hit

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../runner/random.js';
+import { mulberry32 } from '../../shared/random.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
