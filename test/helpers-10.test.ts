@@ -4,6 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../runner/duration.js';
+import { request } from 'undici';
+import { classifyError } from '../runner/http/errors.js';
+import { Collector } from '../runner/metrics/collector.js';
+import { createS3Helper } from '../runner/s3/client.js';
 import { parseDuration as simulatorDuration, parseDurationRange } from '../simulator/options.js';
 
 const root = join(import.meta.dirname, '..');
@@ -39,6 +43,25 @@ describe('one duration parser and formatter', () => {
     expect(simulatorDuration('500')).toBe(500);
     expect(() => simulatorDuration('5x')).toThrow(/^invalid duration "5x"/);
     for (const text of ['250ms', '30s', '2m', '1h', '1.5s', '1m30s']) expect(simulatorDuration(text)).toBe(parseDuration(text));
+  });
+});
+
+describe('one network-error table', () => {
+  // '.invalid' never resolves (RFC 2606): the resolver answers ENOTFOUND at once, no network needed
+  const HOST = 'rampart-no-such-host.invalid';
+
+  it('a name that does not resolve is a dns error for ctx.http and for ctx.s3 alike (S3 said connect)', async () => {
+    const httpError = await request(`http://${HOST}:9/`).then(() => null, (err: unknown) => err);
+    expect(classifyError(httpError, undefined, 1000)).toMatchObject({ kind: 'dns', code: 'ENOTFOUND' });
+    const s3 = createS3Helper({
+      endpoint: `http://${HOST}:9`, region: 'us-east-1', maxSockets: 1, timeoutMs: 5000, maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-real-secret-key' },
+    }, new Collector());
+    try {
+      expect((await s3.put('bucket', 'k', 'x')).error).toMatchObject({ kind: 'dns', code: 'ENOTFOUND' });
+    } finally {
+      await s3.close();
+    }
   });
 });
 

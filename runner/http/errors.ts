@@ -1,25 +1,12 @@
 import type { HttpError, HttpErrorKind } from '../../scenarios/types.js';
+import { networkErrorKind } from '../net-errors.js';
 
 /** Abort reasons rampart itself uses, told apart by identity. */
 export const TIMEOUT_REASON = Object.freeze({ rampart: 'timeout' });
 export const STOP_REASON = Object.freeze({ rampart: 'stop' });
 
+/** The codes that are not network errors (those are in runner/net-errors.ts). */
 const BY_CODE: Record<string, HttpErrorKind> = {
-  ECONNREFUSED: 'connect',
-  EHOSTUNREACH: 'connect',
-  ENETUNREACH: 'connect',
-  EADDRNOTAVAIL: 'connect',
-  UND_ERR_CONNECT_TIMEOUT: 'connect',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  UND_ERR_SOCKET: 'reset',
-  UND_ERR_CLOSED: 'reset',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  EAI_FAIL: 'dns',
-  UND_ERR_HEADERS_TIMEOUT: 'timeout',
-  UND_ERR_BODY_TIMEOUT: 'timeout',
-  ETIMEDOUT: 'timeout',
   UND_ERR_ABORTED: 'aborted',
   UND_ERR_ABORT: 'aborted',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'protocol',
@@ -64,7 +51,7 @@ export function classifyError(err: unknown, reason: unknown, timeoutMs: number):
   const e = (err ?? {}) as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? e.name ?? 'UNKNOWN';
   const message = tidyMessage(e.message ?? String(err));
-  let kind: HttpErrorKind = BY_CODE[code] ?? 'unknown';
+  let kind: HttpErrorKind = networkErrorKind(code) ?? BY_CODE[code] ?? 'unknown';
   if (kind === 'unknown') {
     if (code.startsWith('HPE_') || e.name === 'HTTPParserError') kind = 'protocol';
     else if (code.startsWith('ERR_TLS') || code.startsWith('ERR_SSL') || /CERT|SSL|TLS/.test(code)) kind = 'tls';

@@ -4,7 +4,10 @@
  * from the message.
  */
 
-export type S3ErrorKind = 'timeout' | 'connect' | 'reset' | 'auth' | 'not-found' | 's3' | 'unknown';
+import { networkErrorKind, type NetworkErrorKind } from '../net-errors.js';
+import { maskSecrets } from '../secrets.js';
+
+export type S3ErrorKind = NetworkErrorKind | 'auth' | 'not-found' | 's3' | 'unknown';
 
 export interface S3Error {
   kind: S3ErrorKind;
@@ -13,22 +16,8 @@ export interface S3Error {
   message: string;
 }
 
-const NETWORK_KINDS: Record<string, S3ErrorKind> = {
-  ECONNREFUSED: 'connect',
-  EHOSTUNREACH: 'connect',
-  ENETUNREACH: 'connect',
-  EADDRNOTAVAIL: 'connect',
-  ENOTFOUND: 'connect',
-  EAI_AGAIN: 'connect',
-  EAI_FAIL: 'connect',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  ECONNABORTED: 'reset',
-  ETIMEDOUT: 'timeout',
-  TimeoutError: 'timeout',
-  RequestTimeout: 'timeout',
-  RequestTimeoutException: 'timeout',
-};
+/** The SDK's own timeout names; network codes are in runner/net-errors.ts, shared with the HTTP engine. */
+const SDK_TIMEOUTS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 const AUTH_CODES = new Set([
   'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken',
@@ -64,21 +53,17 @@ export function classifyS3Error(err: unknown, timedOutAfterMs: number | null, se
   const code = e.Code ?? (typeof e.code === 'string' ? e.code : undefined) ?? e.cause?.code ?? e.name ?? 'UNKNOWN';
   let message = e.message || (status ? `HTTP ${status}` : String(err));
   if (message === 'UnknownError' && status) message = `HTTP ${status}`; // HEAD errors have no body to name them
-  return { kind: kindOf(code, e.name, status), code, message: scrub(message, secrets) };
+  return { kind: kindOf(code, e.name, status), code, message: maskSecrets(message, secrets) };
 }
 
 function kindOf(code: string, name: string | undefined, status: number): S3ErrorKind {
   if (AUTH_CODES.has(code) || (name && AUTH_CODES.has(name)) || status === 401 || status === 403) return 'auth';
   if (NOT_FOUND_CODES.has(code) || status === 404) return 'not-found';
-  const network = NETWORK_KINDS[code] ?? (name ? NETWORK_KINDS[name] : undefined);
+  const network = networkErrorKind(code) ?? networkErrorKind(name);
   if (network) return network;
+  if (SDK_TIMEOUTS.has(code) || (name && SDK_TIMEOUTS.has(name))) return 'timeout';
   if (status === 408 || status === 504) return 'timeout';
   if (status > 0) return 's3';
   return 'unknown';
 }
 
-export function scrub(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
-  return out;
-}

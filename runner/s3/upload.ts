@@ -59,7 +59,7 @@ export async function checkUploadTarget(url: string, options: UploadOptions): Pr
       switch (res.error?.kind) {
         case 'not-found': return `bucket '${bucket}' does not exist at ${where}`;
         case 'auth': return `access to bucket '${bucket}' was denied (check the AWS credentials)`;
-        case 'connect': case 'reset': case 'timeout': return `cannot reach ${where}: ${res.error.message}`;
+        case 'connect': case 'dns': case 'reset': case 'timeout': return `cannot reach ${where}: ${res.error.message}`;
         default: return `bucket '${bucket}' is not usable: ${res.error?.message ?? `HTTP ${res.status}`}`;
       }
     })();
