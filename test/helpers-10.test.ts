@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rampart, readJson, workspace } from './support/cli.js';
 import { formatDuration, parseDuration } from '../runner/duration.js';
 import { request } from 'undici';
 import { classifyError } from '../runner/http/errors.js';
@@ -62,6 +63,36 @@ describe('one network-error table', () => {
     } finally {
       await s3.close();
     }
+  });
+});
+
+describe('one secret mask', () => {
+  it('the S3 credentials ctx.s3 resolves join the run\'s mask: a scenario that logs or names them leaks nothing', async () => {
+    const creds = { AWS_ACCESS_KEY_ID: 'AKIDPLANTED7Q2X', AWS_SECRET_ACCESS_KEY: 'planted-s3-secret-3f9d' };
+    const dir = workspace({
+      's.ts': `import { scenario, burst, check, env } from 'rampart';
+export default scenario({
+  name: 's3-secrets',
+  stages: [burst({ vus: 1, iterations: 2 })],
+  async iteration(ctx) {
+    const r = await ctx.s3.head('bucket', 'key');
+    const secret = env('AWS_SECRET_ACCESS_KEY'), id = env('AWS_ACCESS_KEY_ID');
+    ctx.log('s3 said', r.error?.kind, 'with', id, secret);
+    check(r, { ['failed with ' + secret]: (res) => !res.ok });
+  },
+});
+`,
+    });
+    const res = await rampart(['run', 's.ts', '--out', 'json=r.json'], {
+      cwd: dir, timeoutMs: 30_000,
+      env: { ...creds, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' },
+    });
+    const json = JSON.stringify(readJson(join(dir, 'r.json')));
+    for (const text of [res.stdout, res.stderr, json]) {
+      for (const value of Object.values(creds)) expect(text).not.toContain(value);
+    }
+    expect(res.stderr).toMatch(/s3 said connect with \*\*\* \*\*\*/);
+    expect(json).toContain('failed with ***');
   });
 });
 

@@ -35,13 +35,14 @@ export class ThreadKit {
   readonly collector: Collector;
   readonly http: HttpEngine;
   readonly serverless: ServerlessRuntime | null;
-  private readonly s3 = (): ReturnType<typeof lazyS3Helper> => (this.s3Helper ??= lazyS3Helper({ ...this.config.s3, maxSockets: this.config.connections }, this.collector, this.config.env));
+  private readonly s3 = (): ReturnType<typeof lazyS3Helper> =>
+    (this.s3Helper ??= lazyS3Helper({ ...this.config.s3, maxSockets: this.config.connections }, this.collector, this.config.env, this.mask));
   private s3Helper: ReturnType<typeof lazyS3Helper> | undefined;
 
   /** per-request records since the last take(), when config.recordRequests */
   private records: RequestRecord[] = [];
 
-  constructor(private readonly config: ThreadConfig, mask?: SecretMask) {
+  constructor(private readonly config: ThreadConfig, private readonly mask?: SecretMask) {
     this.collector = new Collector(config.trackedKeys, config.customTypes);
     this.http = new HttpEngine({
       collector: this.collector, target: config.target, timeoutMs: config.timeoutMs, headers: config.headers,
