@@ -9,6 +9,8 @@ export const ExitCode = {
   usage: 2,
   /** the run measured nothing: no request got an HTTP response, or every iteration threw (runner/verdict.ts) */
   unmeasured: 3,
+  /** rampart merge: a segment is missing or ran another scenario; a distributed run's barrier timed out (runner/distributed/) */
+  incomplete: 4,
   thresholds: 99,
   interrupted: 105,
   scenario: 107,

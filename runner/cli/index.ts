@@ -7,6 +7,7 @@ import { inspectCommand } from './inspect.js';
 import { runCommand } from './run.js';
 import { reportCommand } from './report.js';
 import { newCommand } from './new.js';
+import { mergeCommand } from './merge.js';
 import { k8sCommand } from './k8s.js';
 import { compareCommand } from '../compare/command.js';
 
@@ -30,6 +31,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       .command(compareCommand)
       .command(reportCommand)
       .command(newCommand)
+      .command(mergeCommand)
       .command(k8sCommand)
       .demandCommand(1, 'name a command: run, inspect, simulate, compare, report, new')
       .strict()

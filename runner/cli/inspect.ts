@@ -6,9 +6,11 @@ import { OWN_DIR } from '../engine/run.js';
 import { installRuntime } from '../../scenarios/runtime.js';
 import { buildPlan } from '../plan/build.js';
 import { describePlan } from '../plan/describe.js';
+import { describeShare, segmentShare } from '../distributed/share.js';
+import { parseSegment } from '../distributed/segment-source.js';
 import { overrideOptions, parsePairs, planOverrides, repeatable } from './options.js';
 
-interface InspectArgs { scenario: string; profile?: string; json?: boolean; env?: string[]; config?: string; vus?: number; duration?: string; iterations?: number }
+interface InspectArgs { scenario: string; profile?: string; json?: boolean; env?: string[]; config?: string; vus?: number; duration?: string; iterations?: number; segment?: string }
 
 /** `rampart inspect scenario.ts`: the plan, without sending a request. */
 export const inspectCommand: CommandModule<object, InspectArgs> = {
@@ -20,9 +22,11 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
     .option('json', { type: 'boolean', describe: 'print the plan as JSON' })
     .option('env', { ...repeatable, alias: 'e', describe: 'KEY=VALUE visible to env()' })
     .option('config', { type: 'string', describe: 'config file (default: ./rampart.yaml when present)' })
+    .option('segment', { type: 'string', describe: "also show segment I of N's share of the plan, e.g. 2/8" })
     .options(overrideOptions),
   handler: async (args) => {
     const config = await loadConfig(args.config);
+    const segment = args.segment === undefined ? undefined : parseSegment(args.segment);
     installRuntime({ env: { ...process.env, ...config.env, ...parsePairs(args.env, '-e') }, recordCheck: () => {}, abortTest: () => {} });
     const bundle = await bundleFile(args.scenario);
     try {
@@ -30,7 +34,10 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       const overrides = planOverrides(args);
       const plan = buildPlan(scenario, overrides ? args.profile ?? null : args.profile ?? config.profile ?? null, args.scenario, overrides);
       const title = `${scenario.name}${plan.profile ? ` (profile ${plan.profile})` : ''}: ${args.scenario}`;
-      process.stdout.write(args.json ? JSON.stringify({ scenario: scenario.name, file: args.scenario, ...plan }, null, 2) + '\n' : describePlan(plan, title) + '\n');
+      const share = segment && { segment: { index: segment.index, count: segment.count, steps: segmentShare(plan, segment) } };
+      process.stdout.write(args.json
+        ? JSON.stringify({ scenario: scenario.name, file: args.scenario, ...plan, ...share }, null, 2) + '\n'
+        : describePlan(plan, title) + '\n' + (segment ? describeShare(plan, segment) + '\n' : ''));
     } finally {
       await bundle.dispose();
     }

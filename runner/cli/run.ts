@@ -7,6 +7,7 @@ import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { failUnmeasured, failUnmeasuredOption, overrideOptions, parsePairs, planOverrides, positiveInt, repeatable } from './options.js';
 import { runProfiles } from './profiles.js';
+import { distributedFromArgs, distributedOptions, type DistributedArgs } from '../distributed/cli-options.js';
 import { checkUploadTarget, uploadArtifacts, type UploadOptions } from '../s3/upload.js';
 
 /** Uploads what the run wrote; a failed upload is said, and does not change the run's exit code. */
@@ -17,7 +18,7 @@ async function uploadFiles(files: string[], url: string, options: UploadOptions)
   for (const f of report.failed) process.stderr.write(`rampart: upload of ${f.file} failed: ${f.message}\n`);
 }
 
-interface RunArgs {
+interface RunArgs extends DistributedArgs {
   scenario: string;
   out?: string[];
   env?: string[];
@@ -58,7 +59,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .option('dashboard', { type: 'string', describe: 'serve a live page of the run on 127.0.0.1:PORT (default 5665, 0: any free port); put it after the scenario or write --dashboard=PORT' })
     .option('dashboard-open', { type: 'boolean', describe: 'with --dashboard: open it in a browser where one exists' })
     .option('fail-unmeasured', failUnmeasuredOption)
-    .options(overrideOptions),
+    .options(overrideOptions)
+    .options(distributedOptions),
   handler: async (args) => {
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
@@ -81,14 +83,20 @@ export const runCommand: CommandModule<object, RunArgs> = {
       failUnmeasured: failUnmeasured(args.failUnmeasured, config), overrides: planOverrides(args),
     };
     if (profiles.length > 1) {
+      if (resolveSegmentFlags(args)) throw new UsageError('a distributed run runs one profile: give one --profile');
       if (new Set(profiles).size !== profiles.length) throw new UsageError('--profile: each profile once');
       const { exitCode, files } = await runProfiles(base, profiles, outs, { cooldown: args.cooldown, compareOut: args.compareOut });
       process.exitCode = exitCode;
       if (upload) await uploadFiles(files, upload, s3);
       return;
     }
-    const result = await runScenario({ ...base, profile: profiles[0] ?? null, outs });
+    const distributed = await distributedFromArgs(args, s3);
+    const result = await runScenario({ ...base, profile: profiles[0] ?? null, outs, distributed });
     process.exitCode = result.exitCode;
     if (upload) await uploadFiles(result.files, upload, s3);
   },
 };
+
+function resolveSegmentFlags(args: DistributedArgs): boolean {
+  return [args.segment, args.segments, args.store, args.startAt].some((v) => v !== undefined);
+}

@@ -33,6 +33,7 @@ import { connectionSettings } from '../http/tls.js';
 import type { RetryOptions } from '../../scenarios/types.js';
 import { decideVerdict, runExitCode, worstExitCode } from '../verdict.js';
 import { sharedData } from '../data/registry.js';
+import { SegmentRun, type DistributedOptions } from '../distributed/run-segment.js';
 
 /** rampart's own install folder: its frames are never "the user's code". */
 export const OWN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,6 +60,8 @@ export interface RunOptions {
   failUnmeasured?: boolean;
   /** --vus/--duration/--iterations: a load shape instead of the scenario's stages */
   overrides?: PlanOverrides;
+  /** --segment/--store: this process runs one segment of a distributed run (runner/distributed/) */
+  distributed?: DistributedOptions;
 }
 
 export interface RunResult {
@@ -131,10 +134,18 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const { scenario, plan, thresholds } = p;
   const { env, http, headers, gracefulStopMs, serverless, thread } = runSettings(o, p, mask);
   const threads = o.workers;
-  const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => ({
-    ...thread, bundleUrl: p.bundleUrl, plan, thread: i, threads, gracefulStopMs, secrets: mask.values, shared: sharedData(),
-    connections: Math.max(1, shareOf(thread.connections, i, threads)),
-  }));
+  const segment = o.distributed && new SegmentRun(o.distributed, {
+    bundleUrl: p.bundleUrl, file: o.file, scenarioName: scenario.name, plan, thresholds, customTypes: p.customTypes, target: p.target,
+    workers: threads, intervalMs: o.intervalMs ?? 1000, failUnmeasured: o.failUnmeasured !== false,
+  }, (line) => process.stderr.write(`${mask.mask(line)}\n`));
+  const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => {
+    // a segment's threads take their shares of every segment's threads (runner/distributed/segment-source.ts)
+    const share = segment ? segment.thread(i, threads) : { thread: i, threads };
+    return {
+      ...thread, bundleUrl: p.bundleUrl, plan, ...share, gracefulStopMs, secrets: mask.values, shared: sharedData(),
+      connections: Math.max(1, shareOf(thread.connections, share.thread, share.threads)),
+    };
+  });
 
   // setup and teardown run on this thread, with their own client and metrics
   const mainKit = new ThreadKit({ ...thread, connections: 4 }, mask);
@@ -195,6 +206,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     aborted = true;
     abortReason = reason;
     coordinator.stop();
+    void segment?.session.abort(reason); // the other segments stop too
   };
   const onSignal = () => {
     signals++;
@@ -212,6 +224,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const releaseStrays = catchStrays(mainCollector, OWN_DIR);
 
   try {
+    await segment?.session.checkIn();
     await coordinator.load();
     let data: unknown;
     try {
@@ -221,6 +234,8 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       if (setupAbort === undefined) throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
     }
     if (setupAbort !== undefined) stop(`scenario: ${setupAbort}`);
+    await segment?.session.waitForStart();
+    segment?.session.watchAbort(stop);
     const startedAt = new Date();
     await announceStart(p, o.file, startedAt);
     forwardRecords(mainKit.takeRecords()); // setup's requests
@@ -257,18 +272,23 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       retry: retryMeta(http.retry), serverless: serverlessMeta(serverless, coordinator.detectedHeader, coordinator.serviceTimes()),
     }));
     if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
+    const stored = await segment?.finish(summary).then(() => true, (err) => {
+      process.stderr.write(`rampart: segment results not stored: ${mask.mask(messageOf(err))}\n`);
+      return false;
+    });
     const { files, failures } = await writeReports(p.reporters, summary);
     for (const failure of failures) process.stderr.write(`rampart: ${mask.mask(failure)}\n`);
     if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);
     if (badOption) process.stderr.write(`rampart: ${badOption}\n`);
     if (workerDeath) process.stderr.write(`rampart: ${workerDeath}\n`);
     // a report not written fails the run (exit 2, as a bad --out would), unless the run's own code is worse
-    return { summary, exitCode: failures.length ? worstExitCode([exitCode, ExitCode.usage]) : exitCode, files };
+    return { summary, exitCode: failures.length || stored === false ? worstExitCode([exitCode, ExitCode.usage]) : exitCode, files };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     releaseStrays();
     await coordinator.terminate();
+    await segment?.close();
     await monitor?.stop();
     await mainKit.close();
     await p.dispose();
@@ -310,7 +330,7 @@ async function announceStart(p: Prepared, file: string, startedAt: Date): Promis
 }
 
 /** Every reporter's end, each whatever another's fate; the files they wrote (for --upload) and the ones that failed, in words. */
-async function writeReports(reporters: Reporter[], summary: Summary): Promise<{ files: string[]; failures: string[] }> {
+export async function writeReports(reporters: Reporter[], summary: Summary): Promise<{ files: string[]; failures: string[] }> {
   const files: string[] = [];
   const failures: string[] = [];
   for (const r of reporters) {

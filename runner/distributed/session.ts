@@ -1,0 +1,180 @@
+/**
+ * One segment's part in a distributed run: it checks in at the store, meets the others at the
+ * barrier (or waits for --start-at), watches for an abort marker while the load runs, writes
+ * one when it stops early itself, and leaves its results and manifest in the store at the end.
+ *
+ * Store layout under the run's prefix:
+ *   ready/<i>.json     a segment is loaded and waiting (its scenario hash, host)
+ *   start.json         the common start instant, on the store's clock
+ *   abort.json         the first segment that stopped early, and why
+ *   results/<i>.json   the segment's full results file (HDR histograms inside)
+ *   manifest/<i>.json  who ran what: segment, host, rampart version, scenario hash, thresholds, plan
+ */
+import { hostname } from 'node:os';
+import { RampartError, UsageError, ExitCode } from '../errors.js';
+import type { Summary } from '../metrics/summary-types.js';
+import { waitFor } from '../wait.js';
+import type { SegmentManifest } from './manifest.js';
+import { segmentLabel, type Segment } from './segment-source.js';
+import type { RunStore } from './store.js';
+
+/** The barrier's poll; also how often a running segment looks for an abort marker (×4). */
+const POLL_MS = 250;
+const ABORT_POLL_MS = 1000;
+/** The common start lies this far after the last check-in: time for every segment to see it. */
+const START_LEAD_MS = 2000;
+
+/** A distributed run that cannot be whole: a segment missing, or of another scenario (exit 4). */
+export class IncompleteRunError extends RampartError {
+  override readonly code = 'RAMPART_INCOMPLETE';
+  override readonly exitCode = ExitCode.incomplete;
+  override name = 'IncompleteRunError';
+}
+
+export interface SessionOptions {
+  store?: RunStore;
+  segment: Segment;
+  scenarioHash: string;
+  /** --start-at: start at this instant (our clock) rather than at the barrier */
+  startAt?: number;
+  barrierTimeoutMs: number;
+  log?: (line: string) => void;
+}
+
+export const keys = {
+  ready: (i: number) => `ready/${i}.json`,
+  results: (i: number) => `results/${i}.json`,
+  manifest: (i: number) => `manifest/${i}.json`,
+  /** how many segments the run has (the same from every segment): how `rampart merge` knows what to look for */
+  run: 'run.json',
+  start: 'start.json',
+  abort: 'abort.json',
+};
+
+export class SegmentSession {
+  /** the common start, on the store's clock (ms since the epoch) */
+  startAtStoreMs: number | undefined;
+  private watching = false;
+  private stopWatch = new AbortController();
+  private abortWritten = false;
+
+  constructor(private readonly o: SessionOptions) {}
+
+  get label(): string { return segmentLabel(this.o.segment); }
+
+  /** Before setup(): nothing of this segment is in the store yet (a new RUN_ID per run), and check in. */
+  async checkIn(): Promise<void> {
+    const { store, segment } = this.o;
+    if (!store) return;
+    for (const key of [keys.results(segment.index), keys.ready(segment.index)]) {
+      if (await store.get(key)) {
+        throw new UsageError(`store ${store.where}: segment ${this.label} already ran there (${key} exists); give each run its own RUN_ID`);
+      }
+    }
+    const marker = await store.get(keys.abort);
+    if (marker) throw new UsageError(`store ${store.where}: the run was already aborted (${abortText(marker.body)}); give each run its own RUN_ID`);
+    if (!(await store.get(keys.run))) await store.put(keys.run, JSON.stringify({ segments: segment.count }));
+    await store.put(keys.ready(segment.index), JSON.stringify({ segment: segment.index, count: segment.count, host: hostname(), scenarioHash: this.o.scenarioHash }));
+  }
+
+  /** Resolves at the common start instant. */
+  async waitForStart(): Promise<void> {
+    const { store, segment } = this.o;
+    if (this.o.startAt !== undefined) {
+      this.startAtStoreMs = this.o.startAt + (store?.skew().ms ?? 0);
+      await sleepUntil(this.o.startAt);
+      return;
+    }
+    if (!store) return;
+    const deadline = Date.now() + this.o.barrierTimeoutMs;
+    const seen = new Set<number>();
+    for (;;) {
+      const start = await store.get(keys.start);
+      if (start) { this.startAtStoreMs = Date.parse((JSON.parse(start.body) as { startAt: string }).startAt); break; }
+      let lastWrite = 0;
+      for (let i = 0; i < segment.count; i++) {
+        if (seen.has(i)) continue;
+        const ready = await store.get(keys.ready(i));
+        if (!ready) continue;
+        const hash = (JSON.parse(ready.body) as { scenarioHash?: string }).scenarioHash;
+        if (hash !== this.o.scenarioHash) {
+          throw new IncompleteRunError(`store ${store.where}: segment ${segmentLabel({ index: i, count: segment.count })} runs another scenario, profile or --workers (hash ${hash?.slice(0, 12)}, this one ${this.o.scenarioHash.slice(0, 12)})`);
+        }
+        seen.add(i);
+        lastWrite = Math.max(lastWrite, ready.writtenAt);
+      }
+      if (seen.size === segment.count) {
+        // the same objects give every segment the same instant, so two first ones agree
+        const readyTimes = await Promise.all([...seen].map(async (i) => (await store.get(keys.ready(i)))?.writtenAt ?? 0));
+        this.startAtStoreMs = Math.ceil((Math.max(...readyTimes) + START_LEAD_MS) / 1000) * 1000;
+        if (!(await store.get(keys.start))) await store.put(keys.start, JSON.stringify({ startAt: new Date(this.startAtStoreMs).toISOString(), by: segment.index }));
+        break;
+      }
+      if (await store.get(keys.abort)) throw new UsageError(`store ${store.where}: the run was aborted before it started`);
+      if (Date.now() >= deadline) {
+        const missing = Array.from({ length: segment.count }, (_, i) => i).filter((i) => !seen.has(i));
+        throw new IncompleteRunError(`barrier: segment(s) ${missing.map((i) => segmentLabel({ index: i, count: segment.count })).join(', ')} did not arrive at ${store.where} within --barrier-timeout ${Math.round(this.o.barrierTimeoutMs / 1000)}s`);
+      }
+      await waitFor(POLL_MS, new AbortController().signal);
+    }
+    const skew = store.skew();
+    if (skew.uncertaintyMs > 250 && Number.isFinite(skew.uncertaintyMs)) this.o.log?.(`rampart: the store's clock is known to ±${skew.uncertaintyMs}ms only; segments may start that far apart`);
+    await sleepUntil(this.startAtStoreMs - skew.ms);
+  }
+
+  /** While the load runs: `stop` is called when another segment wrote the abort marker. */
+  watchAbort(stop: (reason: string) => void): void {
+    const { store } = this.o;
+    if (!store || this.watching) return;
+    this.watching = true;
+    const signal = this.stopWatch.signal;
+    void (async () => {
+      while (!signal.aborted) {
+        await waitFor(ABORT_POLL_MS, signal);
+        if (signal.aborted) return;
+        const marker = await store.get(keys.abort).catch(() => null);
+        if (marker && (JSON.parse(marker.body) as { segment: number }).segment !== this.o.segment.index) {
+          stop(`store: ${abortText(marker.body)}`);
+          return;
+        }
+      }
+    })();
+  }
+
+  /** This segment stopped early (threshold, signal, abortTest): the others must too. */
+  async abort(reason: string): Promise<void> {
+    const { store, segment } = this.o;
+    if (!store || this.abortWritten || reason.startsWith('store: ')) return;
+    this.abortWritten = true;
+    if (await store.get(keys.abort).catch(() => null)) return; // the first one stays
+    await store.put(keys.abort, JSON.stringify({ segment: segment.index, count: segment.count, reason, at: new Date().toISOString() }))
+      .catch((err) => this.o.log?.(`rampart: could not write the abort marker: ${(err as Error).message}`));
+  }
+
+  /** The segment's results and manifest; the store keeps them for `rampart merge`. */
+  async finish(summary: Summary, manifest: SegmentManifest): Promise<void> {
+    this.stopWatch.abort();
+    const { store, segment } = this.o;
+    if (!store) return;
+    await store.put(keys.results(segment.index), JSON.stringify(summary));
+    await store.put(keys.manifest(segment.index), JSON.stringify(manifest, null, 2));
+  }
+
+  close(): void {
+    this.stopWatch.abort();
+  }
+}
+
+function abortText(body: string): string {
+  try {
+    const m = JSON.parse(body) as { segment: number; count: number; reason: string };
+    return `segment ${segmentLabel({ index: m.segment, count: m.count })} aborted (${m.reason})`;
+  } catch {
+    return 'aborted';
+  }
+}
+
+async function sleepUntil(at: number): Promise<void> {
+  const wait = at - Date.now();
+  if (wait > 0) await waitFor(wait, new AbortController().signal);
+}
