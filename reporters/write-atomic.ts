@@ -13,27 +13,62 @@ export function fsReason(err: unknown): string {
   return (err as Error).message;
 }
 
+/** A temp file beside `path` (same folder, same filesystem), so the final rename is atomic. */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+}
+
 /**
  * Writes a file so that a reader never sees half of it: the data goes to a temp file in the
  * same folder (same filesystem), is fsync'ed, then renamed over the target. Missing parent
  * folders are created (as jest-junit and Playwright do). Fails with `cannot write PATH: reason`.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(tmp, 'w');
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw new Error(`cannot write ${path}: ${fsReason(err)}`);
-  }
+  const stream = openAtomicStream(path);
+  stream.write(data);
+  await stream.commit();
+}
+
+/** A file written piece by piece during the run and put in place whole at the end. */
+export interface AtomicStream {
+  /** queues data; a write error is kept for commit(), never thrown or emitted */
+  write(data: string | Uint8Array): void;
+  /** writes what is queued, fsyncs, renames into place; rejects with `cannot write PATH: reason` */
+  commit(): Promise<void>;
+}
+
+/**
+ * The streaming variant of writeFileAtomic (for ndjson): the temp file is opened at once and
+ * each write is chained on the last, so an error mid-run (disk full, folder removed) is held
+ * until commit() instead of crashing the process, and later writes are dropped.
+ */
+export function openAtomicStream(path: string): AtomicStream {
+  const tmp = tempPathFor(path);
+  let failure: unknown;
+  const opening = mkdir(dirname(path), { recursive: true }).then(() => open(tmp, 'w'));
+  let chain: Promise<unknown> = opening.catch((err) => { failure ??= err; });
+  return {
+    write(data) {
+      if (failure !== undefined) return;
+      chain = chain.then(async () => {
+        if (failure === undefined) await (await opening).writeFile(data); // writes all of it, at the current position
+      }).catch((err) => { failure ??= err; });
+    },
+    async commit() {
+      await chain;
+      const handle = await opening.catch(() => undefined);
+      try {
+        if (failure !== undefined) throw failure;
+        await handle!.sync();
+        await handle!.close();
+        await rename(tmp, path);
+      } catch (err) {
+        await handle?.close().catch(() => {});
+        await unlink(tmp).catch(() => {});
+        throw new Error(`cannot write ${path}: ${fsReason(err)}`);
+      }
+    },
+  };
 }
 
 /**

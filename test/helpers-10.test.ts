@@ -1,8 +1,11 @@
 // Issue 10, "one of each helper" and folder rules: each named defect of a duplicated helper,
 // checked through the one helper that replaces the copies.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createNdjsonReporter } from '../reporters/ndjson.js';
 import { rampart, readJson, workspace } from './support/cli.js';
 import { formatDuration, parseDuration } from '../runner/duration.js';
 import { request } from 'undici';
@@ -93,6 +96,38 @@ export default scenario({
     }
     expect(res.stderr).toMatch(/s3 said connect with \*\*\* \*\*\*/);
     expect(json).toContain('failed with ***');
+  });
+});
+
+describe('one atomic writer, with a streaming variant for ndjson', () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+  const records = [{ t: 1, name: 'a' }, { t: 2, name: 'b' }] as any[];
+
+  it('the ndjson file is fsync\'ed before it is renamed into place (the stream copy skipped it)', async () => {
+    // the real FileHandle class, observed (not replaced): sync() still runs
+    const probe = await open(join(mkdtempSync(join(tmpdir(), 'rampart-sync-')), 'probe'), 'w');
+    const sync = vi.spyOn(Object.getPrototypeOf(probe), 'sync');
+    await probe.close();
+    const path = join(mkdtempSync(join(tmpdir(), 'rampart-ndjson-')), 'deeper', 'requests.ndjson');
+    const reporter = createNdjsonReporter({ path });
+    await reporter.onStart?.({} as any);
+    reporter.onRecords?.(records);
+    reporter.onRecords?.(records.slice(0, 1));
+    expect(await reporter.onEnd?.({} as any)).toEqual([path]);
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).name)).toEqual(['a', 'b', 'a']);
+    expect(sync).toHaveBeenCalledTimes(1);
+  });
+
+  it('a write error mid-run does not crash the process: the report fails at the end with the file and the reason', async () => {
+    // the final name fits (250 characters) but the temp file beside it cannot (ENAMETOOLONG), even as root
+    const path = join(mkdtempSync(join(tmpdir(), 'rampart-ndjson-')), `${'r'.repeat(243)}.ndjson`);
+    const reporter = createNdjsonReporter({ path });
+    await reporter.onStart?.({} as any);
+    reporter.onRecords?.(records);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the failed open has happened by now
+    reporter.onRecords?.(records);
+    await expect(reporter.onEnd?.({} as any)).rejects.toThrow(`cannot write ${path}: ENAMETOOLONG`);
+    expect(readdirSync(join(path, '..'))).toEqual([]);
   });
 });
 
