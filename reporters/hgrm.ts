@@ -5,7 +5,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { ReporterFactory, Summary } from './reporter.js';
-import type { TrendSummary } from '../runner/metrics/summary-types.js';
+import type { TrendSummary } from '../runner/results/types.js';
 import { fileReporter } from './file-reporter.js';
 import { createHistogram, decodeHistogram } from '../runner/metrics/hdr.js';
 

@@ -1,4 +1,4 @@
-import type { RequestRecord, Summary, TimelinePoint } from '../runner/metrics/summary-types.js';
+import type { RequestRecord, Summary, TimelinePoint } from '../runner/results/types.js';
 import type { Metric } from '../runner/metrics/metric.js';
 
 export type { RequestRecord, Summary, TimelinePoint };

@@ -3,7 +3,7 @@
  * so every report words and rounds things the same way.
  */
 import type { Summary } from './reporter.js';
-import type { MetricSummary, ThresholdResult } from '../runner/metrics/summary-types.js';
+import type { MetricSummary, ThresholdResult } from '../runner/results/types.js';
 
 /** Rounds for display: 1 decimal from 100 up, 2 from 1 up, 4 below. */
 export function formatNumber(n: number | null | undefined): string {

@@ -1,7 +1,7 @@
 // The per-rate numbers of a capacity sweep (the sweep-capacity finding's data) as table rows,
 // shared by the console and the HTML report.
 
-import type { Insight, Summary } from '../runner/metrics/summary-types.js';
+import type { Insight, Summary } from '../runner/results/types.js';
 import type { SweepStepResult } from '../runner/insights/sweep-capacity.js';
 
 export interface SweepTable {

@@ -14,7 +14,7 @@
 import { ExitCode } from './errors.js';
 import { MAX_ERROR_GROUPS, type Collector } from './metrics/collector.js';
 import { CounterMetric } from './metrics/metric.js';
-import type { ErrorGroup, Verdict } from './metrics/summary-types.js';
+import type { ErrorGroup, Verdict } from './results/types.js';
 
 /** The error kinds of a request that got no HTTP response (scenarios/types.ts HttpErrorKind). */
 const NETWORK_KINDS = new Set(['timeout', 'connect', 'reset', 'dns', 'aborted', 'tls', 'protocol', 'unknown']);

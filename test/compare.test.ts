@@ -10,7 +10,7 @@ import { renderComparisonText } from '../runner/compare/render-text.js';
 import { seededRandom } from '../runner/compare/stats.js';
 import { UsageError } from '../runner/errors.js';
 import { createHistogram } from '../runner/metrics/hdr.js';
-import type { Summary } from '../runner/metrics/summary-types.js';
+import type { Summary } from '../runner/results/types.js';
 import { buildSummaryFixture, trendOf } from './support/summary-fixture.js';
 
 interface RunSpec {

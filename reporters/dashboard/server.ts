@@ -12,7 +12,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../../runner/errors.js';
 import { TrendMetric } from '../../runner/metrics/metric.js';
-import type { Summary, TimelinePoint } from '../../runner/metrics/summary-types.js';
+import type { Summary, TimelinePoint } from '../../runner/results/types.js';
 import { renderHtml } from '../html.js';
 import { chartData } from '../html/chart-data.js';
 import type { Reporter, ReporterOptions } from '../reporter.js';

@@ -3,7 +3,7 @@
  * the numbers read even with scripts off. Every value goes through escapeHtml.
  */
 import type { Summary } from '../reporter.js';
-import type { ErrorGroup, Insight } from '../../runner/metrics/summary-types.js';
+import type { ErrorGroup, Insight } from '../../runner/results/types.js';
 import { sweepSection } from './sweep.js';
 import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows, workloadRows } from '../summary-rows.js';
 

@@ -10,7 +10,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { Reporter, ReporterFactory } from '../reporter.js';
 import { UsageError } from '../../runner/errors.js';
-import type { MetricSummary } from '../../runner/metrics/summary-types.js';
+import type { MetricSummary } from '../../runner/results/types.js';
 import { maskSecrets } from '../file-reporter.js';
 import { DEFAULT_SCHEMA, layoutUpTo, type BucketView } from './native-histogram.js';
 import { OutputSender } from './sender.js';

@@ -13,7 +13,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { TrendMetric, type Metric } from '../../runner/metrics/metric.js';
 import { decodeHistogram } from '../../runner/metrics/hdr.js';
 import { parseMetricKey } from '../../runner/metrics/names.js';
-import type { MetricSummary } from '../../runner/metrics/summary-types.js';
+import type { MetricSummary } from '../../runner/results/types.js';
 
 export type SeriesValue =
   | { type: 'counter'; count: number }

@@ -9,6 +9,7 @@ import type { SegmentResultsFile } from '../distributed/run-segment.js';
 import { keys, IncompleteRunError } from '../distributed/session.js';
 import { isS3Url, openStore } from '../distributed/store.js';
 import { worstExitCode } from '../verdict.js';
+import { looksLikeSummary } from '../results/read.js';
 import { checkUploadTarget, uploadArtifacts } from '../s3/upload.js';
 import { repeatable } from './options.js';
 
@@ -73,7 +74,7 @@ function parseResults(text: string, source: string): SegmentResult {
   } catch {
     throw new UsageError(`${source} is not a segment's results file: not valid JSON`);
   }
-  if (data.version !== 1 || !data.metrics || data.distributed?.manifest !== 1) {
+  if (data.distributed?.manifest !== 1 || !looksLikeSummary(data)) {
     throw new UsageError(`${source} is not a segment's results file (a run store's results/<i>.json, written by rampart run --segment with --store)`);
   }
   const { distributed: manifest, ...summary } = data as SegmentResultsFile;

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { createReporters, parseOut } from '../../reporters/index.js';
-import { readResultsFile } from '../compare/command.js';
+import { readResultsFile } from '../results/read.js';
 import { UsageError } from '../errors.js';
 import { repeatable } from './options.js';
 

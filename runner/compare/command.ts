@@ -3,10 +3,9 @@
  * statistics (compare.ts), prints the table and writes --out json/html/text files.
  * `runComparison` is the same without yargs, for `rampart run --profile a --profile b`.
  */
-import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
-import type { Summary } from '../metrics/summary-types.js';
+import { readResultsFile } from '../results/read.js';
 import { writeFileAtomic } from '../../reporters/write-atomic.js';
 import { compareSummaries, runLabels, DEFAULT_RESAMPLES, DEFAULT_SEED, type Comparison } from './compare.js';
 import { renderComparisonHtml } from './render-html.js';
@@ -49,36 +48,6 @@ function assertOutputType(out: OutSpec): OutSpec {
     throw new UsageError(`--out ${out.type}=${out.path}: unknown type ${out.type} (expected ${OUTPUT_TYPES.join(', ')})`);
   }
   return out;
-}
-
-function looksLikeSummary(x: unknown): x is Summary {
-  const s = x as Partial<Summary> | null;
-  return (
-    typeof s === 'object' && s !== null && s.version === 1 &&
-    typeof s.metrics === 'object' && s.metrics !== null && typeof s.scenario === 'object' && s.scenario !== null
-  );
-}
-
-/** Reads one results file; anything wrong with it is a one-line UsageError naming it. */
-export async function readResultsFile(file: string): Promise<Summary> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
-    throw new UsageError(`cannot read results file ${file}: ${why}`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${file} is not a rampart results file: not valid JSON`);
-  }
-  if (!looksLikeSummary(data)) {
-    throw new UsageError(`${file} is not a rampart results file (expected "version": 1 with "scenario" and "metrics"; write one with --out json=PATH)`);
-  }
-  return data;
 }
 
 export function renderOutput(c: Comparison, type: string): string {

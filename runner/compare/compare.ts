@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { decodeHistogram } from '../metrics/hdr.js';
-import type { CounterSummary, MetricSummary, RateSummary, Summary, TrendSummary } from '../metrics/summary-types.js';
+import type { CounterSummary, MetricSummary, RateSummary, Summary, TrendSummary } from '../results/types.js';
 import {
   bootstrapDifference,
   bootstrapInterval,

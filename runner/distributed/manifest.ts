@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import type { Threshold } from '../metrics/thresholds.js';
-import type { MetricType } from '../metrics/summary-types.js';
+import type { MetricType } from '../results/types.js';
 import type { Plan } from '../plan/types.js';
 import type { Segment } from './segment-source.js';
 

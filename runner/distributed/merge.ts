@@ -9,9 +9,9 @@ import { ExitCode } from '../errors.js';
 import { Collector } from '../metrics/collector.js';
 import { createHistogram, decodeHistogram, encodeHistogram, clampedPercentileUs } from '../metrics/hdr.js';
 import type { SerializedMetric } from '../metrics/metric.js';
-import type { MetricSummary, Summary, TimelinePoint } from '../metrics/summary-types.js';
+import type { MetricSummary, Summary, TimelinePoint } from '../results/types.js';
 import { allPassed, evaluateThresholds } from '../metrics/thresholds.js';
-import { buildSummary } from '../engine/summary.js';
+import { buildSummary } from '../results/build.js';
 import { decideVerdict, runExitCode } from '../verdict.js';
 import type { SegmentManifest } from './manifest.js';
 import { segmentLabel } from './segment-source.js';
@@ -23,9 +23,6 @@ export interface SegmentResult {
   manifest: SegmentManifest;
   summary: Summary;
 }
-
-/** What buildSummary wrote into a segment's meta that the merged run carries on. */
-type SegmentMeta = { connectionsPerOrigin?: number } & Pick<Parameters<typeof buildSummary>[0], 'retry' | 'serverless'>;
 
 /** Gauges whose segments' values add up (VUs in flight); the others keep min of mins, max of maxes. */
 const SUMMED_GAUGES = new Set(['vus']);
@@ -117,7 +114,7 @@ export function mergeSegments(results: SegmentResult[]): Summary {
     : undefined;
   const scenarioFailed = ordered.some((r) => r.summary.exitCode === ExitCode.scenario);
   const exitCode = runExitCode({ scenarioFailed, aborted: Boolean(abortedOne), abortReason, thresholdsPassed: allPassed(thresholds), verdict });
-  const meta = ordered[0].summary.meta as SegmentMeta | undefined;
+  const meta = ordered[0].summary.meta; // what the merged run carries on of a segment's
   return buildSummary({
     scenario: ordered[0].summary.scenario,
     startedAt: new Date(t0), durationMs, aborted: Boolean(abortedOne), abortReason, exitCode, verdict, collector, thresholds, timeline,

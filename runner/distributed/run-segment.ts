@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Summary } from '../metrics/summary-types.js';
+import type { Summary } from '../results/types.js';
 import type { Threshold } from '../metrics/thresholds.js';
-import type { MetricType } from '../metrics/summary-types.js';
+import type { MetricType } from '../results/types.js';
 import type { Plan } from '../plan/types.js';
 import { buildManifest, scenarioHash, type SegmentManifest } from './manifest.js';
 import { globalThread, type Segment } from './segment-source.js';

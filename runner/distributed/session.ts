@@ -12,7 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { RampartError, UsageError, ExitCode } from '../errors.js';
-import type { Summary } from '../metrics/summary-types.js';
+import type { Summary } from '../results/types.js';
 import { waitFor } from '../wait.js';
 import type { SegmentManifest } from './manifest.js';
 import { segmentLabel, type Segment } from './segment-source.js';

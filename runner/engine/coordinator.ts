@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { Collector } from '../metrics/collector.js';
-import type { RequestRecord, TimelinePoint } from '../metrics/summary-types.js';
+import type { RequestRecord, TimelinePoint } from '../results/types.js';
 import { ScenarioError } from '../errors.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { timelinePoint } from './timeline.js';

@@ -1,6 +1,6 @@
 import type { Snapshot } from '../metrics/collector.js';
 import type { Plan } from '../plan/types.js';
-import type { RequestRecord } from '../metrics/summary-types.js';
+import type { RequestRecord } from '../results/types.js';
 import type { WorkerObservation } from '../serverless/runtime.js';
 import type { ThreadConfig } from './thread-kit.js';
 import type { SharedData } from '../data/registry.js';

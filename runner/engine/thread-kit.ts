@@ -3,7 +3,7 @@ import type { ConnectionSettings } from '../http/tls.js';
 import { HttpEngine } from '../http/client.js';
 import type { ClientFeatures } from '../http/features.js';
 import { Collector } from '../metrics/collector.js';
-import type { MetricType, RequestRecord } from '../metrics/summary-types.js';
+import type { MetricType, RequestRecord } from '../results/types.js';
 import { lazyS3Helper } from '../s3/lazy.js';
 import type { ResolvedServerless } from '../serverless/options.js';
 import { ServerlessRuntime } from '../serverless/runtime.js';

@@ -1,7 +1,7 @@
 import type { Collector } from '../metrics/collector.js';
 import { encodeHistogram } from '../metrics/hdr.js';
 import type { CounterMetric, RateMetric, TrendMetric } from '../metrics/metric.js';
-import type { TimelinePoint } from '../metrics/summary-types.js';
+import type { TimelinePoint } from '../results/types.js';
 import type { Progress } from './protocol.js';
 
 const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);

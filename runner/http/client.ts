@@ -5,7 +5,7 @@ import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
 import type { SecretMask } from '../secrets.js';
 import type { RateMetric, TrendMetric } from '../metrics/metric.js';
-import type { RequestRecord } from '../metrics/summary-types.js';
+import type { RequestRecord } from '../results/types.js';
 import { STOP_REASON } from './errors.js';
 import { abortOnTimeout, Exchange } from './exchange.js';
 import { HttpResponse } from './response.js';

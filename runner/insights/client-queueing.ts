@@ -9,7 +9,7 @@
  * time requests promptly; one slow interval is start-up, not load); `s3_pool_saturated`
  * count > 0 (the S3 client's connection pool was full).
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { count, fmtMs, peakConcurrency, percentiles, plural, round, shareAbove, trend } from './util.js';
 
 export const BLOCKED_MIN_MS = 10;

@@ -4,7 +4,7 @@
  * job_total_time), and, for queue-based endpoints, whether the time went to waiting for a
  * worker (`job_queue_time`) or to running (`job_execution_time`).
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { count, fmtMs, fmtPct, percentiles, plural, round, trend, warmService } from './util.js';
 
 /** What the classifier tags: responses of ctx.http, jobs of ctx.jobs (submit to final status). */

@@ -6,11 +6,9 @@
  * The in-flight need is λ × iteration time (Little's law), with λ the plan's arrival rate of
  * the stage that dropped most (`stages[].offered`) and the iteration p50 (average need) and p95
  * (headroom). Advice is always consistent with that stage's maxVUs: "raise maxVUs to ≥ N" only
- * with N > maxVUs; when the need fits within maxVUs even at p95, no number is advised. Drops in
- * the steps of a capacity sweep are left to sweep-capacity: a sweep past its knee drops by design.
+ * with N > maxVUs; when the need fits within maxVUs even at p95, no number is advised.
  */
-import type { Insight, StageSummary, Summary } from '../metrics/summary-types.js';
-import { sweepStageIndexes } from './premises.js';
+import type { Insight, StageSummary, Summary } from '../results/types.js';
 import { count, fmtMs, fmtPct, gauge, percentiles, plural, round, trend } from './util.js';
 
 /** What the plan says of an open-model stage: arrivals per second (average) and maxVUs. */
@@ -36,16 +34,12 @@ function openStage(stage: StageSummary | undefined): OpenStage | null {
 }
 
 export function droppedIterations(s: Summary): Insight | null {
-  // a sweep past its knee drops by design and sweep-capacity explains it: judge the other stages only
-  const sweeps = sweepStageIndexes(s);
-  const inSweep = (p: { stage?: number }) => p.stage !== undefined && sweeps.has(p.stage);
-  const tl = s.timeline.filter((p) => !inSweep(p));
-  const inSweeps = (key: 'dropped' | 'iterations') => s.timeline.reduce((n, p) => n + (inSweep(p) ? p[key] ?? 0 : 0), 0);
-  const dropped = count(s, 'dropped_iterations') - inSweeps('dropped');
+  const dropped = count(s, 'dropped_iterations');
   if (dropped <= 0) return null;
-  const done = count(s, 'iterations') - inSweeps('iterations');
+  const done = count(s, 'iterations');
   const planned = done + dropped;
   const share = dropped / planned;
+  const tl = s.timeline;
   const firstMs = tl.find((p) => (p.dropped ?? 0) > 0)?.t ?? null;
 
   // the stage that dropped the most

@@ -12,7 +12,7 @@
  * median of the successful responses (a limit below the service's typical latency would have
  * cut the successes too).
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { fmtMs, fmtRange, plural, percentiles, preset, round, subKeys, successLatency, trend } from './util.js';
 
 /** 10%: a limit is hit late by scheduling noise on a loaded machine (1 s answered at 1.00–1.10 s) */

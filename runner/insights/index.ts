@@ -3,7 +3,7 @@
  * Every finding kind is a pure function of the Summary (one file each); rules, thresholds and
  * wording are documented in docs/findings.md.
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { clientQueueing } from './client-queueing.js';
 import { coldStarts } from './cold-starts.js';
 import { droppedIterations } from './dropped-iterations.js';

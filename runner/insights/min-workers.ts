@@ -14,7 +14,7 @@
  *   worker's typical service time; recommend ceil(L).
  * - Only closed loops (ramp, soak) and failures: says the run cannot size workers, no number.
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { failureClusters } from './gateway-timeout.js';
 import { plannedLoad, queueMode, workerIdentity, type PlannedLoad } from './premises.js';
 import { count, fmtMs, percentiles, plural, rate, round, trend } from './util.js';

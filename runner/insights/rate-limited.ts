@@ -1,7 +1,7 @@
 /**
  * rate-limited (warn): the target answered 429 Too Many Requests (`http_reqs{status:429}`).
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { count, fmtMs, fmtPct, plural, preset, retryMeta, round } from './util.js';
 
 export function rateLimited(s: Summary): Insight | null {

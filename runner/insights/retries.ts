@@ -16,7 +16,7 @@
  * Successes per interval come from the interval's duration histogram (exact), never more than
  * `http_req_failed`'s successes.
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { failureClusters } from './gateway-timeout.js';
 import { completedIn, completions, count, fmtMs, plural, rate, retryMeta } from './util.js';
 

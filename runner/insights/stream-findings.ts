@@ -5,7 +5,7 @@
  * - ttft-waiting (warn): time to first token is mostly waiting (a batch slot, a worker, a
  *   cold start), not prefill: its p95 is far above what an unqueued request pays.
  */
-import type { Insight, Summary } from '../metrics/summary-types.js';
+import type { Insight, Summary } from '../results/types.js';
 import { count, fmtMs, percentiles, round, subKeys, trend } from './util.js';
 
 /** ITL samples a stage needs before its median is compared */

@@ -10,7 +10,7 @@
  * plan offered load (not in the drain after a timed plan's end).
  * Severity: warn only when requests failed; waiting alone is info.
  */
-import type { Insight, Summary, TimelinePoint } from '../metrics/summary-types.js';
+import type { Insight, Summary, TimelinePoint } from '../results/types.js';
 import { queueMode, workerIdentity } from './premises.js';
 import { completions, fmtMs, plural } from './util.js';
 

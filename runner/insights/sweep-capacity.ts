@@ -4,7 +4,7 @@
  * highest sustainable rate is the last rate that held before the first one that broke (the
  * goodput knee when the limit that broke is llm_goodput).
  */
-import type { Insight, StageSummary, Summary } from '../metrics/summary-types.js';
+import type { Insight, StageSummary, Summary } from '../results/types.js';
 import type { SweepLimits, SweepStepInfo } from '../plan/types.js';
 import { count, fmtMs, fmtPct, rate, round, trend } from './util.js';
 

@@ -8,10 +8,11 @@ import type {
   GaugeSummary,
   Insight,
   RateSummary,
+  RetryMeta,
   Summary,
   TimelinePoint,
   TrendSummary,
-} from '../metrics/summary-types.js';
+} from '../results/types.js';
 
 export type Finding = (summary: Summary) => Insight | Insight[] | null;
 
@@ -122,26 +123,19 @@ export function completions(timeline: TimelinePoint[], i: number): number {
 
 /** The serverless preset, when the summary says which ('runpod', ...). */
 export function preset(s: Summary): string | null {
-  const sl = s.meta?.serverless as { preset?: unknown } | undefined;
+  const sl = s.meta?.serverless;
   return typeof sl?.preset === 'string' ? sl.preset.toLowerCase() : null;
 }
 
-export interface RetryMeta {
-  configured: boolean;
-  attempts?: number;
-  statuses?: number[];
-  errors?: string[];
-}
-
 export function retryMeta(s: Summary): RetryMeta | null {
-  const r = s.meta?.retry as RetryMeta | undefined;
+  const r = s.meta?.retry;
   return r && typeof r.configured === 'boolean' ? r : null;
 }
 
 /** Peak concurrency the run offered: the most requests in flight, else the peak VUs. */
 export function peakConcurrency(s: Summary): number | null {
   const inFlight = s.timeline.reduce((m, p) => Math.max(m, p.inFlight ?? 0), 0); // no spread: day-long timelines
-  const peak = typeof s.meta?.peakVUs === 'number' ? (s.meta.peakVUs as number) : gauge(s, 'vus')?.max ?? 0;
+  const peak = typeof s.meta?.peakVUs === 'number' ? s.meta.peakVUs : gauge(s, 'vus')?.max ?? 0;
   const n = Math.max(inFlight, peak);
   return n > 0 ? n : null;
 }
@@ -151,8 +145,7 @@ export function peakConcurrency(s: Summary): number | null {
  * `bound` (its fastest answers) and `typical` (median gap between a worker's answers).
  */
 export function warmService(s: Summary): { bound: number; typical: number } | null {
-  const v = (s.meta?.serverless as { serviceTimes?: Record<string, { bound: number; typical: number }> } | undefined)
-    ?.serviceTimes?.http_req_duration;
+  const v = s.meta?.serverless?.serviceTimes?.http_req_duration;
   return v && v.bound > 0 && v.typical > 0 ? v : null;
 }
 

@@ -1,4 +1,4 @@
-import type { CheckSummary, ErrorGroup, MetricType } from './summary-types.js';
+import type { CheckSummary, ErrorGroup, MetricType } from '../results/types.js';
 import { BUILTIN_METRICS, parseMetricKey, subMetricKey } from './names.js';
 import {
   CounterMetric, createMetric, GaugeMetric, RateMetric, TrendMetric, type Metric, type SerializedMetric,

@@ -1,4 +1,4 @@
-import type { MetricSummary, MetricType } from './summary-types.js';
+import type { MetricSummary, MetricType } from '../results/types.js';
 import { clampedPercentileUs, createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './hdr.js';
 
 /** A metric's data as it crosses threads and processes (plain, structured-cloneable). */

@@ -1,4 +1,4 @@
-import type { MetricType } from './summary-types.js';
+import type { MetricType } from '../results/types.js';
 
 /** Built-in metrics (k6 names, so users' habits carry over) and their types. */
 export const BUILTIN_METRICS: Record<string, MetricType> = {

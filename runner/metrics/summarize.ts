@@ -1,5 +1,5 @@
 import type { Collector } from './collector.js';
-import type { MetricSummary } from './summary-types.js';
+import type { MetricSummary } from '../results/types.js';
 
 /** Every non-empty metric of a (cumulative) collector, summarised; keys sorted. */
 export function summarizeMetrics(collector: Collector, durationMs: number): Record<string, MetricSummary> {

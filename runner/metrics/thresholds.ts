@@ -4,7 +4,7 @@ import type { Collector } from './collector.js';
 import { parseMetricKey } from './names.js';
 import { parseDuration } from '../duration.js';
 import { badThresholdTag, normalizeGroupTag } from './threshold-tags.js';
-import type { MetricType, ThresholdResult } from './summary-types.js';
+import type { MetricType, ThresholdResult } from '../results/types.js';
 
 /** A parsed threshold: `p(95)<500` on `http_req_duration{name:submit}`. */
 export interface Threshold {

@@ -1,5 +1,5 @@
 import type { Collector } from '../metrics/collector.js';
-import type { TimelinePoint } from '../metrics/summary-types.js';
+import type { TimelinePoint } from '../results/types.js';
 import type { HealthMonitor } from './monitor.js';
 
 /**

@@ -6,7 +6,7 @@
  */
 import { trendOf } from './summary-fixture.js';
 import { createHistogram, encodeHistogram, type Histogram } from '../../runner/metrics/hdr.js';
-import type { ErrorGroup, MetricSummary, StageSummary, Summary, TimelinePoint, TrendSummary } from '../../runner/metrics/summary-types.js';
+import type { ErrorGroup, MetricSummary, StageSummary, Summary, TimelinePoint, TrendSummary } from '../../runner/results/types.js';
 
 export interface Req {
   /** ms since the run started */

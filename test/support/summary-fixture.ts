@@ -15,7 +15,7 @@ import type {
   TimelinePoint,
   TrendSummary,
   ThresholdResult,
-} from '../../runner/metrics/summary-types.js';
+} from '../../runner/results/types.js';
 
 export interface FixtureOptions {
   /** timeline length in seconds (one point per second); default 12 */

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Collector } from '../metrics/collector.js';
 import { summarizeMetrics } from '../metrics/summarize.js';
-import type { OfferedLoad, Summary, ThresholdResult, TimelinePoint, Verdict } from '../metrics/summary-types.js';
+import type { OfferedLoad, RetryMeta, ServerlessMeta, Summary, ThresholdResult, TimelinePoint, Verdict } from './types.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { deriveInsights } from '../insights/index.js';
 
@@ -24,14 +24,9 @@ export interface SummaryInput {
   /** connections per origin in force (http.connections, else the plan's pool size), all threads */
   connections?: number;
   /** the retry policy in force, for the findings */
-  retry?: { configured: boolean; attempts?: number; statuses?: number[]; errors?: string[] };
+  retry?: RetryMeta;
   /** the preset, and what the cold-start classifier learnt of a warm worker's service time (ms by trend) */
-  serverless?: {
-    preset: string;
-    serviceTimes?: Record<string, { bound: number; typical: number; high?: number }>;
-    /** no serverless field, but responses carried a known worker header: which, and the field that configures it */
-    detected?: { header: string; configure: string };
-  } | null;
+  serverless?: ServerlessMeta | null;
 }
 
 /** The cumulative metrics of a run, as the Summary every reporter receives. */

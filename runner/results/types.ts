@@ -1,7 +1,7 @@
 /**
  * The Summary: what one run measured, as plain JSON. It is also the results file
- * (`--out json=PATH`, schema in docs/results-schema.md), and what every reporter receives.
- * Add fields freely; never rename the ones DESIGN.md lists.
+ * (`--out json=PATH`, schema in docs/results-schema.json, validated by test/results-schema.test.ts),
+ * and what every reporter receives. Add fields freely; never rename the ones docs/results-schema.md lists.
  */
 
 import type { SweepStepInfo } from '../plan/types.js';
@@ -172,8 +172,41 @@ export interface Summary {
   errors: ErrorGroup[];
   insights: Insight[];
   stages?: StageSummary[];
-  /** free-form run metadata (rampart version, workers, node version, host) */
-  meta?: Record<string, unknown>;
+  /** how the run was made (rampart and Node versions, threads, pool, retry policy, serverless preset) */
+  meta?: RunMeta;
+}
+
+/** The retry policy in force, for the findings. */
+export interface RetryMeta {
+  configured: boolean;
+  attempts?: number;
+  statuses?: number[];
+  errors?: string[];
+}
+
+/** The serverless preset, and what the cold-start classifier learnt of a warm worker's service time (ms by trend). */
+export interface ServerlessMeta {
+  preset: string;
+  serviceTimes?: Record<string, { bound: number; typical: number; high?: number }>;
+  /** no serverless field, but responses carried a known worker header: which, and the field that configures it */
+  detected?: { header: string; configure: string };
+}
+
+/**
+ * Run metadata. buildSummary writes every named field; results files of older versions may
+ * lack some, so readers check. Other keys may appear (a user reporter's own notes).
+ */
+export interface RunMeta {
+  rampart?: string;
+  /** worker threads, summed over the segments of a merged distributed run */
+  workers?: number;
+  node?: string;
+  peakVUs?: number;
+  /** connections per origin in force (http.connections, else the plan's pool size), all threads */
+  connectionsPerOrigin?: number;
+  retry?: RetryMeta;
+  serverless?: ServerlessMeta;
+  [key: string]: unknown;
 }
 
 /** One request, as `--out ndjson=PATH` writes it (one JSON object per line). Times are epoch ms. */
