@@ -11,6 +11,7 @@ import { formatDuration, parseDuration } from '../runner/duration.js';
 import { request } from 'undici';
 import { classifyError } from '../runner/http/errors.js';
 import { Collector } from '../runner/metrics/collector.js';
+import { tagSetKey } from '../runner/metrics/names.js';
 import { createS3Helper } from '../runner/s3/client.js';
 import { parseDuration as simulatorDuration, parseDurationRange } from '../simulator/options.js';
 
@@ -128,6 +129,40 @@ describe('one atomic writer, with a streaming variant for ndjson', () => {
     reporter.onRecords?.(records);
     await expect(reporter.onEnd?.({} as any)).rejects.toThrow(`cannot write ${path}: ENAMETOOLONG`);
     expect(readdirSync(join(path, '..'))).toEqual([]);
+  });
+});
+
+describe('one tag-key encoder', () => {
+  it('escapes : , and \\ so that no two tag sets share a key', () => {
+    const sets: [string, string][][] = [
+      [['a', 'x,b:y']], [['a', 'x'], ['b', 'y']], [['a:x', 'y']], [['a', 'x:y']], [['a', 'x\\'], ['b', 'y']], [['a', 'x\\,b:y']],
+    ];
+    expect(new Set(sets.map(tagSetKey)).size).toBe(sets.length);
+    expect(tagSetKey([['name', 'submit'], ['status', '200']])).toBe('name:submit,status:200');
+  });
+
+  it('custom metric tags whose values hold : and , count where they belong (they were added to the other set\'s metrics)', async () => {
+    const dir = workspace({
+      's.ts': `import { scenario, burst } from 'rampart';
+export default scenario({
+  name: 'tag-values',
+  stages: [burst({ vus: 1, iterations: 1 })],
+  async iteration(ctx) {
+    const hits = ctx.metrics.counter('hits');
+    hits.add(1, { a: 'x,b:y' });
+    hits.add(10, { a: 'x', b: 'y' });
+    hits.add(100, { a: 'x', b: 'y' });
+  },
+});
+`,
+    });
+    const res = await rampart(['run', 's.ts', '--out', 'json=r.json'], { cwd: dir, timeoutMs: 30_000 });
+    expect(res.code, res.stderr).toBe(0);
+    const metrics = readJson(join(dir, 'r.json')).metrics;
+    expect(metrics.hits.count).toBe(111);
+    expect(metrics['hits{a:x}'].count).toBe(110);
+    expect(metrics['hits{b:y}'].count).toBe(110);
+    expect(metrics['hits{a:x,b:y}'].count).toBe(1);
   });
 });
 

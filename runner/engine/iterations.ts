@@ -15,6 +15,7 @@ import { nextIterationInTest } from '../data/registry.js';
 import { runGroup } from './groups.js';
 import { llmClient } from '../llm/client.js';
 import { llmSettings, type LlmSettings } from '../llm/options.js';
+import { tagSetKey } from '../metrics/names.js';
 
 /** One VU slot: its context object is reused for every iteration it runs. */
 export interface VuSlot {
@@ -187,7 +188,7 @@ function customMetrics(c: Collector): CustomMetrics {
   const tagList = (tags: Tags | undefined): [TagList, string] => {
     if (!tags) return [[], ''];
     const list = Object.entries(tags).map(([k, v]) => [k, String(v)] as [string, string]);
-    return [list, list.map((t) => t.join(':')).join(',')];
+    return [list, tagSetKey(list)];
   };
   return {
     counter: (name) => ({ add: (value = 1, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'counter', l, k)) (m as CounterMetric).add(value); } }),

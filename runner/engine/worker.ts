@@ -109,7 +109,7 @@ function workloadOf(name: string): WorkloadPlan {
 async function runWorkload(w: WorkloadPlan, its: Iterations): Promise<void> {
   if (w.startAfterMs > 0) await waitFor(w.startAfterMs, stopping.signal);
   const tags = Object.entries(w.sampleTags);
-  const dropped = collector.tagged('dropped_iterations', 'counter', tags, tags.map((t) => t.join(':')).join(',')) as CounterMetric[];
+  const dropped = collector.tagged('dropped_iterations', 'counter', tags) as CounterMetric[];
   const rt: StepRuntime = {
     iterations: its, thread: init.thread, threads: init.threads, stopping: stopping.signal,
     dropped: { add: (n = 1) => { for (const m of dropped) m.add(n); } },

@@ -43,6 +43,6 @@ export class RequestSinks {
     if (code) list.push(['error_code', code]);
     if (attempt > 1) list.push(['retry', 'true']);
     if (tags) for (const k of Object.keys(tags)) list.push([k, String(tags[k])]);
-    return this.collector.requestSink(list, list.map((t) => `${t[0]}=${t[1]}`).join('\u0001'));
+    return this.collector.requestSink(list);
   }
 }

@@ -2,6 +2,7 @@ import type { HttpClient, Llm, LlmCallOptions, LlmResult, Response } from '../..
 import type { Collector, TagList } from '../metrics/collector.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { CounterMetric, RateMetric, TrendMetric } from '../metrics/metric.js';
+import { tagSetKey } from '../metrics/names.js';
 import { BadOptionError } from '../http/options.js';
 import type { LlmSettings } from './options.js';
 import { errorMessageOf, readWhole, StreamReading, type Reading } from './read.js';
@@ -34,7 +35,7 @@ export function llmClient(http: HttpClient, collector: Collector, settings: LlmS
     // the stage tag, as on http_req_*: a sweep reads each step's llm_goodput{stage:N}
     const stage: TagList = vu ? [['stage', String(vu.stage)]] : [];
     const list: TagList = [['name', name], ...stage, ...Object.entries(tags ?? {})];
-    const key = list.map((t) => t.join(':')).join(',');
+    const key = tagSetKey(list);
     let sink = sinks.get(key);
     if (!sink) {
       const get = <T>(metric: string, type: 'trend' | 'counter' | 'rate') => collector.tagged(metric, type, list, key) as T[];

@@ -1,5 +1,5 @@
 import type { CheckSummary, ErrorGroup, MetricType } from '../results/types.js';
-import { BUILTIN_METRICS, parseMetricKey, subMetricKey } from './names.js';
+import { BUILTIN_METRICS, parseMetricKey, subMetricKey, tagSetKey } from './names.js';
 import {
   CounterMetric, createMetric, GaugeMetric, RateMetric, TrendMetric, type Metric, type SerializedMetric,
 } from './metric.js';
@@ -93,7 +93,7 @@ export class Collector {
   stageTags: TagList[] = [];
 
   /** The base metric and its sub-metrics for a tag combination (cached by tagKey). */
-  tagged(name: string, type: MetricType, tags: TagList, tagKey: string): Metric[] {
+  tagged(name: string, type: MetricType, tags: TagList, tagKey = tagSetKey(tags)): Metric[] {
     const cacheKey = `${name}\u0000${tagKey}`;
     let list = this.series.get(cacheKey);
     if (!list) {
@@ -113,7 +113,7 @@ export class Collector {
   }
 
   /** The metrics a request with these tags feeds (cached by tagKey). */
-  requestSink(tags: TagList, tagKey: string): RequestSink {
+  requestSink(tags: TagList, tagKey = tagSetKey(tags)): RequestSink {
     let sink = this.sinks.get(tagKey);
     if (!sink) {
       sink = {
@@ -153,7 +153,7 @@ export class Collector {
       (this.checksRate ??= this.rate('checks')).add(ok); // the common case: no key to build
       return;
     }
-    const list = this.tagged('checks', 'rate', tags, tags.map((t) => t.join(':')).join(','));
+    const list = this.tagged('checks', 'rate', tags);
     for (const m of list) (m as RateMetric).add(ok);
   }
 

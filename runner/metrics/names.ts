@@ -73,6 +73,19 @@ export function parseMetricKey(key: string): { name: string; tags: [string, stri
   return { name: m[1], tags };
 }
 
+/** A backslash before '\\', ':' and ','; the one escaping of tag keys, so 'a:x,b:y' can never stand for two tags. */
+const escapeTag = (text: string): string => text.replace(/[\\:,]/g, '\\$&');
+
+/**
+ * The one key of a tag combination (the caches of tagged metrics and request sinks): each
+ * name and value escaped, so that {a: 'x,b:y'} and {a: 'x', b: 'y'} get different keys.
+ */
+export function tagSetKey(tags: readonly (readonly [string, string])[]): string {
+  let key = '';
+  for (const [name, value] of tags) key += `${key ? ',' : ''}${escapeTag(name)}:${escapeTag(value)}`;
+  return key;
+}
+
 export function subMetricKey(name: string, tag: string, value: string): string {
   return `${name}{${tag}:${value}}`;
 }
