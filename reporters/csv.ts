@@ -7,15 +7,9 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ReporterFactory, Summary } from './reporter.js';
 import { fileReporter } from './file-reporter.js';
+import { gaugeKeys } from './summary-rows.js';
 
 export const CSV_BASE_COLUMNS = ['t', 'vus', 'inFlight', 'rps', 'errors', 'p50', 'p95', 'p99', 'iterations', 'dropped'] as const;
-
-/** Every gauge key of the timeline, sorted. */
-export function gaugeKeys(summary: Summary): string[] {
-  const keys = new Set<string>();
-  for (const p of summary.timeline) for (const k of Object.keys(p.gauges ?? {})) keys.add(k);
-  return [...keys].sort();
-}
 
 export function renderCsv(summary: Summary): string {
   const gauges = gaugeKeys(summary);

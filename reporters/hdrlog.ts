@@ -7,7 +7,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { ReporterFactory, Summary } from './reporter.js';
 import { fileReporter } from './file-reporter.js';
-import { decodeHdr, MICROS_PER_MS } from './hgrm.js';
+import { decodeHdr, MICROS_PER_MS } from './hdr-curves.js';
 
 export function renderHdrlog(summary: Summary): string {
   let text = '';

@@ -5,6 +5,13 @@
 import type { Summary } from './reporter.js';
 import type { MetricSummary, ThresholdResult } from '../runner/results/types.js';
 
+/** Every gauge key of the timeline, sorted. */
+export function gaugeKeys(summary: Summary): string[] {
+  const keys = new Set<string>();
+  for (const p of summary.timeline) for (const k of Object.keys(p.gauges ?? {})) keys.add(k);
+  return [...keys].sort();
+}
+
 /** Rounds for display: 1 decimal from 100 up, 2 from 1 up, 4 below. */
 export function formatNumber(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '-';

@@ -172,6 +172,12 @@ describe('folder rules', () => {
     expect(bad).toEqual([]);
   });
 
+  it('reporters do not import another reporter\'s module (shared helpers live in hdr-curves.ts, summary-rows.ts)', () => {
+    const reporterModules = /\/(console|csv|hdrlog|hgrm|json|junit|ndjson)\.js$/;
+    const bad = importsOf('reporters').filter((line) => !line.startsWith('reporters/index.ts') && reporterModules.test(line.split(': ')[1]));
+    expect(bad).toEqual([]);
+  });
+
   it('shared/ imports nothing', () => {
     expect(importsOf('shared')).toEqual([]);
   });

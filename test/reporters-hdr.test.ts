@@ -3,7 +3,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
-import { renderHgrm, createHgrmReporter, percentileCurve, metricHistogram } from '../reporters/hgrm.js';
+import { renderHgrm, createHgrmReporter } from '../reporters/hgrm.js';
+import { percentileCurve, metricHistogram } from '../reporters/hdr-curves.js';
 import { renderHdrlog, createHdrlogReporter } from '../reporters/hdrlog.js';
 import { buildSummaryFixture } from './support/summary-fixture.js';
 

@@ -3,8 +3,8 @@
  * by the page's script with uPlot.
  */
 import type { Summary } from '../reporter.js';
-import { metricHistogram, percentileCurve, trendMetric } from '../hgrm.js';
-import { gaugeKeys } from '../csv.js';
+import { metricHistogram, percentileCurve, trendMetric } from '../hdr-curves.js';
+import { gaugeKeys } from '../summary-rows.js';
 
 export type Series = { label: string; values: (number | null)[] };
 
