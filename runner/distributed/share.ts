@@ -1,4 +1,4 @@
-import { shareOf } from '../plan/segment.js';
+import { budgetShareOf, shareOf } from '../plan/segment.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import { segmentLabel, type Segment } from './segment-source.js';
 
@@ -24,7 +24,7 @@ export function segmentShare(plan: Plan, s: Segment): StepShare[] {
     const base = { index: step.index, workload: step.workload };
     switch (step.executor) {
       case 'vu-levels': return { ...base, vus: [part(step.fromVUs), part(step.toVUs)] };
-      case 'shared-iterations': return { ...base, vus: [part(step.vus), part(step.vus)], iterations: part(step.iterations) };
+      case 'shared-iterations': return { ...base, vus: [part(step.vus), part(step.vus)], iterations: budgetShareOf(step.iterations, step.vus, s.index, s.count) };
       case 'arrival-rate': return { ...base, rate: [rate(step.fromRate), rate(step.toRate)], maxVUs: part(step.maxVUs) };
       case 'arrival-burst': return { ...base, iterations: arrivalsOf(step.iterations, s), maxVUs: part(step.maxVUs) };
       case 'idle': return base;

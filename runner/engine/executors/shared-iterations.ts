@@ -1,4 +1,4 @@
-import { shareOf } from '../../plan/segment.js';
+import { budgetShareOf, shareOf } from '../../plan/segment.js';
 import type { Executor } from './runtime.js';
 import { waitFor } from './runtime.js';
 
@@ -11,7 +11,7 @@ export const runSharedIterations: Executor = async (step, rt) => {
   if (step.executor !== 'shared-iterations') throw new TypeError(step.executor);
   rt.setStage(step.index);
   const vus = shareOf(step.vus, rt.thread, rt.threads);
-  let budget = shareOf(step.iterations, rt.thread, rt.threads);
+  let budget = budgetShareOf(step.iterations, step.vus, rt.thread, rt.threads);
   const expired = new AbortController();
   const timer = setTimeout(() => expired.abort(), step.durationMs);
   const onStop = () => expired.abort();
