@@ -13,15 +13,9 @@ export function gaugeKeys(summary: Summary): string[] {
 }
 
 /** Rounds for display: 1 decimal from 100 up, 2 from 1 up, 4 below. */
-export function formatNumber(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
-  const digits = Math.abs(n) >= 100 ? 1 : Math.abs(n) >= 1 ? 2 : 4;
-  return String(Number(n.toFixed(digits)));
-}
+import { formatNumber, formatPercent } from '../shared/format.js';
 
-export function formatPercent(rate: number): string {
-  return `${formatNumber(rate * 100)}%`;
-}
+export { formatNumber, formatPercent };
 
 /** The run as a whole; 'unmeasured' (runner/verdict.ts) is never 'passed', even when its exit code was turned off. */
 export function runStatus(summary: Summary): 'passed' | 'failed' | 'aborted' | 'unmeasured' {

@@ -90,7 +90,7 @@ describe('JUnit reporter', () => {
     expect(xml.split('</system-out>').length - 1).toBe(cases.length);
     expect(suite.name).toBe(`a<b & "c" 'd' (burst)`);
     expect(cases.map((c) => c.name)).toEqual([`http_req_duration{name:${evil}} p(95)<1`, evil]);
-    expect(cases[1].failure?.message).toBe(`${evil}: 1 passed, 2 failed (33.33% ok)`);
+    expect(cases[1].failure?.message).toBe(`${evil}: 1 passed, 2 failed (33.3% ok)`);
     expect(cases[1].out).toContain(evil);
     expect(properties['meta.note']).not.toContain('\u0000');
   });

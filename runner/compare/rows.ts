@@ -5,21 +5,11 @@
 import { MIN_TAIL_SAMPLES, PERCENTILES, type Comparison, type PercentileDifference, type RunDifference, type SuccessDifference } from './compare.js';
 import type { Interval } from './stats.js';
 
-/** ms for display: 2 decimals below 10 ms, 1 below 100, whole ms below 1 s, then seconds. */
-export function formatMs(ms: number): string {
-  const a = Math.abs(ms);
-  if (a >= 1000) return `${trim(ms / 1000, a >= 100_000 ? 0 : a >= 10_000 ? 1 : 2)}s`;
-  return `${trim(ms, a >= 100 ? 0 : a >= 10 ? 1 : 2)}ms`;
-}
+import { formatMsCompact as formatMs, formatPercent } from '../../shared/format.js';
 
-function trim(n: number, digits: number): string {
-  return String(Number(n.toFixed(digits)));
-}
+export { formatMs, formatPercent };
 
-/** A fraction as a percentage with one decimal: 0.8667 → "86.7%". */
-export function formatPercent(fraction: number): string {
-  return `${trim(fraction * 100, 1)}%`;
-}
+const trim = (n: number, digits: number) => String(Number(n.toFixed(digits)));
 
 const signed = (text: string, n: number) => (n > 0 ? `+${text}` : n < 0 ? `−${text.replace(/^-/, '')}` : text);
 

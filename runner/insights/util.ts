@@ -79,32 +79,10 @@ export function round(n: number, digits = 1): number {
   return Math.round(n * f) / f;
 }
 
-/** 85 ms, 4.2 ms, 1.21 s, 68.2 s, 120.3 s, 7.5 min (≥ 10 min). */
-export function fmtMs(ms: number): string {
-  const a = Math.abs(ms);
-  if (a < 1000) return `${a < 10 ? round(ms, 1) : Math.round(ms)} ms`;
-  const sec = ms / 1000;
-  if (Math.abs(sec) < 10) return `${round(sec, 2)} s`;
-  if (Math.abs(sec) < 600) return `${round(sec, 1)} s`;
-  return `${round(sec / 60, 1)} min`;
-}
+/** 85 ms, 4.2 ms, 1.21 s, 68.2 s, 7.5 min (≥ 10 min); ranges and percentages alike (shared/format.ts). */
+import { formatMs as fmtMs, formatMsRange as fmtRange, formatPercent as fmtPct } from '../../shared/format.js';
 
-/**
- * Two durations as a range in one unit, with enough decimals to tell them apart:
- * "120.0–120.8 s", "1.200–1.208 s", "40–85 ms".
- */
-export function fmtRange(aMs: number, bMs: number): string {
-  const hi = Math.max(Math.abs(aMs), Math.abs(bMs));
-  if (hi < 1000) return `${Math.round(aMs)}–${Math.round(bMs)} ms`;
-  const spreadS = Math.abs(bMs - aMs) / 1000;
-  const decimals = spreadS > 0 ? Math.min(3, Math.max(1, Math.ceil(-Math.log10(spreadS)))) : 1;
-  return `${(aMs / 1000).toFixed(decimals)}–${(bMs / 1000).toFixed(decimals)} s`;
-}
-
-/** 0.1667 → "16.7%". */
-export function fmtPct(fraction: number): string {
-  return `${round(fraction * 100, 1)}%`;
-}
+export { fmtMs, fmtRange, fmtPct };
 
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
