@@ -154,7 +154,7 @@ export default scenario({ name: 't', target: process.env.TARGET,
 });
 
 describe('the results file', () => {
-  it('has the DESIGN.md shape, and every trend HDR decodes to its count', async () => {
+  it('has the shape of docs/results-schema.md, and every trend HDR decodes to its count', async () => {
     const { results } = await runFile(header + `export default scenario({ name: 'shape', target: process.env.TARGET,
       stages: [soak({ vus: 2, for: '1200ms' })],
       async iteration(ctx) { const r = await ctx.http.post('/json', { json: { a: 1 }, name: 'submit' }); check(r, { ok: (x) => x.ok }); } });`);

@@ -11,7 +11,7 @@ import { mergeCommand } from './merge.js';
 import { k8sCommand } from './k8s.js';
 import { compareCommand } from '../compare/command.js';
 
-/** The rampart command line. A user's mistake prints one line and the exit code of DESIGN.md. */
+/** The rampart command line. A user's mistake prints one line and the exit code of docs/architecture.md. */
 export async function main(argv = hideBin(process.argv)): Promise<void> {
   // Ctrl-C while bundling or loading: nothing was measured yet, but the exit code still says
   // "interrupted". Once a run is under way it has its own handlers, and this one stands back.

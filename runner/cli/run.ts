@@ -39,7 +39,7 @@ interface RunArgs extends DistributedArgs {
   dashboardOpen?: boolean;
 }
 
-/** `rampart run scenario.ts`: the load test. The exit code says how it went (DESIGN.md). */
+/** `rampart run scenario.ts`: the load test. The exit code says how it went (docs/architecture.md). */
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <scenario>',
   describe: 'run a scenario',
