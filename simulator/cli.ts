@@ -1,7 +1,7 @@
 // `rampart simulate`: run the serverless-endpoint simulator from the command line.
 
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { startSimulator, type Simulator } from './index.js';
+import type { Simulator } from './index.js';
 import {
   DEFAULTS,
   parseDuration,
@@ -161,6 +161,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const opts = optionsFromArgs(args);
     let sim: Simulator;
     try {
+      const { startSimulator } = await import('./index.js'); // the simulator loads when it is run, not at start-up
       sim = await startSimulator(opts);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

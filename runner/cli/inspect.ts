@@ -1,13 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { bundleFile } from '../bundle.js';
-import { loadConfig } from '../config.js';
-import { loadScenario } from '../engine/load-scenario.js';
-import { OWN_DIR } from '../engine/run.js';
-import { installRuntime } from '../../scenarios/runtime.js';
-import { buildPlan } from '../plan/build.js';
-import { describePlan } from '../plan/describe.js';
-import { describeShare, segmentShare } from '../distributed/share.js';
-import { parseSegment } from '../distributed/segment-source.js';
 import { overrideOptions, parsePairs, planOverrides, repeatable } from './options.js';
 
 interface InspectArgs { scenario: string; profile?: string; json?: boolean; env?: string[]; config?: string; vus?: number; duration?: string; iterations?: number; segment?: string }
@@ -25,6 +16,11 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
     .option('segment', { type: 'string', describe: "also show segment I of N's share of the plan, e.g. 2/8" })
     .options(overrideOptions),
   handler: async (args) => {
+    // loaded here, not at start-up: only inspect needs the bundler and the planner
+    const [{ bundleFile }, { loadConfig }, { loadScenario }, { OWN_DIR }, { installRuntime }, { buildPlan }, { describePlan }, { describeShare, segmentShare }, { parseSegment }] = await Promise.all([
+      import('../bundle.js'), import('../config.js'), import('../engine/load-scenario.js'), import('../engine/own-dir.js'), import('../../scenarios/runtime.js'),
+      import('../plan/build.js'), import('../plan/describe.js'), import('../distributed/share.js'), import('../distributed/segment-source.js'),
+    ]);
     const config = await loadConfig(args.config);
     const segment = args.segment === undefined ? undefined : parseSegment(args.segment);
     installRuntime({ env: { ...process.env, ...config.env, ...parsePairs(args.env, '-e') }, recordCheck: () => {}, abortTest: () => {} });

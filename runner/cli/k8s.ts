@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
-import { bundleForPod, CONFIGMAP_LIMIT, dataFile } from '../k8s/bundle.js';
-import { configMapKey, mergeManifest, segmentManifests, type K8sPlan } from '../k8s/manifests.js';
+import type { K8sPlan } from '../k8s/manifests.js';
 import { parsePairs, positiveInt, repeatable } from './options.js';
 
 interface K8sArgs {
@@ -97,6 +96,8 @@ async function planOf(args: K8sArgs): Promise<K8sPlan> {
     ...(workers ? ['--workers', String(workers)] : []),
     ...passthrough,
   ];
+  // esbuild and yaml load only for this command (start-up of the others, issue 11)
+  const [{ bundleForPod, CONFIGMAP_LIMIT, dataFile }, { configMapKey }] = await Promise.all([import('../k8s/bundle.js'), import('../k8s/manifests.js')]);
   const files = [await bundleForPod(args.scenario)];
   for (const f of args.file ?? []) files.push(await dataFile(args.scenario, f));
   const keys = files.map((f) => configMapKey(f.path));
@@ -135,6 +136,7 @@ export const k8sCommand: CommandModule<object, K8sArgs> = {
     .option('merge-job', { type: 'boolean', describe: 'print the merge Job instead, to apply once the segments have finished' }),
   handler: async (args) => {
     const plan = await planOf(args);
+    const { mergeManifest, segmentManifests } = await import('../k8s/manifests.js');
     process.stdout.write(args.mergeJob ? mergeManifest(plan) : segmentManifests(plan));
   },
 };

@@ -1,16 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { readFile, stat } from 'node:fs/promises';
-import { createReporters, parseOut } from '../../reporters/index.js';
-import { loadConfig } from '../config.js';
-import { writeReports } from '../engine/run.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { mergeSegments, type SegmentResult } from '../distributed/merge.js';
+import type { SegmentResult } from '../distributed/merge.js';
 import type { SegmentResultsFile } from '../distributed/run-segment.js';
 import { keys, IncompleteRunError } from '../distributed/session.js';
 import { isS3Url, openStore } from '../distributed/store.js';
-import { worstExitCode } from '../verdict.js';
 import { looksLikeSummary } from '../results/read.js';
-import { checkUploadTarget, uploadArtifacts } from '../s3/upload.js';
 import { repeatable } from './options.js';
 
 interface MergeArgs { sources: string[]; out?: string[]; upload?: string; config?: string; quiet?: boolean }
@@ -26,6 +21,10 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     .option('config', { type: 'string', describe: 'config file (default: ./rampart.yaml when present): its s3 settings' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no console summary' }),
   handler: async (args) => {
+    // the reporters, the engine and the S3 client load when a merge is asked for, not at start-up (issue 11)
+    const [{ createReporters, parseOut }, { loadConfig }, { writeReports }, { mergeSegments }, { checkUploadTarget, uploadArtifacts }, { worstExitCode }] = await Promise.all([
+      import('../../reporters/index.js'), import('../config.js'), import('../engine/run.js'), import('../distributed/merge.js'), import('../s3/upload.js'), import('../verdict.js'),
+    ]);
     const config = await loadConfig(args.config);
     const s3 = { ...config.s3 };
     const outs = (args.out ?? []).map(parseOut);

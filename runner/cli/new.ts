@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
-import { checkTarget } from '../engine/load-scenario.js';
 
 interface NewArgs { file: string; target?: string }
 
@@ -56,7 +55,8 @@ export const newCommand: CommandModule<object, NewArgs> = {
   builder: (y) => y
     .positional('file', { type: 'string', demandOption: true, describe: 'the file to create, e.g. scenario.ts' })
     .option('target', { type: 'string', describe: "the target's URL (default http://127.0.0.1:8080)" }),
-  handler: (args) => {
+  handler: async (args) => {
+    const { checkTarget } = await import('../engine/load-scenario.js'); // not at start-up: it pulls the scenario checks
     const target = checkTarget(args.target ?? 'http://127.0.0.1:8080', '--target')!;
     const text = starterScenario(target).replaceAll('__FILE__', args.file);
     try {

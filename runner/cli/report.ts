@@ -1,6 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { createReporters, parseOut } from '../../reporters/index.js';
-import { readResultsFile } from '../results/read.js';
 import { UsageError } from '../errors.js';
 import { repeatable } from './options.js';
 
@@ -14,6 +12,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     .positional('results', { type: 'string', demandOption: true, describe: 'a results file written with --out json=PATH' })
     .option('out', { ...repeatable, alias: 'o', describe: 'TYPE=PATH: json, junit, html, hgrm, hdrlog, csv; or ./reporter.ts' }),
   handler: async (args) => {
+    const [{ createReporters, parseOut }, { readResultsFile }] = await Promise.all([import('../../reporters/index.js'), import('../results/read.js')]);
     const summary = await readResultsFile(args.results);
     const outs = (args.out ?? []).map(parseOut);
     if (outs.some((o) => o.type === 'ndjson')) throw new UsageError('--out ndjson: per-request lines are not in a results file; write them during the run');

@@ -1,17 +1,17 @@
 import type { CommandModule } from 'yargs';
-import { parseOut } from '../../reporters/index.js';
-import { parseDashboard } from '../../reporters/dashboard/server.js';
-import { loadConfig } from '../config.js';
-import { runScenario } from '../engine/run.js';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { failUnmeasured, failUnmeasuredOption, overrideOptions, parsePairs, planOverrides, positiveInt, repeatable } from './options.js';
-import { runProfiles } from './profiles.js';
+import { failSegment } from '../distributed/run-segment.js';
 import { distributedFromArgs, distributedOptions, type DistributedArgs } from '../distributed/cli-options.js';
-import { checkUploadTarget, uploadArtifacts, type UploadOptions } from '../s3/upload.js';
+import type { UploadOptions } from '../s3/upload.js';
+
+// The engine, the reporters, the config reader and the S3 client load in the handler, when a run
+// is really asked for: `rampart --help` or a usage error need none of them (start-up, issue 11).
 
 /** Uploads what the run wrote; a failed upload is said, and does not change the run's exit code. */
 async function uploadFiles(files: string[], url: string, options: UploadOptions): Promise<void> {
+  const { uploadArtifacts } = await import('../s3/upload.js');
   const report = await uploadArtifacts(files, url, options);
   const prefix = url.replace(/\/+$/, '');
   if (report.uploaded.length) process.stderr.write(`rampart: uploaded ${report.uploaded.length} file(s) to ${prefix}/\n`);
@@ -62,10 +62,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .options(overrideOptions)
     .options(distributedOptions),
   handler: async (args) => {
+    const [{ loadConfig }, { parseOut }] = await Promise.all([import('../config.js'), import('../../reporters/index.js')]);
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
     const outs = [...(config.out ?? []), ...(args.out ?? [])].map(parseOut);
     if (args.dashboard !== undefined || args.dashboardOpen) {
+      const { parseDashboard } = await import('../../reporters/dashboard/server.js');
       const dashboard = { ...parseDashboard(args.dashboard || undefined), open: Boolean(args.dashboardOpen) };
       outs.push({ type: 'dashboard', dashboard, raw: 'dashboard' });
     }
@@ -75,7 +77,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const profiles = args.profile ?? [];
     const upload = args.upload ?? config.upload;
     const s3 = { ...config.s3 };
-    if (upload) await checkUploadTarget(upload, s3); // an unreachable bucket is an error before the load, not after it
+    if (upload) await (await import('../s3/upload.js')).checkUploadTarget(upload, s3); // an unreachable bucket is an error before the load, not after it
     const intervalMs = args.interval === undefined ? 1000 : parseDuration(args.interval);
     if (!(intervalMs >= 50 && intervalMs <= 60_000)) throw new UsageError(`--interval '${args.interval}' must be a duration from 50ms to 1m`);
     const base = {
@@ -85,13 +87,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (profiles.length > 1) {
       if (resolveSegmentFlags(args)) throw new UsageError('a distributed run runs one profile: give one --profile');
       if (new Set(profiles).size !== profiles.length) throw new UsageError('--profile: each profile once');
+      const { runProfiles } = await import('./profiles.js');
       const { exitCode, files } = await runProfiles(base, profiles, outs, { cooldown: args.cooldown, compareOut: args.compareOut });
       process.exitCode = exitCode;
       if (upload) await uploadFiles(files, upload, s3);
       return;
     }
     const distributed = await distributedFromArgs(args, s3);
-    const result = await runScenario({ ...base, profile: profiles[0] ?? null, outs, distributed });
+    const { runScenario } = await import('../engine/run.js');
+    const result = await runScenario({ ...base, profile: profiles[0] ?? null, outs, distributed }).catch(async (err) => {
+      // a segment that fails before its load (scenario error, bad option) must not leave the others waiting at the barrier
+      if (distributed?.store) await failSegment(distributed, err);
+      throw err;
+    });
     process.exitCode = result.exitCode;
     if (upload) await uploadFiles(result.files, upload, s3);
   },

@@ -7,9 +7,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { readResultsFile } from '../results/read.js';
 import { writeFileAtomic } from '../../reporters/write-atomic.js';
-import { compareSummaries, runLabels, DEFAULT_RESAMPLES, DEFAULT_SEED, type Comparison } from './compare.js';
-import { renderComparisonHtml } from './render-html.js';
-import { renderComparisonText } from './render-text.js';
+import type { Comparison } from './compare.js';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './defaults.js';
 
 export const OUTPUT_TYPES = ['json', 'html', 'text'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
@@ -50,16 +49,19 @@ function assertOutputType(out: OutSpec): OutSpec {
   return out;
 }
 
-export function renderOutput(c: Comparison, type: string): string {
+// The renderers (and chalk) load when a comparison is drawn, not with every command (start-up, issue 11).
+const renderText = async () => (await import('./render-text.js')).renderComparisonText;
+
+export async function renderOutput(c: Comparison, type: string): Promise<string> {
   if (type === 'json') return JSON.stringify(c, null, 2) + '\n';
-  if (type === 'html') return renderComparisonHtml(c);
-  if (type === 'text') return renderComparisonText(c, { color: false });
+  if (type === 'html') return (await import('./render-html.js')).renderComparisonHtml(c);
+  if (type === 'text') return (await renderText())(c, { color: false });
   throw new UsageError(`unknown output type ${type} (expected ${OUTPUT_TYPES.join(', ')})`);
 }
 
 /** Writes every --out file atomically (a reader never sees half a file). */
 export async function writeComparisonOutputs(c: Comparison, outs: readonly OutSpec[]): Promise<void> {
-  for (const out of outs) await writeFileAtomic(out.path, renderOutput(c, out.type));
+  for (const out of outs) await writeFileAtomic(out.path, await renderOutput(c, out.type));
 }
 
 export async function runComparison(files: string[], outs: OutSpec[], opts: RunComparisonOptions = {}): Promise<Comparison> {
@@ -69,7 +71,7 @@ export async function runComparison(files: string[], outs: OutSpec[], opts: RunC
   if (!Number.isInteger(baseline) || baseline < 0 || baseline >= files.length) {
     throw new UsageError(`--baseline ${baseline + 1}: expected a file position from 1 to ${files.length}`);
   }
-  const summaries = await Promise.all(files.map(readResultsFile));
+  const [summaries, { compareSummaries, runLabels }] = await Promise.all([Promise.all(files.map(readResultsFile)), import('./compare.js')]);
   const labels = opts.labels ?? runLabels(files.map((file, i) => ({ file, summary: summaries[i] })));
   const comparison = compareSummaries(
     summaries.map((summary, i) => ({ label: labels[i] ?? files[i], summary })),
@@ -78,7 +80,7 @@ export async function runComparison(files: string[], outs: OutSpec[], opts: RunC
   const stdout = opts.stdout === undefined ? process.stdout : opts.stdout;
   if (stdout) {
     const color = opts.color ?? (stdout.isTTY === true && !process.env.NO_COLOR);
-    stdout.write(renderComparisonText(comparison, { color }));
+    stdout.write((await renderText())(comparison, { color }));
   }
   await writeComparisonOutputs(comparison, outs);
   return comparison;

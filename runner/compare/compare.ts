@@ -19,13 +19,13 @@ import {
   wilsonInterval,
   type Interval,
 } from './stats.js';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './defaults.js';
 
 export const PERCENTILES = ['p50', 'p90', 'p95', 'p99'] as const;
 export type PercentileName = (typeof PERCENTILES)[number];
 const PERCENTILE_VALUES: Record<PercentileName, number> = { p50: 50, p90: 90, p95: 95, p99: 99 };
 
-export const DEFAULT_SEED = 1;
-export const DEFAULT_RESAMPLES = 1000;
+export { DEFAULT_RESAMPLES, DEFAULT_SEED };
 export const CONFIDENCE = 0.95;
 /**
  * Fewer requests than this above a percentile and its bootstrap CI can't be trusted: a

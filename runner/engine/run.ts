@@ -1,5 +1,4 @@
-import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import type { Reporter } from '../../reporters/reporter.js';
 import { createReporters, type OutSpec } from '../../reporters/index.js';
 import { installRuntime } from '../../scenarios/runtime.js';
@@ -35,8 +34,8 @@ import { decideVerdict, runExitCode, worstExitCode } from '../verdict.js';
 import { sharedData } from '../data/registry.js';
 import { SegmentRun, type DistributedOptions } from '../distributed/run-segment.js';
 
-/** rampart's own install folder: its frames are never "the user's code". */
-export const OWN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { OWN_DIR } from './own-dir.js';
+export { OWN_DIR };
 
 export interface RunOptions {
   file: string;

@@ -5,9 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
-import { Collector } from '../metrics/collector.js';
-import { createS3Helper, type S3Helper } from './client.js';
-import { resolveS3Options, type S3HelperOptions } from './config.js';
+import type { S3Helper } from './client.js';
+import type { S3HelperOptions } from './config.js';
 import { contentTypeFor, DEFAULT_CONTENT_TYPE } from './content-type.js';
 
 export type UploadOptions = Omit<S3HelperOptions, 'maxSockets'> & { maxSockets?: number };
@@ -50,10 +49,11 @@ export function artifactKey(prefix: string, file: string): string {
  */
 export async function checkUploadTarget(url: string, options: UploadOptions): Promise<void> {
   const { bucket } = parseS3Url(url);
-  const helper = uploadHelper({ ...options, timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS }, 1);
+  const helper = await uploadHelper({ ...options, timeoutMs: options.timeoutMs ?? CHECK_TIMEOUT_MS }, 1);
   try {
     const res = await helper.headBucket(bucket);
     if (res.ok) return;
+    const { resolveS3Options } = await import('./config.js');
     const where = resolveS3Options(options).endpoint ?? 'AWS S3';
     const why = (() => {
       switch (res.error?.kind) {
@@ -85,7 +85,7 @@ export async function uploadArtifacts(files: string[], url: string, options: Upl
     byKey.set(key, file);
     todo.push({ file, key });
   }
-  const helper = uploadHelper(options, UPLOAD_POOL);
+  const helper = await uploadHelper(options, UPLOAD_POOL);
   try {
     let next = 0;
     const worker = async () => {
@@ -115,6 +115,8 @@ async function uploadOne(helper: S3Helper, bucket: string, file: string, key: st
 }
 
 /** Artifact uploads are not part of the run's measurements: they record into a collector of their own. */
-function uploadHelper(options: UploadOptions, maxSockets: number): S3Helper {
+async function uploadHelper(options: UploadOptions, maxSockets: number): Promise<S3Helper> {
+  // the AWS SDK loads when S3 is used, not with every command that can upload (start-up, issue 11)
+  const [{ createS3Helper }, { Collector }] = await Promise.all([import('./client.js'), import('../metrics/collector.js')]);
   return createS3Helper({ ...options, maxSockets: options.maxSockets ?? maxSockets }, new Collector());
 }

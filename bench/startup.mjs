@@ -1,0 +1,60 @@
+// Start-up of the rampart command, against `node -e 0` on the same machine in the same minute.
+//   node bench/startup.mjs [rounds=9] [rampart folder=this one]
+// Each round runs, in turn: node -e 0, rampart --version, --help, inspect of a one-GET scenario,
+// and run of it (bundle, one worker thread, one GET to bench/server.mjs, console summary).
+// Wall medians are quoted; on a shared, busy machine compare the ratios, not the milliseconds.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const rounds = Number(process.argv[2] ?? 9);
+const root = resolve(process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url)));
+const bin = join(root, 'bin/rampart.js');
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+const server = spawn(process.execPath, [fileURLToPath(new URL('server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((ok) => server.stdout.once('data', (d) => ok(String(d).trim())));
+const dir = mkdtempSync(join(tmpdir(), 'rampart-startup-'));
+writeFileSync(join(dir, 'one.ts'), `import { scenario, burst, check } from 'rampart';
+export default scenario({
+  name: 'one-request',
+  target: '${url}',
+  stages: [burst({ iterations: 1, vus: 1 })],
+  async iteration(ctx) {
+    check(await ctx.http.get('/'), { 'status is 200': (r) => r.status === 200 });
+  },
+});
+`);
+
+const commands = {
+  'node -e 0': ['-e', '0'],
+  'rampart --version': [bin, '--version'],
+  'rampart --help': [bin, '--help'],
+  'rampart inspect': [bin, 'inspect', 'one.ts'],
+  'rampart run (1 GET)': [bin, 'run', 'one.ts', '-q'],
+};
+const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, args] of Object.entries(commands)) {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr}`);
+      times[name].push(ms);
+    }
+  }
+} finally {
+  server.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const base = median(times['node -e 0']);
+console.log(`rampart at ${root}, ${rounds} rounds, wall ms (median, min)`);
+for (const [name, xs] of Object.entries(times)) {
+  const m = median(xs);
+  const extra = name === 'node -e 0' ? '' : `  +${(m - base).toFixed(0)} ms over node -e 0`;
+  console.log(`${name.padEnd(22)} ${m.toFixed(0).padStart(6)} ${Math.min(...xs).toFixed(0).padStart(6)}${extra}`);
+}
