@@ -26,7 +26,10 @@ export default scenario({
   async iteration(ctx) { await ctx.http.get('/'); },
 });
 `;
-  dir = workspace({ 'a.ts': file('a', 10), 'b.ts': file('b', 12) });
+  dir = workspace({
+    'a.ts': file('a', 10), 'b.ts': file('b', 12),
+    'fails.ts': `if (process.env.FAIL_HERE) throw new Error('cannot load here');\n${file('fails', 4)}`,
+  });
 });
 afterAll(async () => {
   await target?.close();
@@ -123,6 +126,21 @@ describe('distributed runs: mistakes', () => {
     const run = await rampart(['run', 'a.ts', '--segment', '1/3', '--store', 'store-c', '--barrier-timeout', '1s', '-q'], { cwd: dir });
     expect(run.code).toBe(4);
     expect(oneLine(run.stderr)).toEqual([expect.stringMatching(/barrier: segment\(s\) 2\/3, 3\/3 did not arrive .* within --barrier-timeout 1s/)]);
+    expect(target.stats.requests).toBe(0);
+  }, 60_000);
+
+  it('a segment that fails before its load sets the others free of the barrier (exit 105), not after --barrier-timeout', async () => {
+    target.reset();
+    const args = (i: number) => ['run', 'fails.ts', '--segment', `${i}/2`, '--store', 'store-f', '--barrier-timeout', '60s', '-q'];
+    const started = Date.now();
+    const [bad, good] = await Promise.all([
+      rampart(args(1), { cwd: dir, env: { FAIL_HERE: '1' } }),
+      rampart(args(2), { cwd: dir }),
+    ]);
+    expect(bad.code).toBe(107);
+    expect(good.code).toBe(105);
+    expect(oneLine(good.stderr)).toEqual([expect.stringMatching(/segment 1\/2 aborted \(failed: .*cannot load here\) before the load started/)]);
+    expect(Date.now() - started).toBeLessThan(40_000);
     expect(target.stats.requests).toBe(0);
   }, 60_000);
 

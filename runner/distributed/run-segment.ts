@@ -10,7 +10,7 @@ import type { MetricType } from '../results/types.js';
 import type { Plan } from '../plan/types.js';
 import { buildManifest, scenarioHash, type SegmentManifest } from './manifest.js';
 import { globalThread, type Segment } from './segment-source.js';
-import { SegmentSession } from './session.js';
+import { markAborted, SegmentSession } from './session.js';
 import type { RunStore } from './store.js';
 
 export interface DistributedOptions {
@@ -77,4 +77,15 @@ export class SegmentRun {
     this.session.close();
     await this.o.store?.close();
   }
+}
+
+/** The run failed before it could stop gracefully: the other segments hear of it through the abort marker. */
+export async function failSegment(o: DistributedOptions, err: unknown): Promise<void> {
+  if (!o.store) return;
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  // refused at check-in: the store belongs to another run, leave it as it is
+  const quiet = err instanceof Error && ['AbortedBeforeStartError', 'StoreInUseError'].includes(err.name);
+  const reason = quiet ? undefined : `failed: ${message.slice(0, 200)}`;
+  if (reason) await markAborted(o.store, o.segment, reason);
+  await o.store.close().catch(() => {});
 }

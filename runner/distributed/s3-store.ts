@@ -94,7 +94,11 @@ export class S3Store implements RunStore {
     }
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.client.destroy();
     this.agents.destroy();
   }

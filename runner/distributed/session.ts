@@ -31,6 +31,29 @@ export class IncompleteRunError extends RampartError {
   override name = 'IncompleteRunError';
 }
 
+/** The store already holds this segment or an aborted run: refused, and the store is left as it is (exit 2). */
+export class StoreInUseError extends UsageError {
+  override name = 'StoreInUseError';
+}
+
+/** Another segment stopped before the load started: this one does not start either (exit 105). */
+export class AbortedBeforeStartError extends RampartError {
+  override readonly code = 'RAMPART_ABORTED';
+  override readonly exitCode = ExitCode.interrupted;
+  override name = 'AbortedBeforeStartError';
+}
+
+/** Writes the abort marker unless one is there (the first stays); never throws. */
+export async function markAborted(store: RunStore, segment: Segment, reason: string): Promise<string | undefined> {
+  try {
+    if (await store.get(keys.abort)) return undefined;
+    await store.put(keys.abort, JSON.stringify({ segment: segment.index, count: segment.count, reason, at: new Date().toISOString() }));
+    return undefined;
+  } catch (err) {
+    return `could not write the abort marker: ${(err as Error).message}`;
+  }
+}
+
 export interface SessionOptions {
   store?: RunStore;
   segment: Segment;
@@ -68,11 +91,12 @@ export class SegmentSession {
     if (!store) return;
     for (const key of [keys.results(segment.index), keys.ready(segment.index)]) {
       if (await store.get(key)) {
-        throw new UsageError(`store ${store.where}: segment ${this.label} already ran there (${key} exists); give each run its own RUN_ID`);
+        throw new StoreInUseError(`store ${store.where}: segment ${this.label} already ran there (${key} exists); give each run its own RUN_ID`);
       }
     }
     const marker = await store.get(keys.abort);
-    if (marker) throw new UsageError(`store ${store.where}: the run was already aborted (${abortText(marker.body)}); give each run its own RUN_ID`);
+    // this run's: another segment failed before this one got here (or a store of an old run: the message says which)
+    if (marker) throw new AbortedBeforeStartError(`store ${store.where}: ${abortText(marker.body)} before the load started`);
     if (!(await store.get(keys.run))) await store.put(keys.run, JSON.stringify({ segments: segment.count }));
     await store.put(keys.ready(segment.index), JSON.stringify({ segment: segment.index, count: segment.count, host: hostname(), scenarioHash: this.o.scenarioHash }));
   }
@@ -110,7 +134,8 @@ export class SegmentSession {
         if (!(await store.get(keys.start))) await store.put(keys.start, JSON.stringify({ startAt: new Date(this.startAtStoreMs).toISOString(), by: segment.index }));
         break;
       }
-      if (await store.get(keys.abort)) throw new UsageError(`store ${store.where}: the run was aborted before it started`);
+      const marker = await store.get(keys.abort);
+      if (marker) throw new AbortedBeforeStartError(`store ${store.where}: ${abortText(marker.body)} before the load started`);
       if (Date.now() >= deadline) {
         const missing = Array.from({ length: segment.count }, (_, i) => i).filter((i) => !seen.has(i));
         throw new IncompleteRunError(`barrier: segment(s) ${missing.map((i) => segmentLabel({ index: i, count: segment.count })).join(', ')} did not arrive at ${store.where} within --barrier-timeout ${Math.round(this.o.barrierTimeoutMs / 1000)}s`);
@@ -146,9 +171,8 @@ export class SegmentSession {
     const { store, segment } = this.o;
     if (!store || this.abortWritten || reason.startsWith('store: ')) return;
     this.abortWritten = true;
-    if (await store.get(keys.abort).catch(() => null)) return; // the first one stays
-    await store.put(keys.abort, JSON.stringify({ segment: segment.index, count: segment.count, reason, at: new Date().toISOString() }))
-      .catch((err) => this.o.log?.(`rampart: could not write the abort marker: ${(err as Error).message}`));
+    const failed = await markAborted(store, segment, reason);
+    if (failed) this.o.log?.(`rampart: ${failed}`);
   }
 
   /** The segment's results and manifest; the store keeps them for `rampart merge`. */
