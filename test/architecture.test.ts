@@ -91,4 +91,21 @@ describe('the import rules of docs/architecture.md', () => {
     const external = (t: string) => t.endsWith('.json') || !/^(shared|scenarios|simulator|runner|reporters)\//.test(t);
     expect(show(ALL.filter((i) => !external(i.target) && !files.has(i.target)))).toEqual([]);
   });
+
+  it('each executor has one name across both halves: runner/plan/executors/<name>.ts and runner/engine/executors/<name>.ts', () => {
+    const types = readFileSync(join(root, 'runner/plan/types.ts'), 'utf8');
+    const executors = [...new Set([...types.matchAll(/executor: '([a-z-]+)'/g)].map((m) => m[1]))];
+    expect(executors.sort()).toEqual(['arrival-burst', 'arrival-rate', 'idle', 'shared-iterations', 'vu-levels']);
+    const files = (folder: string) => new Set(readdirSync(join(root, folder)).map((f) => f.replace(/\.ts$/, '')));
+    const config = files('runner/plan/executors');
+    const runtime = files('runner/engine/executors');
+    for (const name of [...executors, 'sweep']) {
+      expect(config.has(name), `runner/plan/executors/${name}.ts`).toBe(true);
+      expect(runtime.has(name), `runner/engine/executors/${name}.ts`).toBe(true);
+    }
+    // no config file without its runtime twin (helpers excepted)
+    const helpers = new Set(['index', 'context', 'runtime', 'arrivals']);
+    expect([...config].filter((n) => !helpers.has(n) && !runtime.has(n))).toEqual([]);
+    expect([...runtime].filter((n) => !helpers.has(n) && !config.has(n))).toEqual([]);
+  });
 });

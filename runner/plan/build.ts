@@ -1,25 +1,12 @@
 import { UsageError } from '../errors.js';
 import { StageFieldError, type RawStage } from './fields.js';
-import { burstStep } from './stages/burst.js';
-import type { StageContext } from './stages/context.js';
-import { pauseStep } from './stages/pause.js';
-import { rampStep } from './stages/ramp.js';
-import { soakStep } from './stages/soak.js';
-import { sweepSteps } from './stages/sweep.js';
+import type { StageContext } from './executors/context.js';
+import { STAGE_KINDS } from './executors/index.js';
 import type { Plan, PlanStep, WorkloadPlan } from './types.js';
 import { overrideStages, type PlanOverrides } from './overrides.js';
 import { workloadSpecs, type WorkloadSpec } from './workloads.js';
 
 export type { PlanOverrides } from './overrides.js';
-
-/** A stage becomes one plan step, or several (a sweep: one per rate). */
-const STAGE_KINDS: Record<string, (raw: RawStage, ctx: StageContext) => PlanStep | PlanStep[]> = {
-  ramp: rampStep,
-  soak: soakStep,
-  burst: burstStep,
-  pause: pauseStep,
-  sweep: sweepSteps,
-};
 
 export interface StageSource {
   stages?: unknown;

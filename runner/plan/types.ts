@@ -23,7 +23,7 @@ export interface VuLevelsStep extends StepBase { executor: 'vu-levels'; fromVUs:
 /** Open model: iterations started at a rate moving linearly from fromRate to toRate (per second). */
 export interface ArrivalRateStep extends StepBase { executor: 'arrival-rate'; fromRate: number; toRate: number; maxVUs: number; sweep?: SweepStepInfo }
 
-/** What a step sustains in a capacity sweep: it holds while every limit does (runner/plan/stages/sweep.ts). */
+/** What a step sustains in a capacity sweep: it holds while every limit does (runner/plan/executors/sweep.ts). */
 export interface SweepLimits {
   /** largest http_req_failed rate (default 0.01) */
   errorRate: number;
