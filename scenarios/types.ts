@@ -434,8 +434,8 @@ export interface ScenarioDefinition<Data = unknown> {
   /** custom metrics used in thresholds: { my_metric: 'trend' } */
   metrics?: Record<string, 'counter' | 'rate' | 'trend' | 'gauge'>;
   http?: HttpOptions;
-  /** a serverless platform's API: worker identity, cold starts, jobs, health monitor ('runpod' or options) */
-  serverless?: ServerlessOptions | 'runpod' | 'replicate' | 'beam';
+  /** a serverless platform's API: worker identity, cold starts, jobs, health monitor ('runpod' or options); false: none, not even the detected worker headers */
+  serverless?: ServerlessOptions | 'runpod' | 'replicate' | 'beam' | false;
   /** S3 for ctx.s3 (defaults from rampart.yaml `s3:` and the AWS_* variables) */
   s3?: S3Options;
   /** where ctx.llm sends its requests: { baseURL, apiKey, model } (docs/llm.md) */

@@ -17,7 +17,7 @@ import { checkWorkloadThresholds } from '../plan/workloads.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
-import { detectingServerless, resolveServerless, serverlessMeta } from '../serverless/options.js';
+import { serverlessMeta, serverlessSettings } from '../serverless/options.js';
 import { HealthMonitor } from '../serverless/monitor.js';
 import { addServerlessGauges } from '../serverless/gauges.js';
 import { ThreadKit, type ThreadConfig } from './thread-kit.js';
@@ -305,7 +305,7 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   if (!(gracefulStopMs >= 0)) throw new UsageError(`${o.file}: gracefulStop must be a duration`);
   const headers = { ...o.config.http?.headers, ...http.headers };
   mask.addHeaders(headers);
-  const serverless = resolveServerless(scenario.serverless, o.file) ?? detectingServerless(o.file);
+  const serverless = serverlessSettings(scenario.serverless, o.file);
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
     tls: connectionSettings(http, o.file),

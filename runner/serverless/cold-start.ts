@@ -3,10 +3,24 @@ import { createHistogram, msToUs } from '../metrics/hdr.js';
 import type { CounterMetric, GaugeMetric, TrendMetric } from '../metrics/metric.js';
 import type { WorkerObservation } from './runtime.js';
 
+/**
+ * How much longer than the warm reference a first response must take to be cold, ms: above
+ * timer resolution and an event loop's jitter, below any real cold start (and the 4 ms ones of
+ * the simulator at 1/100 time in the tests).
+ */
+export const MIN_COLD_EXCESS_MS = 3;
+/**
+ * The same for an event stream, whose warm headers come in µs: a thread's first response also
+ * pays for the client's own first-time code (3–17 ms measured on 2 shared cores), while an LLM
+ * worker's cold start loads weights (seconds to minutes; 0.4 s in the simulator at 1/100 time).
+ */
+export const MIN_COLD_EXCESS_STREAM_MS = 50;
+
 interface Pending {
   worker: string;
   durationMs: number;
   serviceMs: number;
+  stream: boolean;
 }
 
 /**
@@ -25,7 +39,13 @@ interface Pending {
  *   later successful responses, and the 10th percentile of the gaps between two successive
  *   responses of one worker (a busy worker answers once per service time). First responses
  *   are decided at the end of the run, when the reference is complete; with no reference at
- *   all, they are all cold.
+ *   all, they are all cold. A first response is also cold only when it took at least
+ *   `MIN_COLD_EXCESS_MS` longer than the reference: 1.5 × a tiny reference is within jitter.
+ * - Event streams (text/event-stream: ctx.llm, ctx.http.stream): the headers come when a
+ *   worker takes the stream, before any work, so their time to first byte is queueing plus
+ *   any cold start, whatever the prompt's length; a warm one is a few µs, so the excess must be
+ *   `MIN_COLD_EXCESS_STREAM_MS`. Their completions give no gaps: the streams one worker
+ *   batches finish together.
  *
  * Records `<trend>{cold:true|false}`, `cold_starts` (and `cold_starts{worker:ID}`), and the
  * `workers_seen` gauge.
@@ -51,9 +71,9 @@ export class ColdStartClassifier {
    * A response from `worker` that took `durationMs`; `queueMs` when the platform reported it;
    * `ok` false for an error status (never a reference); `serviceMs`, the part the endpoint
    * spent (time to first byte: no connection set-up or wait inside rampart), is what the
-   * cold-start rule compares. Returns cold, or null while undecided.
+   * cold-start rule compares; `stream`, a stream (its completion is no gap). Returns cold, or null while undecided.
    */
-  observe(worker: string, durationMs: number, queueMs?: number, ok = true, now = performance.now(), serviceMs = durationMs): boolean | null {
+  observe(worker: string, durationMs: number, queueMs?: number, ok = true, now = performance.now(), serviceMs = durationMs, stream = false): boolean | null {
     const last = this.lastSeenAt.get(worker);
     this.lastSeenAt.set(worker, now);
     const first = last === undefined;
@@ -64,12 +84,12 @@ export class ColdStartClassifier {
       return cold;
     }
     if (first) {
-      this.pending.push({ worker, durationMs, serviceMs });
+      this.pending.push({ worker, durationMs, serviceMs, stream });
       return null;
     }
     if (ok) {
       this.durations.recordValue(msToUs(serviceMs));
-      this.gaps.recordValue(msToUs(now - last));
+      if (!stream) this.gaps.recordValue(msToUs(now - last));
     }
     this.record(worker, durationMs, false);
     return false;
@@ -77,8 +97,14 @@ export class ColdStartClassifier {
 
   /** The warm service time estimate in ms, 0 when nothing was seen twice. */
   reference(): number {
+    return this.bound(1, 10);
+  }
+
+  /** ms: the `durationP` percentile of later durations, capped by the `gapP` percentile of gaps when there are any; 0 when unknown. */
+  private bound(durationP: number, gapP: number): number {
     if (this.durations.totalCount === 0) return 0;
-    return Math.min(this.durations.getValueAtPercentile(1), this.gaps.getValueAtPercentile(10)) / 1000;
+    const d = this.durations.getValueAtPercentile(durationP);
+    return (this.gaps.totalCount === 0 ? d : Math.min(d, this.gaps.getValueAtPercentile(gapP))) / 1000;
   }
 
   /**
@@ -87,8 +113,7 @@ export class ColdStartClassifier {
    * longer, so this errs high), capped by the median of later durations. 0 when unknown.
    */
   serviceTime(): number {
-    if (this.gaps.totalCount === 0) return 0;
-    return Math.min(this.gaps.getValueAtPercentile(50), this.durations.getValueAtPercentile(50)) / 1000;
+    return this.bound(50, 50);
   }
 
   /**
@@ -97,14 +122,14 @@ export class ColdStartClassifier {
    * most requests (a burst served in waves). 0 when unknown.
    */
   serviceTimeHigh(): number {
-    if (this.gaps.totalCount === 0) return 0;
-    return Math.min(this.gaps.getValueAtPercentile(90), this.durations.getValueAtPercentile(90)) / 1000;
+    return this.bound(90, 90);
   }
 
   /** Decides the first responses still waiting (end of the run). */
   flush(): void {
     const ref = this.reference();
-    for (const p of this.pending) this.record(p.worker, p.durationMs, ref === 0 || p.serviceMs > this.rule.factor * ref);
+    const coldAbove = (stream: boolean) => Math.max(this.rule.factor * ref, ref + (stream ? MIN_COLD_EXCESS_STREAM_MS : MIN_COLD_EXCESS_MS));
+    for (const p of this.pending) this.record(p.worker, p.durationMs, ref === 0 || p.serviceMs > coldAbove(p.stream));
     this.pending = [];
   }
 
@@ -131,7 +156,7 @@ export class ColdStarts {
     for (const o of observations) {
       let c = this.byTrend.get(o.trend);
       if (!c) this.byTrend.set(o.trend, (c = new ColdStartClassifier(this.collector, this.rule, o.trend)));
-      c.observe(o.worker, o.durationMs, o.queueMs, o.ok, o.at, o.serviceMs);
+      c.observe(o.worker, o.durationMs, o.queueMs, o.ok, o.at, o.serviceMs, o.stream);
     }
   }
 

@@ -59,8 +59,18 @@ export function detectingServerless(where: string): ResolvedServerless {
   return { ...resolveServerless({ preset: 'none', monitor: false }, where)!, preset: 'detect', detect: Object.keys(DETECTED_HEADERS) };
 }
 
+/**
+ * A run's serverless settings: the scenario's field resolved; without one, detection of the
+ * known worker headers; `serverless: false` turns both off (no worker identity, no cold starts).
+ */
+export function serverlessSettings(raw: unknown, where: string): ResolvedServerless | null {
+  if (raw === false) return null;
+  return resolveServerless(raw, where) ?? detectingServerless(where);
+}
+
 /** What the results file says of serverless: the preset and what was learnt, or for a detected header which one and how to configure it. */
-export function serverlessMeta(cfg: ResolvedServerless, detectedHeader: string | undefined, serviceTimes: Record<string, { bound: number; typical: number; high?: number }> | undefined) {
+export function serverlessMeta(cfg: ResolvedServerless | null, detectedHeader: string | undefined, serviceTimes: Record<string, { bound: number; typical: number; high?: number }> | undefined) {
+  if (!cfg) return null;
   if (!cfg.detect) return { preset: cfg.preset, serviceTimes };
   if (!detectedHeader) return null;
   const preset = DETECTED_HEADERS[detectedHeader];

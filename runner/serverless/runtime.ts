@@ -15,6 +15,8 @@ export interface WorkerObservation {
   durationMs: number;
   /** the endpoint's part of it (time to first byte), when known: what the cold-start rule compares */
   serviceMs?: number;
+  /** an event stream: its headers come before any work, and the streams a worker batches finish together */
+  stream?: boolean;
   /** the platform's queue time, when it gave one */
   queueMs?: number;
   ok: boolean;
@@ -43,8 +45,10 @@ export class ServerlessRuntime {
     const worker = res.header(header)!;
     res.worker = worker;
     const { duration, waiting } = res.timings;
+    const stream = res.header('content-type')?.startsWith('text/event-stream') ?? false;
     this.note({
       worker, trend: 'http_req_duration', durationMs: duration, serviceMs: waiting > 0 ? waiting : duration, ok: res.status < 400,
+      ...(stream ? { stream } : {}),
       at: performance.timeOrigin + performance.now(), ...(this.cfg.detect ? { header } : {}),
     });
   }
