@@ -23,6 +23,9 @@ const POLL_MS = 250;
 const ABORT_POLL_MS = 1000;
 /** The common start lies this far after the last check-in: time for every segment to see it. */
 const START_LEAD_MS = 2000;
+/** Clock samples while waiting for the start: until the store's clock is known this well. */
+const CLOCK_GOOD_MS = 15;
+const CLOCK_SAMPLE_MS = 73;
 
 /** A distributed run that cannot be whole: a segment missing, or of another scenario (exit 4). */
 export class IncompleteRunError extends RampartError {
@@ -141,6 +144,12 @@ export class SegmentSession {
         throw new IncompleteRunError(`barrier: segment(s) ${missing.map((i) => segmentLabel({ index: i, count: segment.count })).join(', ')} did not arrive at ${store.where} within --barrier-timeout ${Math.round(this.o.barrierTimeoutMs / 1000)}s`);
       }
       await waitFor(POLL_MS, new AbortController().signal);
+    }
+    // the start lies seconds ahead: spend them narrowing the clock estimate (each response's Date is
+    // whole seconds; reading at phases 73 ms apart pins down where the store's second turns)
+    while (store.skew().uncertaintyMs > CLOCK_GOOD_MS && Date.now() < this.startAtStoreMs - store.skew().ms - 300) {
+      await store.get(keys.start);
+      await waitFor(CLOCK_SAMPLE_MS, new AbortController().signal);
     }
     const skew = store.skew();
     if (skew.uncertaintyMs > 250 && Number.isFinite(skew.uncertaintyMs)) this.o.log?.(`rampart: the store's clock is known to ±${skew.uncertaintyMs}ms only; segments may start that far apart`);
