@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { OutSpec } from '../../reporters/index.js';
+import type { Reporter } from '../../reporters/reporter.js';
 import { runComparison, parseOutSpecs } from '../compare/command.js';
 import { parseDuration } from '../duration.js';
 import { runScenario, type RunOptions, type RunResult } from '../engine/run.js';
@@ -19,10 +20,11 @@ export function profilePath(path: string, profile: string): string {
  * another, each with its own outputs, then the comparison of their results.
  */
 export async function runProfiles(
-  base: Omit<RunOptions, 'profile' | 'outs'>,
+  base: Omit<RunOptions, 'profile' | 'createReporters'>,
   profiles: string[],
   outs: OutSpec[],
   options: { cooldown?: string; compareOut?: string[] },
+  reportersFor: (outs: OutSpec[]) => (secrets: string[]) => Promise<Reporter[]>,
 ): Promise<{ exitCode: number; files: string[] }> {
   const cooldownMs = options.cooldown === undefined ? 0 : parseDuration(options.cooldown);
   if (!(cooldownMs >= 0)) throw new UsageError(`--cooldown '${options.cooldown}' is not a duration such as '30s'`);
@@ -42,7 +44,7 @@ export async function runProfiles(
         json = join(scratch, `${basename(base.file)}.${profile}.json`);
         own.push({ type: 'json', path: json, raw: `json=${json}` });
       }
-      const result = await runScenario({ ...base, profile, outs: own });
+      const result = await runScenario({ ...base, profile, createReporters: reportersFor(own) });
       results.push(result);
       files.push(json);
       if (result.exitCode === ExitCode.interrupted) break; // Ctrl-C stops the whole comparison

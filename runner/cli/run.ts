@@ -5,6 +5,7 @@ import { failUnmeasured, failUnmeasuredOption, overrideOptions, parsePairs, plan
 import { failSegment } from '../distributed/run-segment.js';
 import { distributedFromArgs, distributedOptions, type DistributedArgs } from '../distributed/cli-options.js';
 import type { UploadOptions } from '../s3/upload.js';
+import type { OutSpec } from '../../reporters/index.js';
 
 // The engine, the reporters, the config reader and the S3 client load in the handler, when a run
 // is really asked for: `rampart --help` or a usage error need none of them (start-up, issue 11).
@@ -62,7 +63,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     .options(overrideOptions)
     .options(distributedOptions),
   handler: async (args) => {
-    const [{ loadConfig }, { parseOut }] = await Promise.all([import('../config.js'), import('../../reporters/index.js')]);
+    const [{ loadConfig }, { parseOut, createReporters }] = await Promise.all([import('../config.js'), import('../../reporters/index.js')]);
     const config = await loadConfig(args.config);
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
     const outs = [...(config.out ?? []), ...(args.out ?? [])].map(parseOut);
@@ -80,22 +81,24 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (upload) await (await import('../s3/upload.js')).checkUploadTarget(upload, s3); // an unreachable bucket is an error before the load, not after it
     const intervalMs = args.interval === undefined ? 1000 : parseDuration(args.interval);
     if (!(intervalMs >= 50 && intervalMs <= 60_000)) throw new UsageError(`--interval '${args.interval}' must be a duration from 50ms to 1m`);
+    // the command makes the reporters; the engine calls this once the scenario is checked, with the run's secret list
+    const reportersFor = (own: OutSpec[]) => (masked: string[]) => createReporters(own, { quiet: Boolean(args.quiet), secrets: masked, env: { ...process.env, ...env } });
     const base = {
-      file: args.scenario, workers, env, quiet: Boolean(args.quiet), config, secrets, intervalMs,
+      file: args.scenario, workers, env, config, secrets, intervalMs,
       failUnmeasured: failUnmeasured(args.failUnmeasured, config), overrides: planOverrides(args),
     };
     if (profiles.length > 1) {
       if (resolveSegmentFlags(args)) throw new UsageError('a distributed run runs one profile: give one --profile');
       if (new Set(profiles).size !== profiles.length) throw new UsageError('--profile: each profile once');
       const { runProfiles } = await import('./profiles.js');
-      const { exitCode, files } = await runProfiles(base, profiles, outs, { cooldown: args.cooldown, compareOut: args.compareOut });
+      const { exitCode, files } = await runProfiles(base, profiles, outs, { cooldown: args.cooldown, compareOut: args.compareOut }, reportersFor);
       process.exitCode = exitCode;
       if (upload) await uploadFiles(files, upload, s3);
       return;
     }
     const distributed = await distributedFromArgs(args, s3);
     const { runScenario } = await import('../engine/run.js');
-    const result = await runScenario({ ...base, profile: profiles[0] ?? null, outs, distributed }).catch(async (err) => {
+    const result = await runScenario({ ...base, profile: profiles[0] ?? null, createReporters: reportersFor(outs), distributed }).catch(async (err) => {
       // a segment that fails before its load (scenario error, bad option) must not leave the others waiting at the barrier
       if (distributed?.store) await failSegment(distributed, err);
       throw err;

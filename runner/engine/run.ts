@@ -1,6 +1,5 @@
 import { relative } from 'node:path';
 import type { Reporter } from '../../reporters/reporter.js';
-import { createReporters, type OutSpec } from '../../reporters/index.js';
 import { installRuntime } from '../../scenarios/runtime.js';
 import type { ScenarioDefinition } from '../../scenarios/types.js';
 import { bundleFile } from '../bundle.js';
@@ -41,17 +40,18 @@ export interface RunOptions {
   file: string;
   profile: string | null;
   workers: number;
-  outs: OutSpec[];
+  /**
+   * The command's reporters (runner/cli/run.ts), made once the scenario is checked; `secrets`
+   * is the run's live list of values to mask, which grows as credentials are learnt.
+   */
+  createReporters: (secrets: string[]) => Promise<Reporter[]>;
   /** -e pairs and rampart.yaml env, merged (flags win) */
   env: Record<string, string>;
-  quiet: boolean;
   config: ConfigFile;
   /** values that must never appear in any output */
   secrets: string[];
   /** extra reporters (tests, comparisons) */
   reporters?: Reporter[];
-  /** print the console summary (default true) */
-  console?: boolean;
   handleSignals?: boolean;
   /** timeline resolution in ms (default 1000) */
   intervalMs?: number;
@@ -99,7 +99,7 @@ async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
     ];
     const target = checkTarget(scenario.target ?? o.config.target, scenario.target ? o.file : 'rampart.yaml');
     const reporters = [
-      ...(await createReporters(o.outs, { quiet: o.quiet, secrets: mask.values, console: o.console, env: { ...process.env, ...o.env } })),
+      ...(await o.createReporters(mask.values)),
       ...(o.reporters ?? []),
     ];
     return { scenario, plan, thresholds, customTypes, target, reporters, dispose: bundle.dispose, bundleUrl: bundle.url };
