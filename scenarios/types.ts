@@ -91,6 +91,8 @@ export interface HttpOptions {
   tls?: TlsOptions;
   /** 1 (default): HTTP/1.1; 2 or 'auto': offer HTTP/2 by ALPN on https targets (plain http stays 1.1) */
   version?: 1 | 2 | 'auto';
+  /** open the pool's connections to the target before the load starts, unmeasured (default: true when a stage is open-model); false: connect under load */
+  warmup?: boolean;
 }
 
 export interface TlsOptions {

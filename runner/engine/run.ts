@@ -308,6 +308,8 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   const serverless = serverlessSettings(scenario.serverless, o.file);
   const thread: ThreadConfig = {
     env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
+    // the open model starts iterations whatever the latency: its pool connects before t=0 (warm-pool.ts)
+    warmup: http.warmup ?? plan.steps.some((s) => s.executor === 'arrival-rate' || s.executor === 'arrival-burst'),
     tls: connectionSettings(http, o.file),
     features: { redirects: http.redirects, compression: http.compression, cookies: http.cookies, auth: http.auth },
     trackedKeys: thresholds.map((t) => t.metricKey), customTypes: p.customTypes,

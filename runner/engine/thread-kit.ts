@@ -1,6 +1,8 @@
 import type { RetryOptions, S3Options, ScenarioDefinition } from '../../scenarios/types.js';
 import type { ConnectionSettings } from '../http/tls.js';
+import { buildConnector } from 'undici';
 import { HttpEngine } from '../http/client.js';
+import { closeSpares, openSpares } from '../http/warm-pool.js';
 import type { ClientFeatures } from '../http/features.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord } from '../results/types.js';
@@ -28,6 +30,8 @@ export interface ThreadConfig {
   ownDir: string;
   /** gather one record per request (for --out ndjson) */
   recordRequests: boolean;
+  /** open the pool's connections before the load (http.warmup; by default when a stage is open-model) */
+  warmup?: boolean;
 }
 
 /** One thread's collector, HTTP engine, serverless runtime and S3 helper, wired together. */
@@ -74,8 +78,20 @@ export class ThreadKit {
     });
   }
 
+  /**
+   * Before t=0: opens this thread's share of connections to the target's origin (warm-pool.ts),
+   * so an open-model stage does not connect under load. Nothing is sent, counted or timed.
+   */
+  async warmUp(): Promise<void> {
+    if (this.config.warmup === false || !this.config.target) return;
+    const { allowH2, ...tls } = this.config.tls ?? { allowH2: false };
+    // HTTP/2 multiplexes on one connection; HTTP/1.1 needs one per request in flight
+    await openSpares(this.config.target, allowH2 ? 1 : this.config.connections, buildConnector({ ...tls, allowH2 }));
+  }
+
   async close(): Promise<void> {
     await this.s3Helper?.close();
     await this.http.close();
+    closeSpares();
   }
 }

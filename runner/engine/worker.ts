@@ -172,4 +172,5 @@ port.on('message', (m: ToWorker) => {
     waitingFor.delete(m.step);
   }
 });
+await kit.warmUp(); // the pool's connections, before t=0 and unmeasured (warm-pool.ts)
 post({ type: 'ready' });

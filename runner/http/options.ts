@@ -21,7 +21,7 @@ export const REQUEST_OPTIONS = [
 ];
 const REQUEST_KEYS = new Set(REQUEST_OPTIONS);
 
-export const HTTP_OPTIONS = ['timeout', 'headers', 'connections', 'retry', 'redirects', 'compression', 'cookies', 'auth', 'tls', 'version'];
+export const HTTP_OPTIONS = ['timeout', 'headers', 'connections', 'retry', 'redirects', 'compression', 'cookies', 'auth', 'tls', 'version', 'warmup'];
 
 const BODY_KINDS = ['json', 'body', 'form', 'multipart'] as const;
 const WITH_BODY = new Set(['post', 'put', 'patch']);
@@ -68,6 +68,7 @@ export function checkHttpOptions(http: unknown, file: string): void {
   }
   if (o.redirects !== undefined) redirectCount(o.redirects, `${file}: http.redirects`, UsageError);
   if (o.compression !== undefined && typeof o.compression !== 'boolean') throw new UsageError(`${file}: http.compression must be true or false`);
+  if (o.warmup !== undefined && typeof o.warmup !== 'boolean') throw new UsageError(`${file}: http.warmup must be true or false`);
   if (o.cookies !== undefined && o.cookies !== true && o.cookies !== false && o.cookies !== 'keep') {
     throw new UsageError(`${file}: http.cookies must be true, false or 'keep', got ${show(o.cookies)}`);
   }

@@ -1,6 +1,7 @@
 import dc from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { buildConnector } from 'undici';
+import { takeSpare } from './warm-pool.js';
 
 /**
  * Binds each request to the socket it is written on, by construction: undici calls the
@@ -72,6 +73,12 @@ export function takeBytes(socket: TimedSocket, into: Bytes): void {
 export function timedConnector(options: buildConnector.BuildOptions = {}): buildConnector.connector {
   const connect = buildConnector(options);
   return (opts, callback) => {
+    // a socket opened before t=0 (warm-pool.ts): no connect time, as for a reused connection
+    const spare = takeSpare(opts);
+    if (spare) {
+      process.nextTick(callback, null, spare);
+      return spare;
+    }
     const t0 = performance.now();
     let tcpAt = 0;
     const socket = connect(opts, (...args) => {
