@@ -17,18 +17,15 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
     .options(overrideOptions),
   handler: async (args) => {
     // loaded here, not at start-up: only inspect needs the bundler and the planner
-    const [{ bundleFile }, { loadConfig }, { loadScenario }, { OWN_DIR }, { installRuntime }, { buildPlan }, { describePlan }, { describeShare, segmentShare }, { parseSegment }] = await Promise.all([
-      import('../bundle.js'), import('../config.js'), import('../engine/load-scenario.js'), import('../engine/own-dir.js'), import('../../scenarios/runtime.js'),
-      import('../plan/build.js'), import('../plan/describe.js'), import('../distributed/share.js'), import('../distributed/segment-source.js'),
+    const [{ loadConfig }, { loadPlan }, { describePlan }, { describeShare, segmentShare }, { parseSegment }] = await Promise.all([
+      import('../config.js'), import('../engine/load-plan.js'), import('../plan/describe.js'), import('../distributed/share.js'), import('../distributed/segment-source.js'),
     ]);
     const config = await loadConfig(args.config);
     const segment = args.segment === undefined ? undefined : parseSegment(args.segment);
-    installRuntime({ env: { ...process.env, ...config.env, ...parsePairs(args.env, '-e') }, recordCheck: () => {}, abortTest: () => {} });
-    const bundle = await bundleFile(args.scenario);
+    const overrides = planOverrides(args);
+    const env = { ...process.env, ...config.env, ...parsePairs(args.env, '-e') };
+    const { scenario, plan, bundle } = await loadPlan(args.scenario, env, overrides ? args.profile ?? null : args.profile ?? config.profile ?? null, overrides);
     try {
-      const scenario = await loadScenario(bundle.url, args.scenario, OWN_DIR);
-      const overrides = planOverrides(args);
-      const plan = buildPlan(scenario, overrides ? args.profile ?? null : args.profile ?? config.profile ?? null, args.scenario, overrides);
       const title = `${scenario.name}${plan.profile ? ` (profile ${plan.profile})` : ''}: ${args.scenario}`;
       const share = segment && { segment: { index: segment.index, count: segment.count, steps: segmentShare(plan, segment) } };
       process.stdout.write(args.json

@@ -2,7 +2,6 @@ import { relative } from 'node:path';
 import type { Reporter } from '../../reporters/reporter.js';
 import { installRuntime } from '../../scenarios/runtime.js';
 import type { ScenarioDefinition } from '../../scenarios/types.js';
-import { bundleFile } from '../bundle.js';
 import { SecretMask } from '../secrets.js';
 import type { ConfigFile } from '../config.js';
 import { parseDuration } from '../duration.js';
@@ -11,7 +10,8 @@ import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord, Summary } from '../results/types.js';
 import { readFileSync } from 'node:fs';
 import { abortingThresholds, allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
-import { buildPlan, type PlanOverrides } from '../plan/build.js';
+import type { PlanOverrides } from '../plan/build.js';
+import { loadPlan } from './load-plan.js';
 import { checkWorkloadThresholds } from '../plan/workloads.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
@@ -20,7 +20,7 @@ import { serverlessMeta, serverlessSettings } from '../serverless/options.js';
 import { HealthMonitor } from '../serverless/monitor.js';
 import { addServerlessGauges } from '../serverless/gauges.js';
 import { ThreadKit, type ThreadConfig } from './thread-kit.js';
-import { checkTarget, loadScenario } from './load-scenario.js';
+import { checkTarget } from './load-scenario.js';
 import type { WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 import { buildSummary } from '../results/build.js';
@@ -82,13 +82,8 @@ interface Prepared {
 }
 
 async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
-  const env = { ...process.env, ...o.env };
-  installRuntime({ env, recordCheck: () => {}, abortTest: () => {} });
-  process.setSourceMapsEnabled(true);
-  const bundle = await bundleFile(o.file);
+  const { scenario, plan, bundle } = await loadPlan(o.file, { ...process.env, ...o.env }, o.overrides ? o.profile : o.profile ?? o.config.profile ?? null, o.overrides);
   try {
-    const scenario = await loadScenario(bundle.url, o.file, OWN_DIR);
-    const plan = buildPlan(scenario, o.overrides ? o.profile : o.profile ?? o.config.profile ?? null, o.file, o.overrides);
     checkWorkloadThresholds(scenario.thresholds, plan, o.file);
     const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
     const types = new Collector([], customTypes);
