@@ -270,3 +270,52 @@ describe('compare command', () => {
     expect(() => parseOutSpecs(['compare.html'])).toThrow(/TYPE=PATH/);
   });
 });
+
+describe('compare: ctx.llm token timings and goodput', () => {
+  /** a run whose llm_ttft, llm_tpot and llm_itl come from lognormals of known medians, with `good` of `n` requests meeting the SLOs */
+  function llmRun(profile: string, ttftMs: number, tpotMs: number, good: number, n: number, seed: number) {
+    const random = seededRandom(seed);
+    const lognormal = (median: number, count: number) => {
+      const h = createHistogram();
+      for (let i = 0; i < count; i++) {
+        const z = Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+        h.recordValue(Math.max(1, Math.round(median * 1000 * Math.exp(0.3 * z))));
+      }
+      return trendOf(h);
+    };
+    const summary = summaryOf({ profile, medianMs: 500, requests: n, seed });
+    summary.metrics.llm_ttft = lognormal(ttftMs, n);
+    summary.metrics.llm_tpot = lognormal(tpotMs, n);
+    summary.metrics.llm_itl = lognormal(tpotMs, n * 20);
+    summary.metrics.llm_goodput = { type: 'rate', trues: good, falses: n - good, rate: good / n };
+    return { label: `chat (${profile})`, summary };
+  }
+
+  test('a slower TTFT and a lower goodput are significant; TPOT that did not move is not', () => {
+    const c = compareSummaries([llmRun('1 worker', 200, 30, 960, 1000, 21), llmRun('scaled down', 400, 30, 700, 1000, 22)]);
+    expect(c.runs[0].llm!.trends.llm_ttft!.p50.value).toBeGreaterThan(170);
+    expect(c.runs[0].llm!.goodput!.value).toBeCloseTo(0.96, 5);
+    const d = c.differences[0].llm!;
+    expect(d.trends.llm_ttft!.p50.significant).toBe(true);
+    expect(d.trends.llm_ttft!.p50.relative).toBeGreaterThan(0.7);
+    expect(d.trends.llm_tpot!.p50.significant).toBe(false);
+    expect(d.goodput!.significant).toBe(true);
+    expect(d.goodput!.difference).toBeCloseTo(-0.26, 5);
+
+    const text = renderComparisonText(c);
+    const row = (name: string) => text.split('\n').find((l) => l.startsWith(name))!;
+    expect(row('ttft p50')).toMatch(/▲ \+\d+% \*/);
+    expect(row('tpot p50')).not.toContain('*');
+    expect(row('itl p95')).toBeDefined();
+    expect(row('goodput')).toMatch(/96(\.0)?%.*70(\.0)?%.*▼ −26(\.0)?pp \*/);
+    expect(text).toMatch(/ttft p50\s+\+\d/);
+    expect(renderComparisonHtml(c)).toContain('ttft p95');
+  });
+
+  test('runs without LLM requests have no llm rows', () => {
+    const c = compareSummaries([run({ profile: 'a', medianMs: 100, requests: 200, seed: 3 }), run({ profile: 'b', medianMs: 100, requests: 200, seed: 4 })]);
+    expect(c.runs[0].llm).toBeNull();
+    expect(c.differences[0].llm).toBeNull();
+    expect(renderComparisonText(c)).not.toMatch(/ttft|goodput/);
+  });
+});

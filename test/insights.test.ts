@@ -540,3 +540,47 @@ describe('serverless findings hold their premises', () => {
     expect(s.message).toContain('no job waited in the queue');
   });
 });
+
+describe('a capacity sweep holds the premises of min-workers and dropped-iterations', () => {
+  const LIMITS = { errorRate: 0.01, goodput: 0.95, dropped: 0.01 };
+  /** a sweep of 4 rates (2, 4, 6, 8 /s) that stopped after the 2nd (it dropped arrivals); `extra` stages after it */
+  function stoppedSweep(extra: StageSummary[] = []): Summary {
+    const rates = [2, 4, 6, 8];
+    const stages: StageSummary[] = rates.map((r, i) => ({
+      index: i, kind: 'sweep', description: `sweep ${r} it/s for 15s (maxVUs 10)`, startMs: i * 15_000, durationMs: 15_000,
+      offered: { executor: 'arrival-rate', fromRate: r, toRate: r, maxVUs: 10, sweep: { step: i + 1, of: 4, first: 0, limits: LIMITS } },
+    }));
+    const reqs = warmRun(60, 4, 2000).map((r, i) => ({ ...r, cold: i < 2 }));
+    const summary = buildRunSummary(reqs, {
+      peakVUs: 10, stages: [...stages, ...extra],
+      metrics: { cold_starts: { type: 'counter', count: 2, rate: 0.1 }, dropped_iterations: { type: 'counter', count: 12, rate: 0.4 } },
+    });
+    const half = Math.floor(summary.timeline.length / 2);
+    summary.timeline.forEach((p, i) => { p.stage = i < half ? 0 : 1; });
+    summary.timeline[half + 1].dropped = 12; // the 2nd rate dropped, so the sweep stopped: rates 6 and 8 never ran
+    return summary;
+  }
+
+  it('min-workers sizes for the highest rate that ran, never a planned step that did not', () => {
+    const m = minWorkers(stoppedSweep())!;
+    expect(m.data).toMatchObject({ basis: 'rate', lambda: 4, stage: 1 });
+    expect(m.message).toMatch(/^The plan offered 4 iterations\/s \(sweep 4 it\/s/);
+    expect(m.message).not.toMatch(/\b[68] iterations\/s/);
+  });
+
+  it('dropped-iterations leaves drops past the knee to sweep-capacity', () => {
+    expect(droppedIterations(stoppedSweep())).toBeNull();
+  });
+
+  it('drops outside the sweep are still explained, counted without the sweep’s', () => {
+    const soak: StageSummary = { index: 4, kind: 'soak', description: 'soak 3 it/s for 10s (maxVUs 2)', startMs: 60_000, durationMs: 10_000, offered: { executor: 'arrival-rate', fromRate: 3, toRate: 3, maxVUs: 2 } };
+    const summary = stoppedSweep([soak]);
+    (summary.metrics.dropped_iterations as { count: number }).count = 17;
+    const last = summary.timeline[summary.timeline.length - 1];
+    last.stage = 4;
+    last.dropped = 5;
+    const d = droppedIterations(summary)!;
+    expect(d.data).toMatchObject({ dropped: 5, stage: 4, maxVUs: 2, rateSource: 'plan', rate: 3 });
+    expect(d.message).toContain('(mostly in stage 4: soak 3 it/s');
+  });
+});

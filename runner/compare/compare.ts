@@ -63,6 +63,19 @@ export interface RunStats {
   /** failed requests and exceptions by kind ('timeout', 'http 503', 'exception', ...), most first */
   failures: { kind: string; count: number }[];
   insights: { kind: string; severity: 'info' | 'warn' | 'fail'; message: string }[];
+  /** ctx.llm's token timings (ms) and the share of requests that met the SLOs; null when the run made no LLM request */
+  llm: LlmStats | null;
+}
+
+/** The llm_* trends compare compares, as http_req_duration's percentiles. */
+export const LLM_TRENDS = ['llm_ttft', 'llm_tpot', 'llm_itl'] as const;
+export type LlmTrend = (typeof LLM_TRENDS)[number];
+export type PercentileEstimates = { count: number } & Record<PercentileName, PercentileEstimate>;
+
+export interface LlmStats {
+  trends: Record<LlmTrend, PercentileEstimates | null>;
+  /** llm_goodput: requests that met every SLO, as a rate like success */
+  goodput: (Estimate & { successes: number; total: number }) | null;
 }
 
 export interface SuccessDifference {
@@ -96,6 +109,8 @@ export interface RunDifference {
   latency: Record<PercentileName, PercentileDifference> | null;
   /** throughput difference (req/s) and relative change; no test: it is one number per run */
   throughput: { difference: number; relative: number | null } | null;
+  /** the llm_* trends' percentiles and llm_goodput, when both runs have them */
+  llm: { trends: Record<LlmTrend, Record<PercentileName, PercentileDifference> | null>; goodput: SuccessDifference | null } | null;
 }
 
 export interface Comparison {
@@ -125,7 +140,7 @@ function metric<T extends MetricSummary>(s: Summary, key: string, type: T['type'
 }
 
 /** Per-run numbers that don't need resampling. */
-function describeRun(label: string, s: Summary): Omit<RunStats, 'latency' | 'success'> {
+function describeRun(label: string, s: Summary): Omit<RunStats, 'latency' | 'success' | 'llm'> {
   const reqs = metric<CounterSummary>(s, 'http_reqs', 'counter');
   const failures = new Map<string, number>();
   for (const e of s.errors ?? []) {
@@ -152,18 +167,26 @@ function describeRun(label: string, s: Summary): Omit<RunStats, 'latency' | 'suc
   };
 }
 
+/** A rate metric's falses as successes (http_req_failed) or its trues (llm_goodput: met the SLOs). */
+function rateCounts(s: Summary, key: string, success: 'trues' | 'falses'): { successes: number; total: number } | null {
+  const m = metric<RateSummary>(s, key, 'rate');
+  return m && m.trues + m.falses > 0 ? { successes: m[success], total: m.trues + m.falses } : null;
+}
+
 /** Calls after retries when retries were on (what a user sees), else single requests. */
 function successCounts(s: Summary): { metric: 'http_call_failed' | 'http_req_failed'; successes: number; total: number } | null {
   for (const key of ['http_call_failed', 'http_req_failed'] as const) {
-    const m = metric<RateSummary>(s, key, 'rate');
-    if (m && m.trues + m.falses > 0) return { metric: key, successes: m.falses, total: m.trues + m.falses };
+    const counts = rateCounts(s, key, 'falses');
+    if (counts) return { metric: key, ...counts };
   }
   return null;
 }
 
-/** Bootstrap replicates of every percentile of one run; null when it has no duration histogram. */
-function latencyReplicates(s: Summary, resamples: number, seed: number) {
-  const trend = metric<TrendSummary>(s, 'http_req_duration', 'trend');
+type Replicates = { count: number; replicates: Record<PercentileName, Float64Array>; estimates: Record<PercentileName, PercentileEstimate> };
+
+/** Bootstrap replicates of every percentile of one run's trend; null when it has no histogram. */
+function trendReplicates(s: Summary, key: string, resamples: number, seed: number): Replicates | null {
+  const trend = metric<TrendSummary>(s, key, 'trend');
   if (!trend?.hdr) return null;
   const dist = histogramDistribution(decodeHistogram(trend.hdr));
   if (dist.total === 0) return null;
@@ -183,6 +206,20 @@ function latencyReplicates(s: Summary, resamples: number, seed: number) {
 
 const relative = (diff: number, base: number | null | undefined) => (base ? diff / base : null);
 
+/** Every percentile of a run against the baseline's: the difference and its bootstrap test. */
+function percentileDifferences(base: Replicates, run: Replicates): Record<PercentileName, PercentileDifference> {
+  const out = {} as Record<PercentileName, PercentileDifference>;
+  for (const name of PERCENTILES) {
+    const difference = run.estimates[name].value - base.estimates[name].value;
+    const test = bootstrapDifference(base.replicates[name], run.replicates[name], CONFIDENCE);
+    const lowCount = run.estimates[name].lowCount || base.estimates[name].lowCount;
+    out[name] = { difference, relative: relative(difference, base.estimates[name].value), ...test, lowCount };
+  }
+  return out;
+}
+
+const withCount = (r: Replicates | null): PercentileEstimates | null => (r ? { count: r.count, ...r.estimates } : null);
+
 export function compareSummaries(runs: { label: string; summary: Summary }[], options: CompareOptions = {}): Comparison {
   const seed = options.seed ?? DEFAULT_SEED;
   const resamples = Math.max(10, Math.floor(options.resamples ?? DEFAULT_RESAMPLES));
@@ -193,14 +230,19 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
   }
 
   // Each run gets its own stream (seed + index), so its CIs don't depend on the other runs.
-  const latency = runs.map((r, i) => latencyReplicates(r.summary, resamples, (seed + i * 0x9e3779b9) >>> 0));
+  const streamOf = (i: number, k: number) => (seed + i * 0x9e3779b9 + k * 0x85ebca6b) >>> 0;
+  const latency = runs.map((r, i) => trendReplicates(r.summary, 'http_req_duration', resamples, streamOf(i, 0)));
+  const llm = runs.map((r, i) => Object.fromEntries(LLM_TRENDS.map((key, k) => [key, trendReplicates(r.summary, key, resamples, streamOf(i, k + 1))])) as Record<LlmTrend, Replicates | null>);
+  const goodput = runs.map((r) => rateCounts(r.summary, 'llm_goodput', 'trues'));
+  const asEstimate = <C extends { successes: number; total: number }>(c: C) => ({ ...c, value: c.successes / c.total, ci: wilsonInterval(c.successes, c.total).ci });
   const stats: RunStats[] = runs.map((r, i) => {
     const counts = successCounts(r.summary);
-    const lat = latency[i];
+    const hasLlm = goodput[i] !== null || LLM_TRENDS.some((key) => llm[i][key] !== null);
     return {
       ...describeRun(r.label, r.summary),
-      success: counts ? { ...counts, value: counts.successes / counts.total, ci: wilsonInterval(counts.successes, counts.total).ci } : null,
-      latency: lat ? { count: lat.count, ...lat.estimates } : null,
+      success: counts ? asEstimate(counts) : null,
+      latency: withCount(latency[i]),
+      llm: hasLlm ? { trends: Object.fromEntries(LLM_TRENDS.map((key) => [key, withCount(llm[i][key])])) as LlmStats['trends'], goodput: goodput[i] && asEstimate(goodput[i]!) } : null,
     };
   });
 
@@ -209,16 +251,17 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
   const differences: RunDifference[] = stats.flatMap((run, i) => {
     if (i === baseline) return [];
     const lat = latency[i];
-    let latencyDiff: RunDifference['latency'] = null;
-    if (lat && baseLatency) {
-      latencyDiff = {} as Record<PercentileName, PercentileDifference>;
-      for (const name of PERCENTILES) {
-        const difference = lat.estimates[name].value - baseLatency.estimates[name].value;
-        const test = bootstrapDifference(baseLatency.replicates[name], lat.replicates[name], CONFIDENCE);
-        const lowCount = lat.estimates[name].lowCount || baseLatency.estimates[name].lowCount;
-        latencyDiff[name] = { difference, relative: relative(difference, baseLatency.estimates[name].value), ...test, lowCount };
-      }
-    }
+    const latencyDiff: RunDifference['latency'] = lat && baseLatency ? percentileDifferences(baseLatency, lat) : null;
+    const bothLlm = run.llm !== null && base.llm !== null;
+    const g = goodput[i];
+    const gBase = goodput[baseline];
+    const llmDiff: RunDifference['llm'] = bothLlm ? {
+      trends: Object.fromEntries(LLM_TRENDS.map((key) => {
+        const [b, r] = [llm[baseline][key], llm[i][key]];
+        return [key, b && r ? percentileDifferences(b, r) : null];
+      })) as Record<LlmTrend, Record<PercentileName, PercentileDifference> | null>,
+      goodput: g && gBase ? compareProportions(gBase.successes, gBase.total, g.successes, g.total) : null,
+    } : null;
     const success =
       run.success && base.success
         ? compareProportions(base.success.successes, base.success.total, run.success.successes, run.success.total)
@@ -227,7 +270,7 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
       run.throughput !== null && base.throughput !== null
         ? { difference: run.throughput - base.throughput, relative: relative(run.throughput - base.throughput, base.throughput) }
         : null;
-    return [{ run: i, label: run.label, baseline, success, latency: latencyDiff, throughput }];
+    return [{ run: i, label: run.label, baseline, success, latency: latencyDiff, throughput, llm: llmDiff }];
   });
 
   return { version: 1, confidence: CONFIDENCE, seed, resamples, baseline, runs: stats, differences };

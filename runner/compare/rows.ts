@@ -2,7 +2,7 @@
  * A Comparison flattened into the rows both renderers print (text table, HTML tables), so
  * the terminal and the page word and round every number the same way.
  */
-import { MIN_TAIL_SAMPLES, PERCENTILES, type Comparison, type PercentileDifference, type RunDifference, type SuccessDifference } from './compare.js';
+import { LLM_TRENDS, MIN_TAIL_SAMPLES, PERCENTILES, type Comparison, type PercentileDifference, type PercentileName, type RunDifference, type SuccessDifference } from './compare.js';
 import type { Interval } from './stats.js';
 
 import { formatMsCompact as formatMs, formatPercent } from '../../shared/format.js';
@@ -65,6 +65,8 @@ function successChange(d: SuccessDifference): Change {
 }
 
 const diffFor = (c: Comparison, run: number): RunDifference | undefined => c.differences.find((d) => d.run === run);
+/** 'llm_ttft' → 'ttft': the rows of ctx.llm's token timings */
+const llmLabel = (key: string) => key.replace(/^llm_/, '');
 /** A count the run may not have measured (null: no cell, the row shows '-'). */
 const countCell = (n: number | null): Cell | null => (n === null ? null : { value: String(n) });
 
@@ -98,6 +100,22 @@ export function comparisonRows(c: Comparison): Row[] {
       return { value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
     });
   }
+  for (const key of LLM_TRENDS) {
+    for (const p of PERCENTILES) {
+      add(`${llmLabel(key)} ${p}`, (i) => {
+        const e = c.runs[i].llm?.trends[key]?.[p];
+        if (!e) return null;
+        const d = diffFor(c, i)?.llm?.trends[key]?.[p];
+        return { value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
+      });
+    }
+  }
+  add('goodput', (i) => {
+    const g = c.runs[i].llm?.goodput;
+    if (!g) return null;
+    const d = diffFor(c, i)?.llm?.goodput;
+    return { value: formatPercent(g.value), ci: formatInterval(g.ci, 'percent'), change: d ? successChange(d) : undefined };
+  });
   add('cold starts', (i) => countCell(c.runs[i].coldStarts.count));
   add('cold requests', (i) => countCell(c.runs[i].coldStarts.coldRequests));
   add('retries', (i) => countCell(c.runs[i].retries.count));
@@ -134,29 +152,36 @@ const signedPp = (f: number) => signed(`${trim(Math.abs(f) * 100, 1)}pp`, f);
 export function differenceBlocks(c: Comparison): DifferenceBlock[] {
   return c.differences.map((d) => {
     const lines: DifferenceLine[] = [];
-    if (d.success) {
+    const rateLine = (metric: string, s: SuccessDifference | null | undefined) => {
+      if (!s) return;
       lines.push({
-        metric: 'success',
-        change: signedPp(d.success.difference),
-        ci: `[${signedPp(d.success.ci[0])} – ${signedPp(d.success.ci[1])}]`,
-        test: `${d.success.test === 'fisher' ? "Fisher's exact" : 'z-test'} ${formatP(d.success.pValue)}`,
-        significant: d.success.significant,
-        better: successChange(d.success).better,
+        metric,
+        change: signedPp(s.difference),
+        ci: `[${signedPp(s.ci[0])} – ${signedPp(s.ci[1])}]`,
+        test: `${s.test === 'fisher' ? "Fisher's exact" : 'z-test'} ${formatP(s.pValue)}`,
+        significant: s.significant,
+        better: successChange(s).better,
       });
-    }
-    for (const p of PERCENTILES) {
-      const l = d.latency?.[p];
-      if (!l) continue;
-      const rel = l.relative === null ? '' : ` (${signed(`${trim(Math.abs(l.relative) * 100, 0)}%`, l.relative)})`;
-      lines.push({
-        metric: l.lowCount ? `${p}${LOW_COUNT_MARK}` : p,
-        change: `${signedMs(l.difference)}${rel}`,
-        ci: `[${signedMs(l.ci[0])} – ${signedMs(l.ci[1])}]`,
-        test: `bootstrap ${formatP(l.pValue)}`,
-        significant: l.significant,
-        better: latencyChange(l).better,
-      });
-    }
+    };
+    const percentileLines = (prefix: string, diffs: Record<PercentileName, PercentileDifference> | null | undefined) => {
+      for (const p of PERCENTILES) {
+        const l = diffs?.[p];
+        if (!l) continue;
+        const rel = l.relative === null ? '' : ` (${signed(`${trim(Math.abs(l.relative) * 100, 0)}%`, l.relative)})`;
+        lines.push({
+          metric: `${prefix}${p}${l.lowCount ? LOW_COUNT_MARK : ''}`,
+          change: `${signedMs(l.difference)}${rel}`,
+          ci: `[${signedMs(l.ci[0])} – ${signedMs(l.ci[1])}]`,
+          test: `bootstrap ${formatP(l.pValue)}`,
+          significant: l.significant,
+          better: latencyChange(l).better,
+        });
+      }
+    };
+    rateLine('success', d.success);
+    percentileLines('', d.latency);
+    for (const key of LLM_TRENDS) percentileLines(`${llmLabel(key)} `, d.llm?.trends[key]);
+    rateLine('goodput', d.llm?.goodput);
     return { label: d.label, baselineLabel: c.runs[d.baseline].label, lines };
   });
 }

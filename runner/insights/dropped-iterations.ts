@@ -6,9 +6,11 @@
  * The in-flight need is λ × iteration time (Little's law), with λ the plan's arrival rate of
  * the stage that dropped most (`stages[].offered`) and the iteration p50 (average need) and p95
  * (headroom). Advice is always consistent with that stage's maxVUs: "raise maxVUs to ≥ N" only
- * with N > maxVUs; when the need fits within maxVUs even at p95, no number is advised.
+ * with N > maxVUs; when the need fits within maxVUs even at p95, no number is advised. Drops in
+ * the steps of a capacity sweep are left to sweep-capacity: a sweep past its knee drops by design.
  */
 import type { Insight, StageSummary, Summary } from '../results/types.js';
+import { sweepStageIndexes } from './premises.js';
 import { count, fmtMs, fmtPct, gauge, percentiles, plural, round, trend } from './util.js';
 
 /** What the plan says of an open-model stage: arrivals per second (average) and maxVUs. */
@@ -34,12 +36,16 @@ function openStage(stage: StageSummary | undefined): OpenStage | null {
 }
 
 export function droppedIterations(s: Summary): Insight | null {
-  const dropped = count(s, 'dropped_iterations');
+  // a sweep past its knee drops by design and sweep-capacity explains it: judge the other stages only
+  const sweeps = sweepStageIndexes(s);
+  const inSweep = (p: { stage?: number }) => p.stage !== undefined && sweeps.has(p.stage);
+  const tl = s.timeline.filter((p) => !inSweep(p));
+  const inSweeps = (key: 'dropped' | 'iterations') => s.timeline.reduce((n, p) => n + (inSweep(p) ? p[key] ?? 0 : 0), 0);
+  const dropped = count(s, 'dropped_iterations') - inSweeps('dropped');
   if (dropped <= 0) return null;
-  const done = count(s, 'iterations');
+  const done = count(s, 'iterations') - inSweeps('iterations');
   const planned = done + dropped;
   const share = dropped / planned;
-  const tl = s.timeline;
   const firstMs = tl.find((p) => (p.dropped ?? 0) > 0)?.t ?? null;
 
   // the stage that dropped the most

@@ -30,9 +30,24 @@ export interface PlannedLoad {
   closedLoop: { vus: number; stage: number; description: string } | null;
 }
 
-/** The load the plan offered, from `stages[].offered`; null when the results file has none. */
+/**
+ * A plan step the run reached: its timeline points or its stage-tagged requests show work. A
+ * sweep stops after the first rate that dropped arrivals, so its later steps never run.
+ */
+export function stageRan(s: Summary, index: number): boolean {
+  if (count(s, `http_reqs{stage:${index}}`) > 0) return true;
+  return s.timeline.some((p) => p.stage === index && ((p.iterations ?? 0) > 0 || (p.dropped ?? 0) > 0 || p.rps > 0));
+}
+
+/** The stages of a capacity sweep (one per rate), by plan index. */
+export function sweepStageIndexes(s: Summary): Set<number> {
+  return new Set((s.stages ?? []).filter((st) => st.kind === 'sweep').map((st) => st.index));
+}
+
+/** The load the plan offered, from `stages[].offered`; null when the results file has none. Sweep steps that never ran offered nothing. */
 export function plannedLoad(s: Summary): PlannedLoad | null {
-  const stages = (s.stages ?? []).filter((st): st is typeof st & { offered: OfferedLoad } => st.offered !== undefined);
+  const stages = (s.stages ?? []).filter((st): st is typeof st & { offered: OfferedLoad } =>
+    st.offered !== undefined && (st.kind !== 'sweep' || stageRan(s, st.index)));
   if (!stages.length) return null;
   const out: PlannedLoad = { burst: null, rate: null, closedLoop: null };
   for (const st of stages) {
