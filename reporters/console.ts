@@ -2,6 +2,7 @@ import chalk from 'chalk';
 import { formatDuration } from '../runner/duration.js';
 import type { IntervalInfo, Reporter, ReporterOptions, RunInfo, Summary } from './reporter.js';
 import { maskSecrets } from './file-reporter.js';
+import { llmBlock, llmText } from './llm-rows.js';
 import { sweepTables, sweepText } from './sweep-table.js';
 import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows, workloadRows } from './summary-rows.js';
 
@@ -99,6 +100,8 @@ export function renderConsoleSummary(summary: Summary): string {
     const width = Math.max(...workloads.map((w) => w.name.length));
     for (const w of workloads) lines.push(`  ${w.name.padEnd(width)}  ${w.failed ? chalk.red(w.message) : w.message}`);
   }
+  const llm = llmBlock(summary);
+  if (llm) lines.push('', chalk.bold('  LLM') + chalk.dim('  (ms; every llm_* metric is also under metrics)'), ...llmText(llm).map((l) => `  ${l}`));
   lines.push('', chalk.bold('  metrics') + chalk.dim('  (trends in ms)'));
   // sub-metrics (name, status, stage, ...) are all in the results file; here only those a
   // threshold names, and per-request-name durations when there are several names

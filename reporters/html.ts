@@ -36,6 +36,7 @@ export function renderHtml(summary: Summary): string {
     clientJs: inlineSafe(CLIENT_JS, 'script'),
     dataJson: scriptJson(data),
     hasColdWarm: data.coldWarm !== undefined,
+    llmCharts: { overTime: data.llmOverTime !== undefined, distribution: data.llmDistribution !== undefined },
   });
 }
 

@@ -18,6 +18,10 @@ export interface ChartData {
   distribution: { x: number[]; percentiles: number[]; series: Series[] };
   /** present when the run has http_req_duration{cold:true} and {cold:false} */
   coldWarm?: { x: number[]; percentiles: number[]; series: Series[] };
+  /** present when the timeline carries ctx.llm's timings: llm_ttft and llm_itl p50 / p95 per interval, ms */
+  llmOverTime?: Series[];
+  /** present when the run has llm_* trends: llm_ttft, llm_itl, llm_tpot by percentile */
+  llmDistribution?: { x: number[]; percentiles: number[]; series: Series[] };
 }
 
 function errorKinds(summary: Summary): string[] {
@@ -65,6 +69,16 @@ export function chartData(summary: Summary): ChartData {
   if (trendMetric(summary, coldKey) && trendMetric(summary, warmKey)) {
     data.coldWarm = curveOf(summary, [coldKey, warmKey], ['cold', 'warm']);
   }
+  if (tl.some((p) => p.llm)) {
+    data.llmOverTime = [
+      { label: 'ttft p50', values: col((p) => p.llm?.ttftP50) },
+      { label: 'ttft p95', values: col((p) => p.llm?.ttftP95) },
+      { label: 'itl p50', values: col((p) => p.llm?.itlP50) },
+      { label: 'itl p95', values: col((p) => p.llm?.itlP95) },
+    ];
+  }
+  const llmKeys = ['llm_ttft', 'llm_itl', 'llm_tpot'].filter((k) => trendMetric(summary, k));
+  if (llmKeys.length) data.llmDistribution = curveOf(summary, llmKeys, llmKeys);
   return data;
 }
 

@@ -71,6 +71,8 @@ export const CLIENT_JS = String.raw`
   var dist = { xLabel: 'percentile', xName: 'percentile', xLog: true, yLog: true, yLabel: 'ms (log)', unit: 'ms', xFormat: percentileLabel };
   draw('chart-distribution', data.distribution.x, data.distribution.series, dist);
   if (data.coldWarm) draw('chart-coldwarm', data.coldWarm.x, data.coldWarm.series, dist);
+  if (data.llmOverTime) draw('chart-llm-time', data.t, data.llmOverTime, Object.assign({ yLabel: 'ms', unit: 'ms' }, time));
+  if (data.llmDistribution) draw('chart-llm-distribution', data.llmDistribution.x, data.llmDistribution.series, dist);
 
   var timer = null;
   window.addEventListener('resize', function () {

@@ -5,6 +5,7 @@
 import type { Summary } from '../reporter.js';
 import type { ErrorGroup, Insight } from '../../runner/results/types.js';
 import { sweepSection } from './sweep.js';
+import { llmSection } from './llm.js';
 import { checkRows, formatNumber, formatPercent, metricValues, runStatus, sortedMetricKeys, thresholdRows, workloadRows } from '../summary-rows.js';
 
 export function escapeHtml(value: unknown): string {
@@ -139,6 +140,8 @@ export interface PageAssets {
   /** chart data, already made safe for a <script> element */
   dataJson: string;
   hasColdWarm: boolean;
+  /** the LLM section's charts: token timings over time, and by percentile */
+  llmCharts?: { overTime: boolean; distribution: boolean };
 }
 
 export function renderPage(summary: Summary, assets: PageAssets): string {
@@ -172,6 +175,7 @@ ${chart('chart-concurrency', 'Concurrency', 'VUs and in-flight requests against 
 ${chart('chart-distribution', 'http_req_duration by percentile', 'HDR histogram of the whole run; x = 1/(1-p), log scales')}
 </section>
 ${coldWarm}
+${llmSection(summary, { chart, table, esc: escapeHtml }, assets.llmCharts ?? { overTime: false, distribution: false })}
 <section><h2>Metrics</h2>${metricsTable(summary)}</section>
 <section><h2>Errors</h2>${errorsTable(summary.errors)}</section>
 </main>

@@ -1,7 +1,7 @@
 import type { Collector } from '../metrics/collector.js';
 import { encodeHistogram } from '../metrics/hdr.js';
 import type { CounterMetric, RateMetric, TrendMetric } from '../metrics/metric.js';
-import type { TimelinePoint } from '../results/types.js';
+import type { TimelineLlm, TimelinePoint } from '../results/types.js';
 import type { Progress } from './protocol.js';
 
 const round = (n: number | null) => (n === null ? null : Math.round(n * 1000) / 1000);
@@ -34,5 +34,16 @@ export function timelinePoint(interval: Collector, t: number, seconds: number, p
   };
   if (Object.keys(errorsByKind).length) point.errorsByKind = errorsByKind;
   if (duration && !duration.empty) point.hdr = encodeHistogram(duration.histogram);
+  const llm = llmPoint(interval);
+  if (llm) point.llm = llm;
   return point;
+}
+
+/** The interval's llm_ttft and llm_itl p50/p95, when the run has LLM metrics (their course over time in the HTML report). */
+function llmPoint(interval: Collector): TimelineLlm | null {
+  const ttft = interval.metrics.get('llm_ttft') as TrendMetric | undefined;
+  const itl = interval.metrics.get('llm_itl') as TrendMetric | undefined;
+  if (!ttft && !itl) return null;
+  const at = (t: TrendMetric | undefined, p: number) => (t && !t.empty ? round(t.percentileMs(p)) : null);
+  return { ttftP50: at(ttft, 50), ttftP95: at(ttft, 95), itlP50: at(itl, 50), itlP95: at(itl, 95) };
 }

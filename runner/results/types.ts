@@ -85,6 +85,15 @@ export interface TimelinePoint {
   gauges?: Record<string, number>;
   /** http_req_duration of this interval only: compressed base64 HDR in microseconds (for hdrlog) */
   hdr?: string;
+  /** ctx.llm's token timings of this interval, ms (null: none ended in it); absent when the run made no LLM request */
+  llm?: TimelineLlm;
+}
+
+export interface TimelineLlm {
+  ttftP50: number | null;
+  ttftP95: number | null;
+  itlP50: number | null;
+  itlP95: number | null;
 }
 
 export interface ErrorGroup {
