@@ -144,6 +144,18 @@ describe('distributed runs: mistakes', () => {
     expect(target.stats.requests).toBe(0);
   }, 60_000);
 
+  it('Ctrl-C while waiting at the barrier ends the wait (exit 105) and tells the other segments', async () => {
+    target.reset();
+    const started = Date.now();
+    const run = await rampart(['run', 'a.ts', '--segment', '1/2', '--store', 'store-g', '--barrier-timeout', '60s', '-q'], {
+      cwd: dir, onSpawn: (child) => { setTimeout(() => child.kill('SIGINT'), 4000); },
+    });
+    expect(run.code, run.stderr).toBe(105);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(readJson(join(dir, 'store-g/abort.json'))).toMatchObject({ segment: 0, reason: 'signal' });
+    expect(target.stats.requests).toBe(0);
+  }, 60_000);
+
   it('the index from the engine: JOB_COMPLETION_INDEX needs --segments; CI_NODE_INDEX counts from 1; inspect shows a share', async () => {
     const noCount = await rampart(['inspect', 'a.ts'], { cwd: dir, env: {} });
     expect(noCount.code).toBe(0);

@@ -83,6 +83,8 @@ export class SegmentSession {
   private watching = false;
   private stopWatch = new AbortController();
   private abortWritten = false;
+  /** this segment stopped (Ctrl-C, abortTest in setup): the barrier wait ends too */
+  private readonly interrupted = new AbortController();
 
   constructor(private readonly o: SessionOptions) {}
 
@@ -109,13 +111,14 @@ export class SegmentSession {
     const { store, segment } = this.o;
     if (this.o.startAt !== undefined) {
       this.startAtStoreMs = this.o.startAt + (store?.skew().ms ?? 0);
-      await sleepUntil(this.o.startAt);
+      await sleepUntil(this.o.startAt, this.interrupted.signal);
       return;
     }
     if (!store) return;
     const deadline = Date.now() + this.o.barrierTimeoutMs;
     const seen = new Set<number>();
     for (;;) {
+      if (this.interrupted.signal.aborted) return;
       const start = await store.get(keys.start);
       if (start) { this.startAtStoreMs = Date.parse((JSON.parse(start.body) as { startAt: string }).startAt); break; }
       let lastWrite = 0;
@@ -143,17 +146,17 @@ export class SegmentSession {
         const missing = Array.from({ length: segment.count }, (_, i) => i).filter((i) => !seen.has(i));
         throw new IncompleteRunError(`barrier: segment(s) ${missing.map((i) => segmentLabel({ index: i, count: segment.count })).join(', ')} did not arrive at ${store.where} within --barrier-timeout ${Math.round(this.o.barrierTimeoutMs / 1000)}s`);
       }
-      await waitFor(POLL_MS, new AbortController().signal);
+      await waitFor(POLL_MS, this.interrupted.signal);
     }
     // the start lies seconds ahead: spend them narrowing the clock estimate (each response's Date is
     // whole seconds; reading at phases 73 ms apart pins down where the store's second turns)
-    while (store.skew().uncertaintyMs > CLOCK_GOOD_MS && Date.now() < this.startAtStoreMs - store.skew().ms - 300) {
+    while (!this.interrupted.signal.aborted && store.skew().uncertaintyMs > CLOCK_GOOD_MS && Date.now() < this.startAtStoreMs - store.skew().ms - 300) {
       await store.get(keys.start);
       await waitFor(CLOCK_SAMPLE_MS, new AbortController().signal);
     }
     const skew = store.skew();
     if (skew.uncertaintyMs > 250 && Number.isFinite(skew.uncertaintyMs)) this.o.log?.(`rampart: the store's clock is known to ±${skew.uncertaintyMs}ms only; segments may start that far apart`);
-    await sleepUntil(this.startAtStoreMs - skew.ms);
+    await sleepUntil(this.startAtStoreMs - skew.ms, this.interrupted.signal);
   }
 
   /** While the load runs: `stop` is called when another segment wrote the abort marker. */
@@ -177,6 +180,7 @@ export class SegmentSession {
 
   /** This segment stopped early (threshold, signal, abortTest): the others must too. */
   async abort(reason: string): Promise<void> {
+    this.interrupted.abort();
     const { store, segment } = this.o;
     if (!store || this.abortWritten || reason.startsWith('store: ')) return;
     this.abortWritten = true;
@@ -207,7 +211,7 @@ function abortText(body: string): string {
   }
 }
 
-async function sleepUntil(at: number): Promise<void> {
+async function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
   const wait = at - Date.now();
-  if (wait > 0) await waitFor(wait, new AbortController().signal);
+  if (wait > 0) await waitFor(wait, signal);
 }
