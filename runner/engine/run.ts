@@ -5,7 +5,7 @@ import type { ScenarioDefinition } from '../../scenarios/types.js';
 import { SecretMask } from '../secrets.js';
 import type { ConfigFile } from '../config.js';
 import { parseDuration } from '../duration.js';
-import { ExitCode, RampartError, ScenarioError, UsageError } from '../errors.js';
+import { RampartError, ScenarioError, UsageError } from '../errors.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord, Summary } from '../results/types.js';
 import { readFileSync } from 'node:fs';
@@ -16,20 +16,17 @@ import { checkWorkloadThresholds } from '../plan/workloads.js';
 import { shareOf } from '../plan/segment.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
-import { serverlessMeta, serverlessSettings } from '../serverless/options.js';
+import { serverlessSettings } from '../serverless/options.js';
 import { HealthMonitor } from '../serverless/monitor.js';
 import { addServerlessGauges } from '../serverless/gauges.js';
 import { ThreadKit, type ThreadConfig } from './thread-kit.js';
 import { checkTarget } from './load-scenario.js';
 import type { WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
-import { buildSummary } from '../results/build.js';
+import { finishRun } from './finish-run.js';
 import { catchStrays } from './strays.js';
-import { retryPolicy } from '../http/retry.js';
 import { BAD_OPTION_MARK } from '../http/options.js';
 import { connectionSettings } from '../http/tls.js';
-import type { RetryOptions } from '../../scenarios/types.js';
-import { decideVerdict, runExitCode, worstExitCode } from '../verdict.js';
 import { sharedData } from '../data/registry.js';
 import { SegmentRun, type DistributedOptions } from '../distributed/run-segment.js';
 
@@ -70,7 +67,7 @@ export interface RunResult {
 }
 
 /** Everything checked before load starts, so that a mistake costs seconds, not an hour of load. */
-interface Prepared {
+export interface Prepared {
   scenario: ScenarioDefinition;
   plan: Plan;
   thresholds: Threshold[];
@@ -126,7 +123,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
 async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const p = await prepare(o, mask);
   const { scenario, plan, thresholds } = p;
-  const { env, http, headers, gracefulStopMs, serverless, thread } = runSettings(o, p, mask);
+  const settings = runSettings(o, p, mask);
+  const { env, headers, gracefulStopMs, serverless, thread } = settings;
   const threads = o.workers;
   const segment = o.distributed && new SegmentRun(o.distributed, {
     bundleUrl: p.bundleUrl, file: o.file, scenarioName: scenario.name, plan, thresholds, customTypes: p.customTypes, target: p.target,
@@ -247,36 +245,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       }
     }
     forwardRecords(mainKit.takeRecords()); // teardown's requests
-    // judged on the load alone: a login in setup() that got an answer does not make the load measured
-    const verdict = decideVerdict(coordinator.cumulative, p.target, o.failUnmeasured !== false);
-    coordinator.cumulative.absorb(mainCollector);
-    const thresholdResults = evaluateThresholds(thresholds, coordinator.cumulative, durationMs);
-    // a worker thread that died (process.exit() in scenario code, out of memory) took part of the load with it
-    const workerDeath = coordinator.workerDeaths
-      ? `${coordinator.workerDeaths} of ${threads} worker thread(s) died during the run; what they had not reported yet is lost (see errors)`
-      : undefined;
-    const exitCode = runExitCode({
-      scenarioFailed: Boolean(teardownError || workerDeath || badOption), aborted, abortReason, thresholdsPassed: allPassed(thresholdResults), verdict,
-    });
-    // masked here too, so that user reporters never see a secret either
-    const summary = mask.maskDeep(buildSummary({
-      scenario: { name: scenario.name, file: o.file, profile: plan.profile },
-      startedAt, durationMs, aborted, abortReason, exitCode, verdict, collector: coordinator.cumulative,
-      thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads, connections: thread.connections,
-      retry: retryMeta(http.retry), serverless: serverlessMeta(serverless, coordinator.detectedHeader, coordinator.serviceTimes()),
-    }));
-    if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
-    const stored = await segment?.finish(summary).then(() => true, (err) => {
-      process.stderr.write(`rampart: segment results not stored: ${mask.mask(messageOf(err))}\n`);
-      return false;
-    });
-    const { files, failures } = await writeReports(p.reporters, summary);
-    for (const failure of failures) process.stderr.write(`rampart: ${mask.mask(failure)}\n`);
-    if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);
-    if (badOption) process.stderr.write(`rampart: ${badOption}\n`);
-    if (workerDeath) process.stderr.write(`rampart: ${workerDeath}\n`);
-    // a report not written fails the run (exit 2, as a bad --out would), unless the run's own code is worse
-    return { summary, exitCode: failures.length || stored === false ? worstExitCode([exitCode, ExitCode.usage]) : exitCode, files };
+    return await finishRun(o, p, mask, { coordinator, mainCollector, settings, segment }, { startedAt, durationMs, aborted, abortReason, teardownError, badOption });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -290,6 +259,8 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
 }
 
 /** The settings every thread shares, from the scenario, rampart.yaml and the flags. */
+export type RunSettings = ReturnType<typeof runSettings>;
+
 function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   const { scenario, plan, thresholds } = p;
   const env = { ...process.env, ...o.env } as Record<string, string | undefined>;
@@ -325,24 +296,4 @@ async function announceStart(p: Prepared, file: string, startedAt: Date): Promis
   }
 }
 
-/** Every reporter's end, each whatever another's fate; the files they wrote (for --upload) and the ones that failed, in words. */
-export async function writeReports(reporters: Reporter[], summary: Summary): Promise<{ files: string[]; failures: string[] }> {
-  const files: string[] = [];
-  const failures: string[] = [];
-  for (const r of reporters) {
-    try {
-      const written = await r.onEnd(summary);
-      if (Array.isArray(written)) files.push(...written);
-    } catch (err) {
-      failures.push(`the ${r.name} report was not written: ${messageOf(err)}`);
-    }
-  }
-  return { files, failures };
-}
-
-/** The retry policy as the findings read it. */
-function retryMeta(options: RetryOptions | false | undefined) {
-  const policy = retryPolicy(options);
-  if (!policy) return { configured: false };
-  return { configured: true, attempts: policy.attempts, statuses: [...policy.statuses], errors: [...policy.errors] };
-}
+export { writeReports } from './finish-run.js';
