@@ -28,6 +28,15 @@ export default scenario({
 `;
   dir = workspace({
     'a.ts': file('a', 10), 'b.ts': file('b', 12),
+    'workloads.ts': `import { scenario, burst } from 'rampart';
+export default scenario({
+  name: 'two workloads', target: '${target.url}',
+  workloads: {
+    reads: { stages: [burst({ vus: 2, iterations: 17 })], async iteration(ctx) { await ctx.http.get('/json'); } },
+    writes: { stages: [burst({ iterations: 11, maxVUs: 4 })], async iteration(ctx) { await ctx.http.get('/'); } },
+  },
+});
+`,
     'fails.ts': `if (process.env.FAIL_HERE) throw new Error('cannot load here');\n${file('fails', 4)}`,
   });
 });
@@ -107,6 +116,20 @@ describe('distributed runs: mistakes', () => {
     expect(whole.code, whole.stderr).toBe(0);
     expect(readJson(join(dir, 'merged.json')).metrics.http_reqs.count).toBe(10);
   }, 90_000);
+
+  it('three segments split every workload exactly; merge keeps them apart', async () => {
+    target.reset();
+    const runs = await Promise.all([1, 2, 3].map((i) =>
+      rampart(['run', 'workloads.ts', '--segment', `${i}/3`, '--store', 'store-w', '-q'], { cwd: dir })));
+    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0]);
+    // the open burst's 11 arrivals come at once to maxVUs 4 (1 + 1 + 2): 4 run and 7 are dropped, as in one process
+    expect(target.stats.byPath).toEqual({ '/json': 17, '/': 4 });
+    const merged = await rampart(['merge', 'store-w', '--out', 'json=workloads.json', '-q'], { cwd: dir });
+    expect(merged.code, merged.stderr).toBe(0);
+    const m = readJson(join(dir, 'workloads.json')).metrics;
+    expect([m['http_reqs{workload:reads}'].count, m['http_reqs{workload:writes}'].count, m.http_reqs.count]).toEqual([17, 4, 21]);
+    expect(m['dropped_iterations{workload:writes}'].count).toBe(7);
+  }, 60_000);
 
   it('an unreachable S3 store: one line, exit 2, before any load', async () => {
     target.reset();
