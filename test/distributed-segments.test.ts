@@ -133,7 +133,7 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     expect(d.max).toBe(max / 1000);
   }, 120_000);
 
-  it('an open soak at 40 it/s: the merged rate is 40/s within 2%, and http_reqs is what the target counted', async () => {
+  it('an open soak at 40 it/s: the segments offer 40/s together (within 2%), and http_reqs is what the target counted', async () => {
     target.reset();
     const { store, pods } = await indexedJob('soak.ts', 8);
     expect(pods.map((p) => p.code), pods.map((p) => p.stderr).join('\n')).toEqual(Array(8).fill(0));
