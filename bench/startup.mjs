@@ -2,9 +2,10 @@
 //   node bench/startup.mjs [rounds=9] [rampart folder=this one]
 // Each round runs, in turn: node -e 0, rampart --version, --help, inspect of a one-GET scenario,
 // and run of it (bundle, one worker thread, one GET to bench/server.mjs, console summary).
-// Wall medians are quoted; on a shared, busy machine compare the ratios, not the milliseconds.
+// Wall and CPU (user+sys, from /usr/bin/time, 10 ms resolution) medians are quoted; on a shared,
+// busy machine the CPU times are the steadier measure, and ratios say more than milliseconds.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +37,20 @@ const commands = {
   'rampart run (1 GET)': [bin, 'run', 'one.ts', '-q'],
 };
 const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+const cpu = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 try {
   for (let round = 0; round < rounds; round++) {
     for (const [name, args] of Object.entries(commands)) {
       const start = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+      const r = timeBin
+        ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { cwd: dir, encoding: 'utf8' })
+        : spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr}`);
       times[name].push(ms);
+      const used = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+      if (used) cpu[name].push((Number(used[1]) + Number(used[2])) * 1000);
     }
   }
 } finally {
@@ -52,9 +59,11 @@ try {
 }
 
 const base = median(times['node -e 0']);
-console.log(`rampart at ${root}, ${rounds} rounds, wall ms (median, min)`);
+const cpuBase = timeBin ? median(cpu['node -e 0']) : 0;
+console.log(`rampart at ${root}, ${rounds} rounds; wall ms: median, min, over node -e 0${timeBin ? '; CPU ms: median, over node -e 0' : ''}`);
 for (const [name, xs] of Object.entries(times)) {
   const m = median(xs);
-  const extra = name === 'node -e 0' ? '' : `  +${(m - base).toFixed(0)} ms over node -e 0`;
-  console.log(`${name.padEnd(22)} ${m.toFixed(0).padStart(6)} ${Math.min(...xs).toFixed(0).padStart(6)}${extra}`);
+  const over = (v, b) => (name === 'node -e 0' ? '' : `+${(v - b).toFixed(0)}`).padStart(7);
+  const cpuCols = timeBin ? `   ${median(cpu[name]).toFixed(0).padStart(6)} ${over(median(cpu[name]), cpuBase)}` : '';
+  console.log(`${name.padEnd(22)} ${m.toFixed(0).padStart(6)} ${Math.min(...xs).toFixed(0).padStart(6)} ${over(m, base)}${cpuCols}`);
 }

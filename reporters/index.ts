@@ -1,35 +1,27 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../runner/errors.js';
-import { createConsoleReporter } from './console.js';
-import { createCsvReporter } from './csv.js';
-import { createHdrlogReporter } from './hdrlog.js';
-import { createHgrmReporter } from './hgrm.js';
-import { createHtmlReporter } from './html.js';
-import { createJsonReporter } from './json.js';
-import { createJunitReporter } from './junit.js';
-import { createNdjsonReporter } from './ndjson.js';
-import { createDashboardReporter, parseDashboard } from './dashboard/server.js';
-import { createInfluxdbReporter } from './outputs/influxdb.js';
-import { createPrometheusReporter } from './outputs/prometheus.js';
+import { parseDashboard } from './dashboard/options.js';
 import type { Reporter, ReporterFactory, ReporterOptions } from './reporter.js';
-import { loadUserReporter } from './user-reporter.js';
 import { assertWritable } from './write-atomic.js';
 
+// Each reporter loads when its --out type is asked for: xmlbuilder2 (junit), protobufjs
+// (prometheus), the HTML page and uPlot cost a run that writes none of them (start-up, issue 11).
+
 /** The built-in file outputs of `--out TYPE=PATH`. */
-export const FILE_REPORTERS: Record<string, ReporterFactory> = {
-  json: createJsonReporter,
-  junit: createJunitReporter,
-  html: createHtmlReporter,
-  hgrm: createHgrmReporter,
-  hdrlog: createHdrlogReporter,
-  csv: createCsvReporter,
-  ndjson: createNdjsonReporter,
+export const FILE_REPORTERS: Record<string, () => Promise<ReporterFactory>> = {
+  json: async () => (await import('./json.js')).createJsonReporter,
+  junit: async () => (await import('./junit.js')).createJunitReporter,
+  html: async () => (await import('./html.js')).createHtmlReporter,
+  hgrm: async () => (await import('./hgrm.js')).createHgrmReporter,
+  hdrlog: async () => (await import('./hdrlog.js')).createHdrlogReporter,
+  csv: async () => (await import('./csv.js')).createCsvReporter,
+  ndjson: async () => (await import('./ndjson.js')).createNdjsonReporter,
 };
 
 /** Outputs that send to a server as the run goes (docs/outputs.md): TYPE=URL. */
-export const NETWORK_OUTPUTS: Record<string, (url: string) => ReporterFactory> = {
-  prometheus: createPrometheusReporter,
-  influxdb: createInfluxdbReporter,
+export const NETWORK_OUTPUTS: Record<string, () => Promise<(url: string) => ReporterFactory>> = {
+  prometheus: async () => (await import('./outputs/prometheus.js')).createPrometheusReporter,
+  influxdb: async () => (await import('./outputs/influxdb.js')).createInfluxdbReporter,
 };
 
 export interface OutSpec {
@@ -75,7 +67,7 @@ export async function createReporters(
   options: Omit<ReporterOptions, 'path'> & { console?: boolean },
 ): Promise<Reporter[]> {
   const reporters: Reporter[] = [];
-  if (options.console !== false) reporters.push(createConsoleReporter(options));
+  if (options.console !== false) reporters.push((await import('./console.js')).createConsoleReporter(options));
   for (const out of outs) {
     if (out.path) {
       try {
@@ -85,9 +77,9 @@ export async function createReporters(
       }
     }
     const opts = { ...options, path: out.path && resolve(out.path) };
-    if (out.url) reporters.push(NETWORK_OUTPUTS[out.type](out.url)(opts));
-    else if (out.dashboard) reporters.push(await createDashboardReporter(out.dashboard, opts));
-    else reporters.push(out.type === 'user' ? await loadUserReporter(out.module!, opts) : FILE_REPORTERS[out.type](opts));
+    if (out.url) reporters.push((await NETWORK_OUTPUTS[out.type]())(out.url)(opts));
+    else if (out.dashboard) reporters.push(await (await import('./dashboard/server.js')).createDashboardReporter(out.dashboard, opts));
+    else reporters.push(out.type === 'user' ? await (await import('./user-reporter.js')).loadUserReporter(out.module!, opts) : (await FILE_REPORTERS[out.type]())(opts));
   }
   return reporters;
 }

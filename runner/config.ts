@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { parseDuration } from './duration.js';
 import { ConfigError } from './errors.js';
 
@@ -42,6 +41,8 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
     throw new ConfigError(`cannot read config ${path ?? DEFAULT_CONFIG}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const name = path ?? DEFAULT_CONFIG;
+  // the YAML parser loads when there is a config file to read (start-up, issue 11)
+  const { LineCounter, parseDocument, isMap, isScalar } = await import('yaml');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {

@@ -68,7 +68,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const env = { ...config.env, ...parsePairs(args.env, '-e') };
     const outs = [...(config.out ?? []), ...(args.out ?? [])].map(parseOut);
     if (args.dashboard !== undefined || args.dashboardOpen) {
-      const { parseDashboard } = await import('../../reporters/dashboard/server.js');
+      const { parseDashboard } = await import('../../reporters/dashboard/options.js');
       const dashboard = { ...parseDashboard(args.dashboard || undefined), open: Boolean(args.dashboardOpen) };
       outs.push({ type: 'dashboard', dashboard, raw: 'dashboard' });
     }
