@@ -34,6 +34,8 @@ for (const name of Object.keys(files)) {
   const run = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, 'run', name, '-q', '--workers', '4'], { cwd: dir, encoding: 'utf8' });
   const peakKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr)?.[1]);
   const during = Number(/rss (\d+)/.exec(run.stderr)?.[1]);
-  console.log(`${name.padEnd(14)} exit ${run.status}  peak RSS ${String(mb(peakKb * 1024)).padStart(5)} MB  RSS during the load ${String(mb(during)).padStart(5)} MB  ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${name.padEnd(14)} exit ${run.status}  peak RSS ${String(mb(peakKb * 1024)).padStart(5)} MB  RSS during the load ${String(mb(during)).padStart(5)} MB  ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });

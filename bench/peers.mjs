@@ -16,7 +16,10 @@ import { fileURLToPath } from 'node:url';
 const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rampart-peers-'));
-const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
+const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
 
 function ensure(bin, pkg) {
   if (existsSync(bin)) return true;
@@ -28,20 +31,26 @@ if (!ensure('/usr/sbin/nginx', 'nginx')) throw new Error('nginx is needed: apt-g
 const haveWrk = ensure('/usr/bin/wrk', 'wrk');
 const port = 20000 + Math.floor(Math.random() * 20000);
 const url = `http://127.0.0.1:${port}/`;
-writeFileSync(join(dir, 'nginx.conf'), `daemon on; pid ${dir}/nginx.pid; worker_processes 1; error_log ${dir}/error.log;
+writeFileSync(
+  join(dir, 'nginx.conf'),
+  `daemon on; pid ${dir}/nginx.pid; worker_processes 1; error_log ${dir}/error.log;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; keepalive_timeout 60s;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
   server { listen 127.0.0.1:${port}; location / { default_type text/plain; return 200 'ok'; } } }
-`);
+`,
+);
 execFileSync('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir]);
-writeFileSync(join(dir, 'bench.ts'), `import { scenario, soak, check } from 'rampart';
+writeFileSync(
+  join(dir, 'bench.ts'),
+  `import { scenario, soak, check } from 'rampart';
 export default scenario({
   name: 'peers', target: '${url}',
   stages: [soak({ vus: ${vus}, for: '${seconds}s' })],
   async iteration(ctx) { check(await ctx.http.get('/'), { 'status is 200': (r) => r.status === 200 }); },
 });
-`);
+`,
+);
 
 /** Runs a command under /usr/bin/time; returns its stdout, CPU seconds and peak RSS (MB). */
 function timed(cmd, args, cwd = dir) {
@@ -60,12 +69,14 @@ function rampart(workers) {
   };
 }
 const tools = {
-  ...(haveWrk && { wrk: () => {
-    const t = timed('/usr/bin/wrk', ['-t1', `-c${vus}`, `-d${seconds}s`, '--latency', url]);
-    const requests = Number(/(\d+) requests in/.exec(t.stdout)[1]);
-    const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(t.stdout);
-    return { ...t, requests, secs: seconds, p50: p50 ? Number(p50[1]) * { us: 0.001, ms: 1, s: 1000 }[p50[2]] : NaN };
-  } }),
+  ...(haveWrk && {
+    wrk: () => {
+      const t = timed('/usr/bin/wrk', ['-t1', `-c${vus}`, `-d${seconds}s`, '--latency', url]);
+      const requests = Number(/(\d+) requests in/.exec(t.stdout)[1]);
+      const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(t.stdout);
+      return { ...t, requests, secs: seconds, p50: p50 ? Number(p50[1]) * { us: 0.001, ms: 1, s: 1000 }[p50[2]] : NaN };
+    },
+  }),
   autocannon: () => {
     const t = timed(join(root, 'node_modules/.bin/autocannon'), ['-c', String(vus), '-d', String(seconds), '--json', url]);
     const res = JSON.parse(t.stdout);
@@ -90,7 +101,11 @@ try {
     }
   }
 } finally {
-  try { execFileSync('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir, '-s', 'stop']); } catch { /* already gone */ }
+  try {
+    execFileSync('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir, '-s', 'stop']);
+  } catch {
+    /* already gone */
+  }
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -101,7 +116,9 @@ console.log('| generator | req/s | CPU µs per request | × autocannon CPU | pea
 console.log('|---|---|---|---|---|---|');
 for (const name of Object.keys(tools)) {
   const cpu = med(name, 'cpuUs');
-  console.log(`| ${name} | ${Math.round(med(name, 'rps')).toLocaleString('en')} | ${cpu.toFixed(1)} | ${(cpu / ac.cpuUs).toFixed(2)} | ${Math.round(med(name, 'rssMb'))} MB | ${Number.isFinite(med(name, 'p50')) ? med(name, 'p50').toFixed(3) : '–'} |`);
+  console.log(
+    `| ${name} | ${Math.round(med(name, 'rps')).toLocaleString('en')} | ${cpu.toFixed(1)} | ${(cpu / ac.cpuUs).toFixed(2)} | ${Math.round(med(name, 'rssMb'))} MB | ${Number.isFinite(med(name, 'p50')) ? med(name, 'p50').toFixed(3) : '–'} |`,
+  );
 }
 if (!haveWrk) console.log('(wrk could not be installed: apt-get install -y wrk, as root)');
 console.log('\nstart-up: node bench/startup.mjs; warm start: docs/benchmarks.md');

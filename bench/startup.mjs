@@ -13,12 +13,17 @@ import { fileURLToPath } from 'node:url';
 const rounds = Number(process.argv[2] ?? 9);
 const root = resolve(process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url)));
 const bin = join(root, 'bin/rampart.js');
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 const server = spawn(process.execPath, [fileURLToPath(new URL('server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((ok) => server.stdout.once('data', (d) => ok(String(d).trim())));
 const dir = mkdtempSync(join(tmpdir(), 'rampart-startup-'));
-writeFileSync(join(dir, 'one.ts'), `import { scenario, burst, check } from 'rampart';
+writeFileSync(
+  join(dir, 'one.ts'),
+  `import { scenario, burst, check } from 'rampart';
 export default scenario({
   name: 'one-request',
   target: '${url}',
@@ -27,7 +32,8 @@ export default scenario({
     check(await ctx.http.get('/'), { 'status is 200': (r) => r.status === 200 });
   },
 });
-`);
+`,
+);
 
 const commands = {
   'node -e 0': ['-e', '0'],
@@ -65,5 +71,9 @@ for (const [name, xs] of Object.entries(times)) {
   const m = median(xs);
   const over = (v, b) => (name === 'node -e 0' ? '' : `+${(v - b).toFixed(0)}`).padStart(7);
   const cpuCols = timeBin ? `   ${median(cpu[name]).toFixed(0).padStart(6)} ${over(median(cpu[name]), cpuBase)}` : '';
-  console.log(`${name.padEnd(22)} ${m.toFixed(0).padStart(6)} ${Math.min(...xs).toFixed(0).padStart(6)} ${over(m, base)}${cpuCols}`);
+  console.log(
+    `${name.padEnd(22)} ${m.toFixed(0).padStart(6)} ${Math.min(...xs)
+      .toFixed(0)
+      .padStart(6)} ${over(m, base)}${cpuCols}`,
+  );
 }

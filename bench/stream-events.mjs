@@ -34,14 +34,17 @@ http.createServer((req, res) => {
 
 const server = spawn(process.execPath, ['-e', SERVER, String(N)], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
-const url = `http://127.0.0.1:${port}/v1/chat/completions?n=${N}`;
 
 async function bare() {
   const agent = new Agent();
   const t0 = performance.now();
   const res = await agent.request({ origin: `http://127.0.0.1:${port}`, path: `/v1/chat/completions?n=${N}`, method: 'POST', body: '{}' });
   let events = 0;
-  const parser = createParser({ onEvent: () => { events++; } });
+  const parser = createParser({
+    onEvent: () => {
+      events++;
+    },
+  });
   const text = new TextDecoder();
   for await (const chunk of res.body) parser.feed(text.decode(chunk, { stream: true }));
   const ms = performance.now() - t0;
@@ -51,22 +54,42 @@ async function bare() {
 
 function viaRampart(reader, body) {
   const dir = mkdtempSync(join(tmpdir(), 'rampart-stream-bench-'));
-  writeFileSync(join(dir, 's.ts'), `import { scenario, burst } from 'rampart';
+  writeFileSync(
+    join(dir, 's.ts'),
+    `import { scenario, burst } from 'rampart';
 export default scenario({ name: 'stream bench', target: 'http://127.0.0.1:${port}', stages: [burst({ vus: 1, iterations: 1 })],
   http: { timeout: '5m' }, llm: { baseURL: 'http://127.0.0.1:${port}/v1' },
-  async iteration(ctx) { ${body} } });`);
+  async iteration(ctx) { ${body} } });`,
+  );
   const run = spawnSync(process.execPath, [BIN, 'run', 's.ts', '-q', '--workers', '1', '--out', 'json=r.json'], { cwd: dir, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`${reader}: exit ${run.status}\n${run.stderr}`);
   const m = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).metrics;
   const ms = m.http_req_duration.max;
   const events = m.http_stream_events.count;
-  return { reader, events, ms: Math.round(ms), eventsPerSec: Math.round(events / (ms / 1000)), ...(m.llm_output_tokens ? { tokens: m.llm_output_tokens.count } : {}) };
+  return {
+    reader,
+    events,
+    ms: Math.round(ms),
+    eventsPerSec: Math.round(events / (ms / 1000)),
+    ...(m.llm_output_tokens ? { tokens: m.llm_output_tokens.count } : {}),
+  };
 }
 
 try {
   console.log(JSON.stringify(await bare()));
-  console.log(JSON.stringify(viaRampart('ctx.http.stream', `let n = 0; for await (const ev of ctx.http.stream('POST', '/v1/chat/completions?n=${N}', { json: {} })) n++;`)));
-  console.log(JSON.stringify(viaRampart('ctx.llm.chat', `const r = await ctx.llm.chat({ model: 'bench', messages: [], stream: true }, { name: 'bench' }); if (!r.ok) throw new Error(JSON.stringify(r.error));`)));
+  console.log(
+    JSON.stringify(
+      viaRampart('ctx.http.stream', `let n = 0; for await (const ev of ctx.http.stream('POST', '/v1/chat/completions?n=${N}', { json: {} })) n++;`),
+    ),
+  );
+  console.log(
+    JSON.stringify(
+      viaRampart(
+        'ctx.llm.chat',
+        `const r = await ctx.llm.chat({ model: 'bench', messages: [], stream: true }, { name: 'bench' }); if (!r.ok) throw new Error(JSON.stringify(r.error));`,
+      ),
+    ),
+  );
 } finally {
   server.kill();
 }

@@ -11,13 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 const [rounds = 3, seconds = 10, vus = 50] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 const server = spawn(process.execPath, [join(root, 'bench/server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-bench-'));
-writeFileSync(join(dir, 'bench.ts'), `import { scenario, soak, check } from 'rampart';
+writeFileSync(
+  join(dir, 'bench.ts'),
+  `import { scenario, soak, check } from 'rampart';
 export default scenario({
   name: 'throughput',
   target: '${url}',
@@ -27,14 +32,22 @@ export default scenario({
     check(res, { 'status is 200': (r) => r.status === 200 });
   },
 });
-`);
+`,
+);
 
 function runRampart() {
   const out = join(dir, 'r.json');
-  const r = spawnSync(process.execPath, [join(root, 'bin/rampart.js'), 'run', 'bench.ts', '-q', '--out', `json=${out}`], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'bin/rampart.js'), 'run', 'bench.ts', '-q', '--out', `json=${out}`], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`rampart failed: ${r.stderr}`);
   const res = JSON.parse(readFileSync(out, 'utf8'));
-  return { rps: res.metrics.http_reqs.count / (res.durationMs / 1000), p50: res.metrics.http_req_duration.med, p99: res.metrics.http_req_duration.p99 };
+  return {
+    rps: res.metrics.http_reqs.count / (res.durationMs / 1000),
+    p50: res.metrics.http_req_duration.med,
+    p99: res.metrics.http_req_duration.p99,
+  };
 }
 
 function runAutocannon() {
@@ -64,7 +77,9 @@ for (let i = 0; i < rounds; i++) {
 server.kill('SIGTERM');
 const med = (tool, key) => median(results[tool].map((r) => r[key]));
 const ratio = med('rampart', 'rps') / med('autocannon', 'rps');
-console.log(`\nmedian of ${rounds} rounds, ${seconds}s each, ${vus} connections, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `\nmedian of ${rounds} rounds, ${seconds}s each, ${vus} connections, node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+);
 console.log(`rampart    ${Math.round(med('rampart', 'rps'))} req/s  (p50 ${med('rampart', 'p50')} ms, p99 ${med('rampart', 'p99')} ms)`);
 console.log(`autocannon ${Math.round(med('autocannon', 'rps'))} req/s  (p50 ${med('autocannon', 'p50')} ms, p99 ${med('autocannon', 'p99')} ms)`);
 console.log(`undici     ${Math.round(med('undici', 'rps'))} req/s  (bare request() loop, no measurement)`);

@@ -14,22 +14,31 @@ const [baseDir, ...rest] = process.argv.slice(2);
 if (!baseDir) throw new Error('usage: node bench/versions.mjs BASE_DIR [rounds] [seconds] [vus]');
 const [rounds = 5, seconds = 5, vus = 50] = rest.map(Number);
 const head = fileURLToPath(new URL('..', import.meta.url));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 const server = spawn(process.execPath, [join(head, 'bench/server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((res) => server.stdout.once('data', (d) => res(String(d).trim())));
 const dir = mkdtempSync(join(tmpdir(), 'rampart-versions-'));
-writeFileSync(join(dir, 'bench.ts'), `import { scenario, soak, check } from 'rampart';
+writeFileSync(
+  join(dir, 'bench.ts'),
+  `import { scenario, soak, check } from 'rampart';
 export default scenario({
   name: 'plain GET', target: '${url}', stages: [soak({ vus: ${vus}, for: '${seconds}s' })],
   async iteration(ctx) { const res = await ctx.http.get('/'); check(res, { 'status is 200': (r) => r.status === 200 }); },
 });
-`);
+`,
+);
 
 function rampartOf(root) {
   return () => {
     const out = join(dir, 'r.json');
-    const r = spawnSync(process.execPath, [join(root, 'bin/rampart.js'), 'run', 'bench.ts', '-q', '--out', `json=${out}`], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'bin/rampart.js'), 'run', 'bench.ts', '-q', '--out', `json=${out}`], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`rampart (${root}) failed: ${r.stderr}`);
     const res = JSON.parse(readFileSync(out, 'utf8'));
     return res.metrics.http_reqs.count / (res.durationMs / 1000);
@@ -52,4 +61,6 @@ server.kill();
 const m = Object.fromEntries(names.map((n) => [n, median(rps[n])]));
 console.log(`plain GET, ${vus} VUs, ${seconds} s, ${rounds} rounds (medians, req/s)`);
 for (const n of names) console.log(`  ${n.padEnd(11)} ${Math.round(m[n]).toString().padStart(7)}   rounds: ${rps[n].map(Math.round).join(' ')}`);
-console.log(`  base/autocannon ${(m.base / m.autocannon).toFixed(2)}   head/autocannon ${(m.head / m.autocannon).toFixed(2)}   head/base ${(m.head / m.base).toFixed(2)}`);
+console.log(
+  `  base/autocannon ${(m.base / m.autocannon).toFixed(2)}   head/autocannon ${(m.head / m.autocannon).toFixed(2)}   head/base ${(m.head / m.base).toFixed(2)}`,
+);

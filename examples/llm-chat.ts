@@ -19,17 +19,20 @@ export default scenario({
   stages: [ramp({ to: 8, over: '20s' }), burst({ vus: 24, iterations: 24 })],
   http: { timeout: '2m' },
   thresholds: {
-    'llm_ttft': ['p(95)<3000'],
-    'llm_tpot': ['p(95)<150'],
-    'llm_goodput': ['rate>0.9'],
-    'llm_failed': ['rate<0.01'],
+    llm_ttft: ['p(95)<3000'],
+    llm_tpot: ['p(95)<150'],
+    llm_goodput: ['rate>0.9'],
+    llm_failed: ['rate<0.01'],
   },
   async iteration(ctx) {
-    const r = await ctx.llm.chat({
-      messages: [{ role: 'user', content: 'Write a haiku about load tests.' }],
-      max_tokens: 64,
-      stream: true,
-    }, { name: 'chat' });
+    const r = await ctx.llm.chat(
+      {
+        messages: [{ role: 'user', content: 'Write a haiku about load tests.' }],
+        max_tokens: 64,
+        stream: true,
+      },
+      { name: 'chat' },
+    );
     if (!r.ok) ctx.log(`${r.error?.kind}: ${r.error?.message}`);
     await ctx.sleep('500ms');
   },

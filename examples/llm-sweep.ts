@@ -21,10 +21,13 @@ export default scenario({
   stages: [sweep({ from: 1, to: 8, steps: 8, each: '30s', maxVUs: 64, limits: { goodput: 0.95, errorRate: 0.01 } })],
   http: { timeout: '2m' },
   async iteration(ctx) {
-    await ctx.llm.chat({
-      messages: [{ role: 'user', content: 'Summarise the plot of Hamlet in a paragraph.' }],
-      max_tokens: 128,
-      stream: true,
-    }, { name: 'chat' });
+    await ctx.llm.chat(
+      {
+        messages: [{ role: 'user', content: 'Summarise the plot of Hamlet in a paragraph.' }],
+        max_tokens: 128,
+        stream: true,
+      },
+      { name: 'chat' },
+    );
   },
 });

@@ -35,7 +35,8 @@ export function createConsoleReporter(options: ReporterOptions & { stream?: Node
       const overlap = run.stages.some((s, i) => i > 0 && s.startMs < run.stages[i - 1].startMs + run.stages[i - 1].durationMs);
       const timed = overlap ? run.totalDurationMs : run.stages.filter((s) => s.kind !== 'burst').reduce((sum, s) => sum + s.durationMs, 0);
       const length = [timed ? formatDuration(timed) : '', bursts.length ? `${bursts.length} burst${bursts.length > 1 ? 's' : ''}` : '']
-        .filter(Boolean).join(' + ');
+        .filter(Boolean)
+        .join(' + ');
       progress.write(
         `${chalk.bold('rampart')} ${run.scenario.name}${profile}: ${run.stages.length} stage${run.stages.length === 1 ? '' : 's'}, ` +
           `up to ${run.peakVUs} VUs, ${length}\n`,
@@ -66,7 +67,9 @@ function statusLine(summary: Summary): string {
   const aborted = summary.abortReason ? ` (${v ? 'aborted: ' : ''}${summary.abortReason})` : '';
   if (v) {
     // the exit code was turned off (--no-fail-unmeasured): still not "passed"
-    return v.failsRun ? `${chalk.red(`✗ ${v.message}`)}${aborted}` : `${chalk.yellow(`! ${v.message}`)}${aborted}${chalk.dim(' (fail-unmeasured off)')}`;
+    return v.failsRun
+      ? `${chalk.red(`✗ ${v.message}`)}${aborted}`
+      : `${chalk.yellow(`! ${v.message}`)}${aborted}${chalk.dim(' (fail-unmeasured off)')}`;
   }
   const status = runStatus(summary);
   const badge = status === 'passed' ? chalk.green('✓ passed') : status === 'failed' ? chalk.red('✗ failed') : chalk.yellow('■ aborted');
@@ -82,7 +85,11 @@ export function renderConsoleSummary(summary: Summary): string {
   ];
   const detected = (summary.meta?.serverless as { detected?: { header: string; configure: string } } | undefined)?.detected;
   if (detected) {
-    lines.push(chalk.dim(`  serverless: workers named by the ${detected.header} response header (detected); add ${detected.configure} to the scenario to configure it (docs/serverless.md)`));
+    lines.push(
+      chalk.dim(
+        `  serverless: workers named by the ${detected.header} response header (detected); add ${detected.configure} to the scenario to configure it (docs/serverless.md)`,
+      ),
+    );
   }
   const thresholds = thresholdRows(summary);
   if (thresholds.length) {
@@ -112,7 +119,9 @@ export function renderConsoleSummary(summary: Summary): string {
   const width = Math.min(48, Math.max(...ordered.map((k) => k.length)) + 2);
   for (const key of ordered) {
     const m = summary.metrics[key];
-    const values = Object.entries(metricValues(m)).map(([k, v]) => `${chalk.dim(`${k}=`)}${v}`).join(' ');
+    const values = Object.entries(metricValues(m))
+      .map(([k, v]) => `${chalk.dim(`${k}=`)}${v}`)
+      .join(' ');
     const label = key.includes('{') ? chalk.dim(key) : key;
     lines.push(`  ${label}${chalk.dim('.'.repeat(Math.max(1, width - key.length)))} ${values}`);
   }
@@ -120,7 +129,9 @@ export function renderConsoleSummary(summary: Summary): string {
     lines.push('', chalk.bold('  errors'));
     const sorted = [...summary.errors].sort((a, b) => b.count - a.count);
     for (const e of sorted.slice(0, 20)) {
-      lines.push(`  ${chalk.red(String(e.count).padStart(6))} × ${e.kind}${e.status ? ` ${e.status}` : ''}  ${e.message}${e.location ? chalk.dim(` at ${e.location}`) : ''}`);
+      lines.push(
+        `  ${chalk.red(String(e.count).padStart(6))} × ${e.kind}${e.status ? ` ${e.status}` : ''}  ${e.message}${e.location ? chalk.dim(` at ${e.location}`) : ''}`,
+      );
       if (e.sample) lines.push(chalk.dim(`           ${e.sample}`));
     }
     if (sorted.length > 20) lines.push(chalk.dim(`  … ${sorted.length - 20} more groups in the results file`));
@@ -133,7 +144,10 @@ export function renderConsoleSummary(summary: Summary): string {
     }
   }
   for (const t of sweepTables(summary)) {
-    lines.push('', chalk.bold(`  sweep`) + chalk.dim(`  (highest sustainable rate: ${t.sustainableRate ?? 'none'}${t.sustainableRate === null ? '' : ' it/s'})`));
+    lines.push(
+      '',
+      chalk.bold(`  sweep`) + chalk.dim(`  (highest sustainable rate: ${t.sustainableRate ?? 'none'}${t.sustainableRate === null ? '' : ' it/s'})`),
+    );
     const [header, ...rows] = sweepText(t);
     lines.push(chalk.dim(`  ${header}`), ...rows.map((r) => `  ${r}`));
   }

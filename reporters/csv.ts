@@ -13,10 +13,7 @@ export const CSV_BASE_COLUMNS = ['t', 'vus', 'inFlight', 'rps', 'errors', 'p50',
 
 export function renderCsv(summary: Summary): string {
   const gauges = gaugeKeys(summary);
-  const rows = summary.timeline.map((p) => [
-    ...CSV_BASE_COLUMNS.map((c) => p[c] ?? ''),
-    ...gauges.map((g) => p.gauges?.[g] ?? ''),
-  ]);
+  const rows = summary.timeline.map((p) => [...CSV_BASE_COLUMNS.map((c) => p[c] ?? ''), ...gauges.map((g) => p.gauges?.[g] ?? '')]);
   return stringify(rows, { header: true, columns: [...CSV_BASE_COLUMNS, ...gauges], record_delimiter: 'unix' });
 }
 

@@ -11,5 +11,4 @@ export function renderHgrm(summary: Summary, metric = 'http_req_duration'): stri
   return metricHistogram(summary, metric).outputPercentileDistribution(5, MICROS_PER_MS);
 }
 
-export const createHgrmReporter: ReporterFactory = (options) =>
-  fileReporter('hgrm', options, (summary) => renderHgrm(summary));
+export const createHgrmReporter: ReporterFactory = (options) => fileReporter('hgrm', options, (summary) => renderHgrm(summary));

@@ -46,7 +46,10 @@ export function parseOut(raw: string): OutSpec {
   const path = eq === -1 ? undefined : raw.slice(eq + 1);
   if (REPORTER_FILE.test(head) || head.includes('/')) return { type: 'user', module: head, path: path || undefined, raw };
   if (head in NETWORK_OUTPUTS) {
-    if (!path) throw new UsageError(`--out ${raw}: needs a URL, e.g. --out ${head}=${head === 'influxdb' ? 'http://127.0.0.1:8086/rampart' : 'http://127.0.0.1:9090/api/v1/write'}`);
+    if (!path)
+      throw new UsageError(
+        `--out ${raw}: needs a URL, e.g. --out ${head}=${head === 'influxdb' ? 'http://127.0.0.1:8086/rampart' : 'http://127.0.0.1:9090/api/v1/write'}`,
+      );
     return { type: head, url: path, raw };
   }
   if (head === 'dashboard') return { type: head, dashboard: parseDashboard(path), raw };
@@ -62,10 +65,7 @@ export function parseOut(raw: string): OutSpec {
  * Creates the reporters for a run and checks, before any load, that every output path can
  * be written and every reporter file loads.
  */
-export async function createReporters(
-  outs: OutSpec[],
-  options: Omit<ReporterOptions, 'path'> & { console?: boolean },
-): Promise<Reporter[]> {
+export async function createReporters(outs: OutSpec[], options: Omit<ReporterOptions, 'path'> & { console?: boolean }): Promise<Reporter[]> {
   const reporters: Reporter[] = [];
   if (options.console !== false) reporters.push((await import('./console.js')).createConsoleReporter(options));
   for (const out of outs) {
@@ -79,7 +79,12 @@ export async function createReporters(
     const opts = { ...options, path: out.path && resolve(out.path) };
     if (out.url) reporters.push((await NETWORK_OUTPUTS[out.type]())(out.url)(opts));
     else if (out.dashboard) reporters.push(await (await import('./dashboard/server.js')).createDashboardReporter(out.dashboard, opts));
-    else reporters.push(out.type === 'user' ? await (await import('./user-reporter.js')).loadUserReporter(out.module!, opts) : (await FILE_REPORTERS[out.type]())(opts));
+    else
+      reporters.push(
+        out.type === 'user'
+          ? await (await import('./user-reporter.js')).loadUserReporter(out.module!, opts)
+          : (await FILE_REPORTERS[out.type]())(opts),
+      );
   }
   return reporters;
 }

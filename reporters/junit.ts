@@ -42,7 +42,13 @@ function verdictCase(summary: Summary): Case | undefined {
   const details = [
     v.message,
     `requests: ${v.requests}, iterations: ${v.iterations}, failed iterations: ${v.failedIterations}`,
-    ...(v.errorKinds ? [`network errors: ${Object.entries(v.errorKinds).map(([k, n]) => `${k} ${n}`).join(', ')}`] : []),
+    ...(v.errorKinds
+      ? [
+          `network errors: ${Object.entries(v.errorKinds)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ')}`,
+        ]
+      : []),
     ...(v.target ? [`target: ${v.target}`] : []),
     `exit code ${summary.exitCode}${v.failsRun ? '' : ' (fail-unmeasured off)'}`,
   ].join('\n');
@@ -68,7 +74,11 @@ function buildCases(summary: Summary): Case[] {
   };
   for (const t of thresholdRows(summary)) {
     const metric = summary.metrics[t.metric];
-    const stats = metric ? Object.entries(metricValues(metric)).map(([k, v]) => `${k}=${v}`).join(' ') : 'no sample';
+    const stats = metric
+      ? Object.entries(metricValues(metric))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')
+      : 'no sample';
     const details = [
       `metric: ${t.metric}`,
       `threshold: ${t.expression}${t.abortOnFail ? ' (abortOnFail)' : ''}`,
@@ -99,7 +109,8 @@ function buildCases(summary: Summary): Case[] {
     cases.push({
       classname: 'rampart.run',
       name: `${summary.scenario.name} run`,
-      failure: summary.aborted || summary.exitCode !== 0 ? { type: summary.aborted ? 'aborted' : 'exit-code', message: why, details: why } : undefined,
+      failure:
+        summary.aborted || summary.exitCode !== 0 ? { type: summary.aborted ? 'aborted' : 'exit-code', message: why, details: why } : undefined,
       out: why,
     });
   }
@@ -109,7 +120,7 @@ function buildCases(summary: Summary): Case[] {
 function addProperties(suite: XMLBuilder, summary: Summary): void {
   const props = suite.ele('properties');
   const add = (name: string, value: unknown) =>
-    props.ele('property', { name, value: typeof value === 'string' ? value : JSON.stringify(value) ?? '' });
+    props.ele('property', { name, value: typeof value === 'string' ? value : (JSON.stringify(value) ?? '') });
   add('file', summary.scenario.file);
   add('profile', summary.scenario.profile ?? '');
   add('startedAt', summary.startedAt);
@@ -134,7 +145,13 @@ export function renderJunit(summary: Summary): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
   const root = doc.ele('testsuites', { name: 'rampart', tests: cases.length, failures, errors: 0, time });
   const suite = root.ele('testsuite', {
-    name, tests: cases.length, failures, errors: 0, skipped, time, timestamp,
+    name,
+    tests: cases.length,
+    failures,
+    errors: 0,
+    skipped,
+    time,
+    timestamp,
   });
   addProperties(suite, summary);
   for (const c of cases) {

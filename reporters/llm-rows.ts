@@ -14,7 +14,16 @@ export const LLM_TREND_LABELS: [key: string, label: string][] = [
   ['llm_e2e', 'request end to end'],
 ];
 
-export interface LlmTrendRow { key: string; label: string; count: number; p50: number; p90: number; p95: number; p99: number; max: number }
+export interface LlmTrendRow {
+  key: string;
+  label: string;
+  count: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 
 export interface LlmBlock {
   trends: LlmTrendRow[];
@@ -70,7 +79,9 @@ export function llmTotals(b: LlmBlock): string[] {
 /** The block as aligned text lines (no colour): one per trend, then tokens and goodput. */
 export function llmText(b: LlmBlock): string[] {
   const name = (key: string) => key.replace(/^llm_/, '');
-  const lines = b.trends.map((t) =>
-    `${name(t.key).padEnd(5)} p50 ${formatNumber(t.p50)}  p90 ${formatNumber(t.p90)}  p95 ${formatNumber(t.p95)}  p99 ${formatNumber(t.p99)}  max ${formatNumber(t.max)}  (${t.label}, ${t.count})`);
+  const lines = b.trends.map(
+    (t) =>
+      `${name(t.key).padEnd(5)} p50 ${formatNumber(t.p50)}  p90 ${formatNumber(t.p90)}  p95 ${formatNumber(t.p95)}  p99 ${formatNumber(t.p99)}  max ${formatNumber(t.max)}  (${t.label}, ${t.count})`,
+  );
   return [...lines, ...llmTotals(b)];
 }

@@ -100,7 +100,8 @@ export function workloadRows(summary: Summary): WorkloadRow[] {
     const iterations = its?.type === 'trend' ? its.count : 0;
     const dropped = drops?.type === 'counter' ? drops.count : 0;
     const rate = requests ? failed / requests : 0;
-    const message = `${iterations} iterations, ${requests} requests, ${formatPercent(rate)} failed` +
+    const message =
+      `${iterations} iterations, ${requests} requests, ${formatPercent(rate)} failed` +
       `${p95 === null ? '' : `, p95 ${formatNumber(p95)} ms`}${dropped ? `, ${dropped} dropped` : ''}`;
     return { name, iterations, requests, failed, failedRate: rate, p95, dropped, message };
   });
@@ -109,7 +110,7 @@ export function workloadRows(summary: Summary): WorkloadRow[] {
 /** Metric keys sorted so each sub-metric follows its base metric. */
 export function sortedMetricKeys(metrics: Summary['metrics']): string[] {
   const base = (k: string) => k.replace(/\{.*$/, '');
-  return Object.keys(metrics).sort((a, b) => base(a).localeCompare(base(b)) || (a.length - b.length) || a.localeCompare(b));
+  return Object.keys(metrics).sort((a, b) => base(a).localeCompare(base(b)) || a.length - b.length || a.localeCompare(b));
 }
 
 /** One line of values for a metric, e.g. "avg=3.1 med=2.9 ... max=9.9" (trend values in ms). */
@@ -117,8 +118,13 @@ export function metricValues(m: MetricSummary): Record<string, string> {
   switch (m.type) {
     case 'trend':
       return {
-        count: String(m.count), avg: formatNumber(m.avg), med: formatNumber(m.med), p90: formatNumber(m.p90),
-        p95: formatNumber(m.p95), p99: formatNumber(m.p99), max: formatNumber(m.max),
+        count: String(m.count),
+        avg: formatNumber(m.avg),
+        med: formatNumber(m.med),
+        p90: formatNumber(m.p90),
+        p95: formatNumber(m.p95),
+        p99: formatNumber(m.p99),
+        max: formatNumber(m.max),
       };
     case 'counter':
       return { count: String(m.count), rate: `${formatNumber(m.rate)}/s` };
@@ -160,7 +166,8 @@ export function renderTextSummary(summary: Summary): string {
   }
   if (summary.errors.length) {
     lines.push('', 'errors:');
-    for (const e of summary.errors) lines.push(`  ${e.count} x ${e.kind}${e.status ? ` ${e.status}` : ''}: ${e.message}${e.location ? ` at ${e.location}` : ''}`);
+    for (const e of summary.errors)
+      lines.push(`  ${e.count} x ${e.kind}${e.status ? ` ${e.status}` : ''}: ${e.message}${e.location ? ` at ${e.location}` : ''}`);
   }
   if (summary.insights.length) {
     lines.push('', 'findings:');

@@ -11,9 +11,7 @@ export interface SweepTable {
 }
 
 export function sweepTables(summary: Summary): SweepTable[] {
-  return summary.insights
-    .filter((i: Insight) => i.kind === 'sweep-capacity')
-    .map((i) => i.data as unknown as SweepTable);
+  return summary.insights.filter((i: Insight) => i.kind === 'sweep-capacity').map((i) => i.data as unknown as SweepTable);
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
@@ -26,7 +24,12 @@ export function sweepRows(t: SweepTable): string[][] {
   return t.steps.map((r) => [
     String(r.rate),
     r.throughput === null ? '—' : String(r.throughput),
-    pct(r.errorRate), ms(r.p95Ms), pct(r.goodput), ms(r.ttftP95Ms), ms(r.tpotP95Ms), pct(r.dropped),
+    pct(r.errorRate),
+    ms(r.p95Ms),
+    pct(r.goodput),
+    ms(r.ttftP95Ms),
+    ms(r.tpotP95Ms),
+    pct(r.dropped),
     !r.ran ? 'not run' : r.holds ? 'held' : `broke: ${r.broke.join(', ')}`,
   ]);
 }
@@ -35,5 +38,10 @@ export function sweepRows(t: SweepTable): string[][] {
 export function sweepText(t: SweepTable): string[] {
   const rows = [SWEEP_HEADER, ...sweepRows(t)];
   const widths = SWEEP_HEADER.map((_, c) => Math.max(...rows.map((r) => (c === rows[0].length - 1 ? 0 : r[c].length))));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd(),
+  );
 }

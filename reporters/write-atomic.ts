@@ -46,13 +46,19 @@ export function openAtomicStream(path: string): AtomicStream {
   const tmp = tempPathFor(path);
   let failure: unknown;
   const opening = mkdir(dirname(path), { recursive: true }).then(() => open(tmp, 'w'));
-  let chain: Promise<unknown> = opening.catch((err) => { failure ??= err; });
+  let chain: Promise<unknown> = opening.catch((err) => {
+    failure ??= err;
+  });
   return {
     write(data) {
       if (failure !== undefined) return;
-      chain = chain.then(async () => {
-        if (failure === undefined) await (await opening).writeFile(data); // writes all of it, at the current position
-      }).catch((err) => { failure ??= err; });
+      chain = chain
+        .then(async () => {
+          if (failure === undefined) await (await opening).writeFile(data); // writes all of it, at the current position
+        })
+        .catch((err) => {
+          failure ??= err;
+        });
     },
     async commit() {
       await chain;
@@ -85,7 +91,10 @@ export async function assertWritable(path: string): Promise<void> {
       break;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && dirname(dir) !== dir) { dir = dirname(dir); continue; }
+      if (code === 'ENOENT' && dirname(dir) !== dir) {
+        dir = dirname(dir);
+        continue;
+      }
       if (!code) throw err;
       throw new Error(`cannot write ${path}: ${fsReason(err)}`);
     }

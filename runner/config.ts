@@ -103,7 +103,8 @@ function checkValues(raw: Record<string, unknown>, where: (path: string[]) => st
   const http = raw.http as Record<string, unknown> | undefined;
   if (!http) return;
   for (const key of Object.keys(http)) {
-    if (!HTTP_KEYS.includes(key)) throw new ConfigError(`${where(['http', key])}: unknown key (known: ${HTTP_KEYS.join(', ')}; other http options belong in the scenario)`);
+    if (!HTTP_KEYS.includes(key))
+      throw new ConfigError(`${where(['http', key])}: unknown key (known: ${HTTP_KEYS.join(', ')}; other http options belong in the scenario)`);
   }
   if (http.timeout !== undefined && !(parseDuration(http.timeout as string) > 0)) {
     throw new ConfigError(`${where(['http', 'timeout'])} must be a positive duration such as '30s', got ${quoted(http.timeout)}`);

@@ -1,4 +1,3 @@
-
 /** Request headers whose values are credentials. */
 export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 
@@ -39,9 +38,7 @@ export class SecretMask {
       const value = String(headers[name] ?? '').trim();
       if (!value) continue;
       this.add(value);
-      const parts = name.toLowerCase() === 'cookie'
-        ? value.split(';').map((c) => c.slice(c.indexOf('=') + 1).trim())
-        : value.split(/\s+/).slice(1);
+      const parts = name.toLowerCase() === 'cookie' ? value.split(';').map((c) => c.slice(c.indexOf('=') + 1).trim()) : value.split(/\s+/).slice(1);
       for (const part of parts) if (part.length >= MIN_PART) this.add(part);
     }
   }

@@ -62,8 +62,11 @@ export function decideVerdict(load: Collector, target: string | undefined, fails
     const overflow = thrown.some((e) => e.message.startsWith('(other messages'));
     const top = thrown.find((e) => !e.message.startsWith('(other messages')) ?? thrown[0];
     const where = top?.location ? ` at ${top.location}` : '';
-    const others = overflow ? ` (more than ${MAX_ERROR_GROUPS} distinct errors)`
-      : thrown.length > 1 ? ` (${plural(thrown.length, 'distinct error')})` : '';
+    const others = overflow
+      ? ` (more than ${MAX_ERROR_GROUPS} distinct errors)`
+      : thrown.length > 1
+        ? ` (${plural(thrown.length, 'distinct error')})`
+        : '';
     const all = iterations === 1 ? 'the only iteration' : `all ${count(iterations)} iterations`;
     return { kind: 'iterations-failed', message: `every iteration failed: ${top ? top.message : 'threw'}${where}, ${all}${others}`, ...base };
   }
@@ -71,7 +74,9 @@ export function decideVerdict(load: Collector, target: string | undefined, fails
     const left = [
       [counterOf('interrupted_iterations'), 'interrupted'],
       [counterOf('dropped_iterations'), 'dropped'],
-    ].filter(([n]) => Number(n) > 0).map(([n, what]) => `${count(Number(n))} ${what}`);
+    ]
+      .filter(([n]) => Number(n) > 0)
+      .map(([n, what]) => `${count(Number(n))} ${what}`);
     const message = `nothing ran: no request was sent and no iteration completed${left.length ? ` (${left.join(', ')})` : ''}`;
     return { kind: 'nothing-ran', message, ...base };
   }
@@ -121,8 +126,6 @@ export function runExitCode(o: RunOutcome): number {
 
 /** Of several runs' exit codes (several --profile), the one CI must see, in the order of runExitCode. */
 export function worstExitCode(codes: number[]): number {
-  const rank = [
-    ExitCode.internal, ExitCode.scenario, ExitCode.usage, ExitCode.interrupted, ExitCode.unmeasured, ExitCode.thresholds, ExitCode.ok,
-  ];
+  const rank = [ExitCode.internal, ExitCode.scenario, ExitCode.usage, ExitCode.interrupted, ExitCode.unmeasured, ExitCode.thresholds, ExitCode.ok];
   return rank.find((c) => codes.includes(c)) ?? Math.max(...codes);
 }

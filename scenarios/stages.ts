@@ -1,6 +1,4 @@
-import type {
-  ClosedBurst, ClosedRamp, ClosedSoak, Duration, OpenBurst, OpenRamp, OpenSoak, Pause, Sweep,
-} from './types.js';
+import type { ClosedBurst, ClosedRamp, ClosedSoak, Duration, OpenBurst, OpenRamp, OpenSoak, Pause, Sweep } from './types.js';
 
 type Without<T> = Omit<T, 'kind'>;
 

@@ -7,22 +7,55 @@ export type { S3Helper, S3Result, S3GetResult } from '../runner/s3/client.js';
 export type Duration = number | string;
 
 /** Closed model: VUs ramp linearly from the previous stage's level to `to` over `over`. */
-export interface ClosedRamp { kind: 'ramp'; to: number; over: Duration }
+export interface ClosedRamp {
+  kind: 'ramp';
+  to: number;
+  over: Duration;
+}
 /**
  * Open model: the arrival rate (iterations/s) ramps linearly to `rate`, from `startRate` when
  * given, else from the previous open stage's rate (0 when there is none).
  */
-export interface OpenRamp { kind: 'ramp'; startRate?: number; rate: number; over: Duration; maxVUs: number }
+export interface OpenRamp {
+  kind: 'ramp';
+  startRate?: number;
+  rate: number;
+  over: Duration;
+  maxVUs: number;
+}
 /** Closed model: `vus` VUs loop for `for`. */
-export interface ClosedSoak { kind: 'soak'; vus: number; for: Duration }
+export interface ClosedSoak {
+  kind: 'soak';
+  vus: number;
+  for: Duration;
+}
 /** Open model: `rate` iterations/s for `for`, at most `maxVUs` in flight. */
-export interface OpenSoak { kind: 'soak'; rate: number; for: Duration; maxVUs: number }
+export interface OpenSoak {
+  kind: 'soak';
+  rate: number;
+  for: Duration;
+  maxVUs: number;
+}
 /** Closed model: `vus` slots start at once and share `iterations` (default: one each). */
-export interface ClosedBurst { kind: 'burst'; vus: number; iterations?: number; maxDuration?: Duration }
+export interface ClosedBurst {
+  kind: 'burst';
+  vus: number;
+  iterations?: number;
+  maxDuration?: Duration;
+}
 /** Open model: `iterations` arrive at once (or evenly over `over`); beyond `maxVUs` in flight they are dropped. */
-export interface OpenBurst { kind: 'burst'; iterations: number; maxVUs: number; over?: Duration; maxDuration?: Duration }
+export interface OpenBurst {
+  kind: 'burst';
+  iterations: number;
+  maxVUs: number;
+  over?: Duration;
+  maxDuration?: Duration;
+}
 /** No load for `for`. */
-export interface Pause { kind: 'pause'; for: Duration }
+export interface Pause {
+  kind: 'pause';
+  for: Duration;
+}
 
 /**
  * A capacity search: the open-model rate climbs from `from` to `to` in `steps` steps of `each`.
@@ -46,7 +79,14 @@ export type Stage = ClosedRamp | OpenRamp | ClosedSoak | OpenSoak | ClosedBurst 
 export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
 
 export type HttpErrorKind =
-  | 'timeout' | 'connect' | 'reset' | 'dns' | 'aborted' | 'tls' | 'protocol' | 'unknown'
+  | 'timeout'
+  | 'connect'
+  | 'reset'
+  | 'dns'
+  | 'aborted'
+  | 'tls'
+  | 'protocol'
+  | 'unknown'
   /** the redirect limit was reached: the response is the last 3xx */
   | 'redirect';
 

@@ -33,8 +33,18 @@ for (const profile of profiles) {
   console.log(`\n━━ profile ${profile}: a fresh simulator at ${sim.url} (min workers 0, time scale ${TIME_SCALE}) ━━`);
   const code = await rampartRun([
     // at 1/100 of real time a one-second timeline would be one point per 100 simulated seconds
-    'run', scenario, '--profile', profile, '-e', `TARGET=${sim.url}`, '--interval', '200ms',
-    '--out', `json=${join(reports, `${profile}.json`)}`, '--out', `html=${join(reports, `${profile}.html`)}`,
+    'run',
+    scenario,
+    '--profile',
+    profile,
+    '-e',
+    `TARGET=${sim.url}`,
+    '--interval',
+    '200ms',
+    '--out',
+    `json=${join(reports, `${profile}.json`)}`,
+    '--out',
+    `html=${join(reports, `${profile}.html`)}`,
   ]);
   await sim.close();
   // 99 (a threshold failed) is the expected outcome of the burst: that is the story

@@ -135,7 +135,12 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     yargs
       .option('port', { type: 'number', default: 8080, describe: 'port to listen on (0 = any free port)' })
       .option('host', { type: 'string', default: DEFAULTS.host, describe: 'address to listen on' })
-      .option('mode', { type: 'string', default: DEFAULTS.mode, choices: ['lb', 'queue', 'openai'], describe: 'load-balancing endpoint, queue API, or an LLM server\'s OpenAI API' })
+      .option('mode', {
+        type: 'string',
+        default: DEFAULTS.mode,
+        choices: ['lb', 'queue', 'openai'],
+        describe: "load-balancing endpoint, queue API, or an LLM server's OpenAI API",
+      })
       .option('min-workers', { type: 'number', default: DEFAULTS.minWorkers, describe: 'workers kept warm (ready at start)' })
       .option('max-workers', { type: 'number', default: DEFAULTS.maxWorkers, describe: 'upper bound for the scaler' })
       .option('cold-start', { type: 'string', default: '40s..90s', describe: 'cold-start duration range' })
@@ -145,7 +150,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('request-max', { type: 'string', describe: 'max run time (default lb 330s → 524, queue 600s → TIMED_OUT)' })
       .option('scaler', { type: 'string', default: DEFAULTS.scaler, choices: ['request-count', 'queue-delay'], describe: 'scaling policy' })
       .option('requests-per-worker', { type: 'number', default: DEFAULTS.requestsPerWorker, describe: 'request-count scaler: work items per worker' })
-      .option('scaler-delay', { type: 'string', default: fmtMs(DEFAULTS.scalerQueueDelayMs), describe: 'queue-delay scaler: wait that adds a worker' })
+      .option('scaler-delay', {
+        type: 'string',
+        default: fmtMs(DEFAULTS.scalerQueueDelayMs),
+        describe: 'queue-delay scaler: wait that adds a worker',
+      })
       .option('fail-jobs', { type: 'number', default: DEFAULTS.failJobFraction, describe: 'fraction of queue jobs that end FAILED' })
       .option('fail-5xx', { type: 'number', default: DEFAULTS.fail5xxFraction, describe: 'fraction of lb requests answered 500' })
       .option('rate-limit', { type: 'string', default: 'off', describe: 'COUNT/WINDOW, e.g. 1000/10s; over it → 429' })
@@ -154,7 +163,10 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('max-batch', { type: 'number', describe: `openai: sequences a worker decodes at once (default ${DEFAULTS.maxBatch})` })
       .option('prefill-per-token', { type: 'string', describe: `openai: prefill time per input token (default ${DEFAULTS.prefillMsPerToken}ms)` })
       .option('decode', { type: 'string', describe: `openai: decode step with one sequence (default ${DEFAULTS.decodeMs}ms)` })
-      .option('decode-per-seq', { type: 'string', describe: `openai: added to a decode step per other sequence (default ${DEFAULTS.decodeMsPerSeq}ms)` })
+      .option('decode-per-seq', {
+        type: 'string',
+        describe: `openai: added to a decode step per other sequence (default ${DEFAULTS.decodeMsPerSeq}ms)`,
+      })
       .option('output-tokens', { type: 'string', describe: `openai: output length without max_tokens (default ${DEFAULTS.outputTokens.join('..')})` })
       .option('model', { type: 'string', describe: `openai: the model id served (default ${DEFAULTS.model})` }) as unknown as Argv<SimulateArgs>,
   handler: async (args: ArgumentsCamelCase<SimulateArgs>) => {

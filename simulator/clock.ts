@@ -30,10 +30,13 @@ export class Clock {
 
   /** Run `fn` after `realMs` real ms. */
   afterReal(realMs: number, fn: () => void): TimerHandle {
-    const handle = setTimeout(() => {
-      this.timers.delete(handle);
-      fn();
-    }, Math.max(0, realMs));
+    const handle = setTimeout(
+      () => {
+        this.timers.delete(handle);
+        fn();
+      },
+      Math.max(0, realMs),
+    );
     this.timers.add(handle);
     return handle;
   }

@@ -82,8 +82,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       // behind the balancer, waiting requests are the queue and requests on a worker are in progress
       const c = ctx.counters;
       const lbJobs = () => ({
-        completed: c.served, failed: c.queueTimeouts + c.failed5xx + c.cut524,
-        inProgress: ctx.pool.counts().inProgress, inQueue: ctx.pool.queue.length, retried: 0,
+        completed: c.served,
+        failed: c.queueTimeouts + c.failed5xx + c.cut524,
+        inProgress: ctx.pool.counts().inProgress,
+        inQueue: ctx.pool.queue.length,
+        retried: 0,
       });
       return sendJson(res, 200, { jobs: options.mode === 'queue' ? jobs.counts() : lbJobs(), workers: workerCounts() } satisfies HealthBody);
     }
@@ -97,9 +100,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const retryAfter = limiter?.take() ?? null;
     if (retryAfter !== null) {
       ctx.counters.rateLimited++;
-      return sendJson(res, 429, { status: 429, title: 'Too Many Requests', detail: 'rate limit exceeded' }, {
-        'retry-after': String(retryAfter),
-      });
+      return sendJson(
+        res,
+        429,
+        { status: 429, title: 'Too Many Requests', detail: 'rate limit exceeded' },
+        {
+          'retry-after': String(retryAfter),
+        },
+      );
     }
     // A worker behind the balancer serves any body; only JSON ones have an input to echo.
     if (options.mode === 'lb') return handleLbRequest(ctx, req, res, tryParse(body));

@@ -36,10 +36,15 @@ export function handleLbRequest(ctx: SimContext, req: IncomingMessage, res: Serv
       clock.after(a.execMs, () => {
         pool.finish(a.worker);
         if (phase !== 'running') return;
-        answer(fail ? 500 : 200, fail ? { error: 'simulated handler failure', workerId: a.worker.id } : {
-          output: inputOf(json) ?? {},
-          workerId: a.worker.id,
-        });
+        answer(
+          fail ? 500 : 200,
+          fail
+            ? { error: 'simulated handler failure', workerId: a.worker.id }
+            : {
+                output: inputOf(json) ?? {},
+                workerId: a.worker.id,
+              },
+        );
         counters.served++;
         if (fail) counters.failed5xx++;
       });

@@ -18,7 +18,10 @@ export interface LlmRequest {
 
 /** A request the API refuses: answered 400 with OpenAI's error object. */
 export class InvalidRequest extends Error {
-  constructor(message: string, readonly param: string | null = null) {
+  constructor(
+    message: string,
+    readonly param: string | null = null,
+  ) {
     super(message);
   }
 }
@@ -108,8 +111,12 @@ export function usageChunk(r: LlmRequest, id: string, created: number, usage: Us
 export function completionObject(r: LlmRequest, id: string, created: number, text: string, finish: string, usage: Usage): object {
   if (r.route === 'chat') {
     return {
-      id, object: 'chat.completion', created, model: r.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: finish }], usage,
+      id,
+      object: 'chat.completion',
+      created,
+      model: r.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: finish }],
+      usage,
     };
   }
   return { id, object: 'text_completion', created, model: r.model, choices: [{ index: 0, text, logprobs: null, finish_reason: finish }], usage };

@@ -9,8 +9,17 @@ import type { LlmCounters, SimContext } from './context.js';
 import { groundTruthHeaders, sendJson } from './http-util.js';
 import { QUEUE_TIMEOUT_BODY, REQUEST_MAX_BODY } from './lb.js';
 import {
-  chunkObject, completionObject, errorObject, InvalidRequest, parseLlmRequest, sseEvent, tokenText, usageChunk, usageOf,
-  type LlmRequest, type Route,
+  chunkObject,
+  completionObject,
+  errorObject,
+  InvalidRequest,
+  parseLlmRequest,
+  sseEvent,
+  tokenText,
+  usageChunk,
+  usageOf,
+  type LlmRequest,
+  type Route,
 } from './openai-body.js';
 import { drawRange, token } from './random.js';
 import type { Assignment, Worker, WorkItem } from './workers.js';
@@ -92,7 +101,7 @@ function serveSequence(ctx: SimContext, llm: LlmCounters, req: IncomingMessage, 
   /** what really happened to this sequence, real ms: sent as trailers after a stream, as headers otherwise */
   const timings = (): Record<string, string> => ({
     'x-sim-ttft-ms': String(Math.round(firstTokenAt - arrivedAt)),
-    'x-sim-tpot-ms': (produced > 1 ? ((clock.now() - firstTokenAt) / (produced - 1)) : 0).toFixed(2),
+    'x-sim-tpot-ms': (produced > 1 ? (clock.now() - firstTokenAt) / (produced - 1) : 0).toFixed(2),
     'x-sim-exec-ms': String(Math.round(clock.now() - startedAt)),
   });
 
@@ -131,8 +140,10 @@ function serveSequence(ctx: SimContext, llm: LlmCounters, req: IncomingMessage, 
 
   const item: WorkItem = {
     enqueuedAt: arrivedAt,
-    pinnedTo: typeof req.headers['x-runpod-worker-id'] === 'string' && req.headers['x-runpod-worker-id'] !== ''
-      ? req.headers['x-runpod-worker-id'] : undefined,
+    pinnedTo:
+      typeof req.headers['x-runpod-worker-id'] === 'string' && req.headers['x-runpod-worker-id'] !== ''
+        ? req.headers['x-runpod-worker-id']
+        : undefined,
     start(a) {
       phase = 'running';
       assignment = a;
@@ -156,7 +167,9 @@ function serveSequence(ctx: SimContext, llm: LlmCounters, req: IncomingMessage, 
       if (r.stream) {
         llm.streams++;
         res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', trailer: 'x-sim-ttft-ms, x-sim-tpot-ms, x-sim-exec-ms',
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          trailer: 'x-sim-ttft-ms, x-sim-tpot-ms, x-sim-exec-ms',
           ...truth(),
         });
         res.flushHeaders();

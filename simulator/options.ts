@@ -196,7 +196,9 @@ export function parseRateLimit(text: string): RateLimit | null {
 
 /** '128..256' → [128, 256]; '64' → [64, 64]: a range of whole numbers ≥ 1. */
 export function parseCountRange(text: string): [number, number] {
-  const parts = String(text).split('..').map((p) => p.trim());
+  const parts = String(text)
+    .split('..')
+    .map((p) => p.trim());
   const nums = parts.map(Number);
   if (parts.length > 2 || !nums.every((n) => Number.isInteger(n) && n >= 1)) {
     throw new Error(`invalid range ${JSON.stringify(text)} (use whole numbers MIN..MAX, e.g. 128..256, or one number)`);

@@ -89,4 +89,3 @@ function policyOf(json: unknown): JobPolicy {
   }
   return out;
 }
-

@@ -64,7 +64,9 @@ describe('the import rules of docs/architecture.md', () => {
   });
 
   it('scenarios/ has no runtime import of runner/, reporters/ or simulator/', () => {
-    expect(show(ALL.filter((i) => under(i.file, 'scenarios') && !i.typeOnly && !under(i.target, 'scenarios') && !under(i.target, 'shared')))).toEqual([]);
+    expect(show(ALL.filter((i) => under(i.file, 'scenarios') && !i.typeOnly && !under(i.target, 'scenarios') && !under(i.target, 'shared')))).toEqual(
+      [],
+    );
   });
 
   it('runner/ outside runner/cli uses reporters/ only through the Reporter interface and the file helpers', () => {
@@ -76,7 +78,9 @@ describe('the import rules of docs/architecture.md', () => {
   it('reporters/ import of runner/ only results/, metrics/, a few leaf modules and the sweep finding', () => {
     const folders = ['runner/results', 'runner/metrics'];
     const files = new Set(['runner/errors.ts', 'runner/secrets.ts', 'runner/duration.ts', 'runner/bundle.ts', 'runner/insights/sweep-capacity.ts']);
-    const bad = ALL.filter((i) => under(i.file, 'reporters') && under(i.target, 'runner') && !files.has(i.target) && !folders.some((f) => under(i.target, f)));
+    const bad = ALL.filter(
+      (i) => under(i.file, 'reporters') && under(i.target, 'runner') && !files.has(i.target) && !folders.some((f) => under(i.target, f)),
+    );
     expect(show(bad)).toEqual([]);
   });
 

@@ -44,7 +44,8 @@ describe('cold starts on streams', () => {
     expect(m.workers_seen.max).toBe(2);
     expect(m.cold_starts, JSON.stringify(r.meta.serverless) + r.stderr).toBeUndefined();
     expect(m['http_req_duration{cold:false}'].count).toBe(m.http_reqs.count);
-    for (const f of r.insights.filter((i: { kind: string }) => i.kind === 'cold-starts')) expect(f.message).toMatch(/^No response came from a cold worker/);
+    for (const f of r.insights.filter((i: { kind: string }) => i.kind === 'cold-starts'))
+      expect(f.message).toMatch(/^No response came from a cold worker/);
   });
 
   it('the workers the simulator started cold are called cold, and only they', async () => {

@@ -112,7 +112,13 @@ describe('compareSummaries', () => {
     fixture.metrics.http_retries = { type: 'counter', count: 7, rate: 0.5 };
     fixture.metrics.http_calls_rescued = { type: 'counter', count: 5, rate: 0.4 };
     fixture.metrics.cold_starts = { type: 'counter', count: 3, rate: 0.2 };
-    const c = compareSummaries([{ label: 'one', summary: fixture }, { label: 'two', summary: buildSummaryFixture() }], { baseline: 1 });
+    const c = compareSummaries(
+      [
+        { label: 'one', summary: fixture },
+        { label: 'two', summary: buildSummaryFixture() },
+      ],
+      { baseline: 1 },
+    );
     const r = c.runs[0];
     expect(r.success).toMatchObject({ metric: 'http_call_failed', successes: 99, total: 100 });
     expect(r.retries).toEqual({ count: 7, rescued: 5 });
@@ -135,9 +141,24 @@ describe('compareSummaries', () => {
     const a = buildSummaryFixture({ profile: 'burst' });
     const b = buildSummaryFixture();
     b.scenario.profile = null; // the fixture reads null as its default profile
-    expect(runLabels([{ file: 'x/a.json', summary: a }, { file: 'x/b.json', summary: b }])).toEqual(['inference (burst)', 'inference']);
-    expect(runLabels([{ file: 'x/a.json', summary: a }, { file: 'y/a2.json', summary: a }])).toEqual(['a.json', 'a2.json']);
-    expect(runLabels([{ file: 'x/a.json', summary: a }, { file: 'y/a.json', summary: a }])).toEqual(['a.json #1', 'a.json #2']);
+    expect(
+      runLabels([
+        { file: 'x/a.json', summary: a },
+        { file: 'x/b.json', summary: b },
+      ]),
+    ).toEqual(['inference (burst)', 'inference']);
+    expect(
+      runLabels([
+        { file: 'x/a.json', summary: a },
+        { file: 'y/a2.json', summary: a },
+      ]),
+    ).toEqual(['a.json', 'a2.json']);
+    expect(
+      runLabels([
+        { file: 'x/a.json', summary: a },
+        { file: 'y/a.json', summary: a },
+      ]),
+    ).toEqual(['a.json #1', 'a.json #2']);
   });
 });
 
@@ -218,9 +239,16 @@ describe('compare command', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rampart-compare-'));
     const { burst, ramp } = filesOf(dir);
     let printed = '';
-    const c = await runComparison([burst, ramp], [{ type: 'json', path: join(dir, 'c.json') }, { type: 'html', path: join(dir, 'c.html') }], {
-      stdout: { write: (s: string) => (printed += s) },
-    });
+    const c = await runComparison(
+      [burst, ramp],
+      [
+        { type: 'json', path: join(dir, 'c.json') },
+        { type: 'html', path: join(dir, 'c.html') },
+      ],
+      {
+        stdout: { write: (s: string) => (printed += s) },
+      },
+    );
     expect(printed).toContain('inference (burst) (baseline)');
     expect(JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8'))).toEqual(c);
     expect(readFileSync(join(dir, 'c.html'), 'utf8')).toContain('<table id="comparison">');
@@ -233,7 +261,19 @@ describe('compare command', () => {
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     let printed = '';
     try {
-      await cli(['compare', burst, ramp, '--out', `json=${join(dir, 'c.json')}`, '--out', `text=${join(dir, 'c.txt')}`, '--baseline', '2', '--seed', '9']);
+      await cli([
+        'compare',
+        burst,
+        ramp,
+        '--out',
+        `json=${join(dir, 'c.json')}`,
+        '--out',
+        `text=${join(dir, 'c.txt')}`,
+        '--baseline',
+        '2',
+        '--seed',
+        '9',
+      ]);
       printed = write.mock.calls.map((call) => String(call[0])).join('');
     } finally {
       write.mockRestore();
@@ -265,7 +305,10 @@ describe('compare command', () => {
   });
 
   test('parses --out TYPE=PATH and rejects unknown types', () => {
-    expect(parseOutSpecs(['json=a.json', 'html=b=c.html'])).toEqual([{ type: 'json', path: 'a.json' }, { type: 'html', path: 'b=c.html' }]);
+    expect(parseOutSpecs(['json=a.json', 'html=b=c.html'])).toEqual([
+      { type: 'json', path: 'a.json' },
+      { type: 'html', path: 'b=c.html' },
+    ]);
     expect(() => parseOutSpecs(['junit=x.xml'])).toThrow(UsageError);
     expect(() => parseOutSpecs(['compare.html'])).toThrow(/TYPE=PATH/);
   });
@@ -313,7 +356,10 @@ describe('compare: ctx.llm token timings and goodput', () => {
   });
 
   test('runs without LLM requests have no llm rows', () => {
-    const c = compareSummaries([run({ profile: 'a', medianMs: 100, requests: 200, seed: 3 }), run({ profile: 'b', medianMs: 100, requests: 200, seed: 4 })]);
+    const c = compareSummaries([
+      run({ profile: 'a', medianMs: 100, requests: 200, seed: 3 }),
+      run({ profile: 'b', medianMs: 100, requests: 200, seed: 4 }),
+    ]);
     expect(c.runs[0].llm).toBeNull();
     expect(c.differences[0].llm).toBeNull();
     expect(renderComparisonText(c)).not.toMatch(/ttft|goodput/);

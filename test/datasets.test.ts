@@ -12,15 +12,25 @@ function note(ctx, index, row) { appendFileSync(SEEN, [threadId, ctx.iterationIn
 `;
 
 function seenLines(dir: string) {
-  return readFileSync(join(dir, 'seen.txt'), 'utf8').trim().split('\n').map((line) => {
-    const [thread, iterationInTest, vu, index, ...json] = line.split(' ');
-    return { thread: Number(thread), iterationInTest: Number(iterationInTest), vu: Number(vu), index: Number(index), row: JSON.parse(json.join(' ')) };
-  });
+  return readFileSync(join(dir, 'seen.txt'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [thread, iterationInTest, vu, index, ...json] = line.split(' ');
+      return {
+        thread: Number(thread),
+        iterationInTest: Number(iterationInTest),
+        vu: Number(vu),
+        index: Number(index),
+        row: JSON.parse(json.join(' ')),
+      };
+    });
 }
 
 async function run(dir: string, file: string, workers: number) {
   return rampart(['run', file, '-q', '--workers', String(workers), '--out', 'json=r.json'], {
-    cwd: dir, env: { SEEN_FILE: join(dir, 'seen.txt'), COUNT_FILE: join(dir, 'loads.txt'), DATA_FILE: join(dir, 'rows.json') },
+    cwd: dir,
+    env: { SEEN_FILE: join(dir, 'seen.txt'), COUNT_FILE: join(dir, 'loads.txt'), DATA_FILE: join(dir, 'rows.json') },
   });
 }
 
@@ -76,7 +86,10 @@ describe('datasets shared by worker threads', () => {
     expect(result.code).toBe(0);
     const seen = seenLines(dir);
     expect(seen).toHaveLength(6);
-    const expected = [{ name: 'Doe, Jane', city: 'Zürich' }, { name: 'Roe', city: 'Say "hi"' }];
+    const expected = [
+      { name: 'Doe, Jane', city: 'Zürich' },
+      { name: 'Roe', city: 'Say "hi"' },
+    ];
     for (const s of seen) expect(s.row).toEqual(expected[s.index]);
   });
 
@@ -122,7 +135,7 @@ describe('datasets shared by worker threads', () => {
     expect(notArray.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a dataset first asked for inside an iteration is the scenario\'s error, and rows are read-only', async () => {
+  it("a dataset first asked for inside an iteration is the scenario's error, and rows are read-only", async () => {
     const dir = workspace({
       's.ts': `import { scenario, burst, dataset } from 'rampart';
         const rows = dataset('rows', () => [1, 2, 3]);

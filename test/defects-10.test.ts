@@ -12,8 +12,12 @@ import { buildSummaryFixture } from './support/summary-fixture.js';
 /** The defects of issue 10 (each test failed before its fix). Defect 5 lives with runner/http. */
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
 
 const header = `import { scenario, soak, burst, abortTest } from 'rampart';\n`;
 
@@ -23,7 +27,8 @@ async function runIn(source: string, args: string[], files: Record<string, strin
   return { dir, res };
 }
 
-const simple = (stages = "burst({ vus: 2, iterations: 4 })", extra = '') => header +
+const simple = (stages = 'burst({ vus: 2, iterations: 4 })', extra = '') =>
+  header +
   `export default scenario({ name: 'd10', target: process.env.TARGET, stages: [${stages}], ${extra}
   async iteration(ctx) { await ctx.http.get('/'); } });\n`;
 
@@ -43,7 +48,10 @@ describe('issue 10 defects', () => {
 
   it('2. abortTest() in setup() is an interruption: exit 105, no load, the reports written', async () => {
     const before = target.stats.requests;
-    const { dir, res } = await runIn(simple('soak({ vus: 2, for: "5s" })', `async setup() { abortTest('no credentials'); },`), ['--out', 'json=r.json']);
+    const { dir, res } = await runIn(simple('soak({ vus: 2, for: "5s" })', `async setup() { abortTest('no credentials'); },`), [
+      '--out',
+      'json=r.json',
+    ]);
     expect(res.stderr).not.toMatch(/setup\(\) failed/);
     expect(res.code, res.stderr).toBe(105);
     const s = readJson(join(dir, 'r.json'));
@@ -104,7 +112,9 @@ export default new CountingReporter();
 
   it('7. a finding that throws fails under test (strict), and is a one-line rampart: warning at run time', () => {
     const summary = buildSummaryFixture();
-    FINDINGS['always-throws'] = () => { throw new Error('boom'); };
+    FINDINGS['always-throws'] = () => {
+      throw new Error('boom');
+    };
     try {
       expect(process.env.RAMPART_STRICT_FINDINGS).toBe('1'); // set by vitest.config.ts for every test
       expect(() => deriveInsights(summary)).toThrow(/always-throws.*boom/);
@@ -126,7 +136,9 @@ process.stdout.write(JSON.stringify(insights.map((i) => i.kind)));`;
   });
 
   it('8. a worker thread that dies while the others wait at a burst barrier: the run ends, exit 107, reports written', async () => {
-    const dies = header + `export default scenario({ name: 'dies', target: process.env.TARGET,
+    const dies =
+      header +
+      `export default scenario({ name: 'dies', target: process.env.TARGET,
   stages: [burst({ vus: 2, iterations: 2 }), soak({ vus: 2, for: '1s' })],
   async iteration(ctx) { await ctx.http.get('/'); if (ctx.vu === 1 && ctx.stage === 0) process.exit(3); } });\n`;
     const t0 = Date.now();

@@ -15,7 +15,11 @@ let target: Target;
 let dir: string;
 const past = '2020-01-01T00:00:00Z'; // --start-at in the past: start at once, no barrier
 
-const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.startsWith('rampart:'));
+const oneLine = (stderr: string) =>
+  stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('rampart:'));
 
 beforeAll(async () => {
   target = await startTarget();
@@ -27,7 +31,8 @@ export default scenario({
 });
 `;
   dir = workspace({
-    'a.ts': file('a', 10), 'b.ts': file('b', 12),
+    'a.ts': file('a', 10),
+    'b.ts': file('b', 12),
     'workloads.ts': `import { scenario, burst } from 'rampart';
 export default scenario({
   name: 'two workloads', target: '${target.url}',
@@ -49,10 +54,12 @@ describe('the split across segments and threads', () => {
     for (const total of [0, 1, 7, 100, 1001]) {
       for (const n of [1, 3, 8]) {
         for (const T of [1, 2, 3]) {
-          const perSegment = Array.from({ length: n }, (_, s) => Array.from({ length: T }, (_, t) => {
-            const g = globalThread({ index: s, count: n }, t, T);
-            return shareOf(total, g.thread, g.threads);
-          }).reduce((a, b) => a + b, 0));
+          const perSegment = Array.from({ length: n }, (_, s) =>
+            Array.from({ length: T }, (_, t) => {
+              const g = globalThread({ index: s, count: n }, t, T);
+              return shareOf(total, g.thread, g.threads);
+            }).reduce((a, b) => a + b, 0),
+          );
           expect(perSegment).toEqual(Array.from({ length: n }, (_, s) => shareOf(total, s, n)));
         }
       }
@@ -119,9 +126,13 @@ describe('distributed runs: mistakes', () => {
 
   it('three segments split every workload exactly; merge keeps them apart', async () => {
     target.reset();
-    const runs = await Promise.all([1, 2, 3].map((i) =>
-      rampart(['run', 'workloads.ts', '--segment', `${i}/3`, '--store', 'store-w', '-q'], { cwd: dir })));
-    expect(runs.map((r) => r.code), runs.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0]);
+    const runs = await Promise.all(
+      [1, 2, 3].map((i) => rampart(['run', 'workloads.ts', '--segment', `${i}/3`, '--store', 'store-w', '-q'], { cwd: dir })),
+    );
+    expect(
+      runs.map((r) => r.code),
+      runs.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0, 0]);
     // the open burst's 11 arrivals come at once to maxVUs 4 (1 + 1 + 2): 4 run and 7 are dropped, as in one process
     expect(target.stats.byPath).toEqual({ '/json': 17, '/': 4 });
     const merged = await rampart(['merge', 'store-w', '--out', 'json=workloads.json', '-q'], { cwd: dir });
@@ -156,10 +167,7 @@ describe('distributed runs: mistakes', () => {
     target.reset();
     const args = (i: number) => ['run', 'fails.ts', '--segment', `${i}/2`, '--store', 'store-f', '--barrier-timeout', '60s', '-q'];
     const started = Date.now();
-    const [bad, good] = await Promise.all([
-      rampart(args(1), { cwd: dir, env: { FAIL_HERE: '1' } }),
-      rampart(args(2), { cwd: dir }),
-    ]);
+    const [bad, good] = await Promise.all([rampart(args(1), { cwd: dir, env: { FAIL_HERE: '1' } }), rampart(args(2), { cwd: dir })]);
     expect(bad.code).toBe(107);
     expect(good.code).toBe(105);
     expect(oneLine(good.stderr)).toEqual([expect.stringMatching(/segment 1\/2 aborted \(failed: .*cannot load here\) before the load started/)]);
@@ -171,7 +179,10 @@ describe('distributed runs: mistakes', () => {
     target.reset();
     const started = Date.now();
     const run = await rampart(['run', 'a.ts', '--segment', '1/2', '--store', 'store-g', '--barrier-timeout', '60s', '-q'], {
-      cwd: dir, onSpawn: (child) => { setTimeout(() => child.kill('SIGINT'), 4000); },
+      cwd: dir,
+      onSpawn: (child) => {
+        setTimeout(() => child.kill('SIGINT'), 4000);
+      },
     });
     expect(run.code, run.stderr).toBe(105);
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -189,8 +200,17 @@ describe('distributed runs: mistakes', () => {
     expect(out.stdout).toMatch(/segment 2\/5's share/);
     // 2 VUs over 5 segments: 0,0,1,0,1; the 12 iterations go to the two with a VU, never to one without
     expect(out.stdout).toMatch(/stage 0: 0 VUs, 0 iterations/);
-    const shares = await Promise.all([1, 2, 3, 4, 5].map(async (i) =>
-      JSON.parse((await rampart(['inspect', 'b.ts', '--segment', `${i}/5`, '--json'], { cwd: dir })).stdout).segment.steps[0]));
-    expect(shares.map((s) => [s.vus[0], s.iterations])).toEqual([[0, 0], [0, 0], [1, 6], [0, 0], [1, 6]]);
+    const shares = await Promise.all(
+      [1, 2, 3, 4, 5].map(
+        async (i) => JSON.parse((await rampart(['inspect', 'b.ts', '--segment', `${i}/5`, '--json'], { cwd: dir })).stdout).segment.steps[0],
+      ),
+    );
+    expect(shares.map((s) => [s.vus[0], s.iterations])).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 6],
+      [0, 0],
+      [1, 6],
+    ]);
   }, 60_000);
 });

@@ -54,7 +54,10 @@ afterAll(async () => {
 });
 
 const s3Env = () => ({
-  AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey, AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL_S3: s3.endpoint,
+  AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+  AWS_REGION: 'us-east-1',
 });
 
 /** An object of the test bucket, as text. */
@@ -78,10 +81,15 @@ async function storedResults(store: string, i: number): Promise<any> {
 /** n pods of an Indexed Job: the same command, JOB_COMPLETION_INDEX=0..n-1. */
 async function indexedJob(scenario: string, n: number, extra: (i: number) => string[] = () => []): Promise<{ store: string; pods: CliResult[] }> {
   const store = `s3://${BUCKET}/runs/run-${++runs}`;
-  const pods = await Promise.all(Array.from({ length: n }, (_, i) => rampart(
-    ['run', scenario, '--segments', String(n), '--store', store, '-q', '--interval', '250ms', '--barrier-timeout', '60s', ...extra(i)],
-    { cwd: dir, env: { ...s3Env(), JOB_COMPLETION_INDEX: String(i) }, timeoutMs: 90_000 },
-  )));
+  const pods = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      rampart(['run', scenario, '--segments', String(n), '--store', store, '-q', '--interval', '250ms', '--barrier-timeout', '60s', ...extra(i)], {
+        cwd: dir,
+        env: { ...s3Env(), JOB_COMPLETION_INDEX: String(i) },
+        timeoutMs: 90_000,
+      }),
+    ),
+  );
   return { store, pods };
 }
 
@@ -95,8 +103,20 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     expect(target.stats.requests).toBe(100);
 
     const merged = await rampart(
-      ['merge', store, '--out', 'json=merged.json', '--out', 'junit=merged.xml', '--out', 'html=merged.html', '--upload', `s3://${BUCKET}/merged/burst`],
-      { cwd: dir, env: s3Env() });
+      [
+        'merge',
+        store,
+        '--out',
+        'json=merged.json',
+        '--out',
+        'junit=merged.xml',
+        '--out',
+        'html=merged.html',
+        '--upload',
+        `s3://${BUCKET}/merged/burst`,
+      ],
+      { cwd: dir, env: s3Env() },
+    );
     expect(merged.code, merged.stderr).toBe(99);
     expect(merged.stderr).toMatch(/uploaded 3 file\(s\)/);
     expect(JSON.parse(await getObject('merged/burst/merged.json')).metrics.http_reqs.count).toBe(100);
@@ -115,7 +135,10 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     for (let i = 0; i < 8; i++) {
       const seg = await storedResults(store, i);
       expect(seg.distributed).toMatchObject({ segment: i, segments: 8, scenarioHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      const lines = readFileSync(join(dir, `requests-${i}.ndjson`), 'utf8').trim().split('\n').filter(Boolean);
+      const lines = readFileSync(join(dir, `requests-${i}.ndjson`), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean);
       expect(lines.length).toBe(seg.metrics.http_reqs.count);
       for (const line of lines) {
         const us = msToUs((JSON.parse(line) as { duration: number }).duration);
@@ -126,7 +149,12 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     }
     expect(one.totalCount).toBe(100);
     const d = summary.metrics.http_req_duration;
-    for (const [p, key] of [[50, 'med'], [90, 'p90'], [95, 'p95'], [99, 'p99']] as const) {
+    for (const [p, key] of [
+      [50, 'med'],
+      [90, 'p90'],
+      [95, 'p95'],
+      [99, 'p99'],
+    ] as const) {
       expect(d[key]).toBe(Math.round(clampedPercentileUs(one, p, min, max)) / 1000);
     }
     expect(d.min).toBe(min / 1000);
@@ -136,13 +164,21 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
   it('an open soak at 40 it/s: the segments offer 40/s together (within 2%), and http_reqs is what the target counted', async () => {
     target.reset();
     const { store, pods } = await indexedJob('soak.ts', 8);
-    expect(pods.map((p) => p.code), pods.map((p) => p.stderr).join('\n')).toEqual(Array(8).fill(0));
+    expect(
+      pods.map((p) => p.code),
+      pods.map((p) => p.stderr).join('\n'),
+    ).toEqual(Array(8).fill(0));
     const merged = await rampart(['merge', store, '--out', 'json=soak.json', '-q'], { cwd: dir, env: s3Env() });
     expect(merged.code, merged.stderr).toBe(0);
     const summary = readJson(join(dir, 'soak.json'));
     expect(summary.metrics.http_reqs.count).toBe(target.stats.requests);
     const segs = await Promise.all(Array.from({ length: 8 }, (_, i) => storedResults(store, i)));
-    const detail = segs.map((x) => `${x.metrics.http_reqs?.count} reqs ${x.durationMs}ms ${JSON.stringify(x.metrics.interrupted_iterations ?? x.metrics.dropped_iterations ?? null)}`).join('; ');
+    const detail = segs
+      .map(
+        (x) =>
+          `${x.metrics.http_reqs?.count} reqs ${x.durationMs}ms ${JSON.stringify(x.metrics.interrupted_iterations ?? x.metrics.dropped_iterations ?? null)}`,
+      )
+      .join('; ');
     expect(summary.metrics.http_reqs.count, detail).toBe(120); // arrivals k/40 s for k < 120
     expect(summary.metrics.dropped_iterations).toBeUndefined();
     const durations = segs.map((x) => x.durationMs);
@@ -170,10 +206,12 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     expect(summary.aborted).toBe(true);
     expect(summary.abortReason).toMatch(/^segment 1\/4: threshold/);
     // the others' loads ended within 5 s of the first one's (the plan asked for 30 s)
-    const ends = await Promise.all([0, 1, 2, 3].map(async (i) => {
-      const seg = await storedResults(store, i);
-      return { end: Date.parse(seg.startedAt) + seg.durationMs, reason: seg.abortReason };
-    }));
+    const ends = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        const seg = await storedResults(store, i);
+        return { end: Date.parse(seg.startedAt) + seg.durationMs, reason: seg.abortReason };
+      }),
+    );
     for (const e of ends.slice(1)) {
       expect(e.reason).toMatch(/^store: segment 1\/4 aborted \(threshold\)/);
       expect(e.end - ends[0].end).toBeLessThan(5000);

@@ -25,7 +25,13 @@ import { startTarget, type Target } from './support/target.js';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 /** Commands that cannot run here, by their exact text, with the reason. */
 const NOT_RUN: Record<string, string> = {
@@ -34,12 +40,16 @@ const NOT_RUN: Record<string, string> = {
   'npm run bench': 'a benchmark: minutes of full load on both cores against autocannon; docs/benchmarks.md records its results',
   'node bench/throughput.mjs 5 10 50': 'a benchmark, as npm run bench',
   // docs/distributed.md: a cluster and an image registry; rampart k8s's own output is tested in test/k8s.test.ts
-  'docker build -t registry.example.com/rampart:0.1 .': 'needs a Docker daemon and the network (node:20-slim); test/k8s.test.ts checks what the Dockerfile copies',
+  'docker build -t registry.example.com/rampart:0.1 .':
+    'needs a Docker daemon and the network (node:20-slim); test/k8s.test.ts checks what the Dockerfile copies',
   'docker push registry.example.com/rampart:0.1': 'needs a registry',
-  'kubectl create secret generic rampart --from-literal=AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID"  --from-literal=AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" --from-literal=AWS_REGION=eu-west-1  --from-literal=API_KEY="$API_KEY"': 'needs a Kubernetes cluster',
+  'kubectl create secret generic rampart --from-literal=AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID"  --from-literal=AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" --from-literal=AWS_REGION=eu-west-1  --from-literal=API_KEY="$API_KEY"':
+    'needs a Kubernetes cluster',
   'kubectl apply -f rampart-job.yaml': 'needs a Kubernetes cluster',
-  'until kubectl get job rampart-run-1 -o jsonpath=\'{.status.conditions[?(@.status=="True")].type}\' | grep -qE \'Complete|Failed\'; do sleep 10; done': 'needs a Kubernetes cluster',
-  'rampart merge s3://ci-results/run-1 --out junit=junit.xml --out html=report.html': 'merges the segments the Job wrote in the cluster; the folder-store merge above runs',
+  "until kubectl get job rampart-run-1 -o jsonpath='{.status.conditions[?(@.status==\"True\")].type}' | grep -qE 'Complete|Failed'; do sleep 10; done":
+    'needs a Kubernetes cluster',
+  'rampart merge s3://ci-results/run-1 --out junit=junit.xml --out html=report.html':
+    'merges the segments the Job wrote in the cluster; the folder-store merge above runs',
   'kubectl apply -f rampart-merge.yaml': 'needs a Kubernetes cluster',
 };
 
@@ -56,7 +66,10 @@ export function shellCommands(file: string, text: string): DocCommand[] {
     const line = text.slice(0, block.index).split('\n').length;
     const joined = block[2].replace(/\\\n\s*/g, ' ');
     for (const raw of joined.split('\n')) {
-      const command = raw.replace(/^\$ /, '').replace(/\s+#.*$/, '').trim();
+      const command = raw
+        .replace(/^\$ /, '')
+        .replace(/\s+#.*$/, '')
+        .trim();
       if (command && !command.startsWith('#')) out.push({ file, line, command });
     }
   }
@@ -96,11 +109,21 @@ beforeAll(async () => {
   writeFileSync(join(bin, 'rampart'), `#!/bin/sh\nexec "${process.execPath}" "${RAMPART_BIN}" "$@"\n`);
   chmodSync(join(bin, 'rampart'), 0o755);
   env = {
-    PATH: `${bin}:${process.env.PATH}`, TARGET: target.url, CI_JOB_ID: 'job-1',
-    AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey, AWS_REGION: 'us-east-1',
+    PATH: `${bin}:${process.env.PATH}`,
+    TARGET: target.url,
+    CI_JOB_ID: 'job-1',
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    AWS_REGION: 'us-east-1',
   };
   // the results files the docs' compare and report commands read
-  for (const [profile, file] of [['burst', 'burst.json'], ['ramp', 'ramp.json'], ['soak', 'soak.json'], [null, 'results.json']] as const) {
+  for (const [profile, file] of [
+    ['burst', 'burst.json'],
+    ['ramp', 'ramp.json'],
+    ['soak', 'soak.json'],
+    [null, 'results.json'],
+  ] as const) {
     const res = await rampart(['run', 'scenario.ts', '-q', ...(profile ? ['--profile', profile] : []), '--out', `json=${file}`], { cwd: dir, env });
     expect(res.code, res.stderr).toBe(0);
   }
@@ -117,21 +140,44 @@ function prepared(command: string): string {
   return c;
 }
 
-interface Ran { code: number | null; stdout: string; stderr: string; timedOut: boolean }
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 /** Runs one command with bash in the workspace; `until` ends it (SIGINT) once its output matches. */
 function sh(command: string, extraEnv: Record<string, string>, until?: RegExp, timeoutMs = 120_000): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd: command.startsWith('npm ') ? ROOT : dir, env: { ...process.env, NO_COLOR: '1', RAMPART_STRICT_FINDINGS: '1', ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', command], {
+      cwd: command.startsWith('npm ') ? ROOT : dir,
+      env: { ...process.env, NO_COLOR: '1', RAMPART_STRICT_FINDINGS: '1', ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    const check = () => { if (until?.test(stdout + stderr)) child.kill('SIGINT'); };
-    child.stdout.on('data', (d) => { stdout += d; check(); });
-    child.stderr.on('data', (d) => { stderr += d; check(); });
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+    const check = () => {
+      if (until?.test(stdout + stderr)) child.kill('SIGINT');
+    };
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      check();
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      check();
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, timedOut }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
   });
 }
 
@@ -144,24 +190,29 @@ describe('the shell commands of README.md and docs/*.md', () => {
   });
 
   const runnable = ALL.filter((c) => !(c.command in NOT_RUN));
-  it.each(runnable.map((c) => [`${c.file}:${c.line} ${c.command}`, c] as const))('%s', async (_name, c) => {
-    const command = prepared(c.command);
-    const server = /^rampart simulate\b/.test(command);
-    const extra = command.includes('examples/') ? { TARGET: sim.url } : {};
-    const res = await sh(command, extra, server ? /listening on http:\/\/\S+/ : undefined);
-    const what = `${c.file}:${c.line}: ${command}\n${res.stdout.slice(-2000)}\n${res.stderr.slice(-2000)}`;
-    expect(res.timedOut, what).toBe(false);
-    expect(foreignWarnings(res.stderr), what).toEqual([]);
-    expect(res.stderr, what).not.toMatch(/internal error/);
-    if (server) {
-      expect(res.stdout + res.stderr, what).toMatch(/listening on http:\/\/\S+/);
-      return;
-    }
-    if (command.includes('--upload')) expect(res.stderr, what).toMatch(/rampart: uploaded [1-9]\d* file\(s\) to s3:\/\//);
-    // 99 is a threshold that failed: the burst against the simulator's cold workers is meant to
-    expect([0, 99], what).toContain(res.code);
-    for (const out of command.matchAll(/--out (?:\w+=)?(\S+)/g)) {
-      if (/\.(json|xml|html|hgrm|csv|ndjson)$/.test(out[1])) expect(existsSync(join(command.startsWith('npm ') ? ROOT : dir, out[1])), `${what}\nwrote ${out[1]}`).toBe(true);
-    }
-  }, 150_000);
+  it.each(runnable.map((c) => [`${c.file}:${c.line} ${c.command}`, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const command = prepared(c.command);
+      const server = /^rampart simulate\b/.test(command);
+      const extra = command.includes('examples/') ? { TARGET: sim.url } : {};
+      const res = await sh(command, extra, server ? /listening on http:\/\/\S+/ : undefined);
+      const what = `${c.file}:${c.line}: ${command}\n${res.stdout.slice(-2000)}\n${res.stderr.slice(-2000)}`;
+      expect(res.timedOut, what).toBe(false);
+      expect(foreignWarnings(res.stderr), what).toEqual([]);
+      expect(res.stderr, what).not.toMatch(/internal error/);
+      if (server) {
+        expect(res.stdout + res.stderr, what).toMatch(/listening on http:\/\/\S+/);
+        return;
+      }
+      if (command.includes('--upload')) expect(res.stderr, what).toMatch(/rampart: uploaded [1-9]\d* file\(s\) to s3:\/\//);
+      // 99 is a threshold that failed: the burst against the simulator's cold workers is meant to
+      expect([0, 99], what).toContain(res.code);
+      for (const out of command.matchAll(/--out (?:\w+=)?(\S+)/g)) {
+        if (/\.(json|xml|html|hgrm|csv|ndjson)$/.test(out[1]))
+          expect(existsSync(join(command.startsWith('npm ') ? ROOT : dir, out[1])), `${what}\nwrote ${out[1]}`).toBe(true);
+      }
+    },
+    150_000,
+  );
 });

@@ -4,8 +4,12 @@ import { rampart, readJson, workspace } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
 
 /** A scenario file whose iteration is one GET of `path`. */
 function scenarioFile(stages: string, path = '/', extra = ''): string {
@@ -56,7 +60,7 @@ describe('stage schedules against a real server', () => {
   });
 
   it('closed ramp: concurrency grows over the ramp and never exceeds the target level', async () => {
-    const { code, results } = await run("ramp({ to: 6, over: '2s' })", '/delay/40');
+    const { code } = await run("ramp({ to: 6, over: '2s' })", '/delay/40');
     expect(code).toBe(0);
     expect(target.stats.maxInFlight).toBeLessThanOrEqual(6);
     expect(target.stats.maxInFlight).toBeGreaterThanOrEqual(4);

@@ -13,8 +13,13 @@ import { startHttpbin, type Httpbin } from './support/httpbin.js';
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'rampart-k6-examples-'));
 let httpbin: Httpbin;
-beforeAll(async () => { httpbin = await startHttpbin(); }, 30_000);
-afterAll(async () => { await httpbin?.stop(); rmSync(out, { recursive: true, force: true }); });
+beforeAll(async () => {
+  httpbin = await startHttpbin();
+}, 30_000);
+afterAll(async () => {
+  await httpbin?.stop();
+  rmSync(out, { recursive: true, force: true });
+});
 
 async function runExample(file: string) {
   const json = join(out, `${file}.json`);

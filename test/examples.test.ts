@@ -17,14 +17,25 @@ const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'rampart-examples-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const scenarios = readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts')).sort();
+const scenarios = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 /** scenarios with `profiles` and no `stages` need --profile */
 const PROFILES: Record<string, string[]> = { 'serverless-lb.ts': ['burst', 'ramp'] };
 
 describe('examples: inspect', () => {
   it('has the examples the README promises', () => {
-    for (const f of ['burst.ts', 'ramp.ts', 'soak.ts', 'serverless-lb.ts', 'serverless-queue.ts', 'serverless-retries.ts',
-      'serverless-min-workers.ts', 's3-upload.ts']) expect(scenarios).toContain(f);
+    for (const f of [
+      'burst.ts',
+      'ramp.ts',
+      'soak.ts',
+      'serverless-lb.ts',
+      'serverless-queue.ts',
+      'serverless-retries.ts',
+      'serverless-min-workers.ts',
+      's3-upload.ts',
+    ])
+      expect(scenarios).toContain(f);
     expect(existsSync(join(EXAMPLES, 'rampart.yaml'))).toBe(true);
     expect(existsSync(join(EXAMPLES, 'reporters/slack-like.ts'))).toBe(true);
   });
@@ -86,8 +97,10 @@ describe('examples: run', () => {
     try {
       const json = join(out, 'soak.json');
       const txt = join(out, 'soak.txt');
-      const r = await rampart(['run', 'soak.ts', '-q', '-e', `TARGET=${target.url}`, '--out', `json=${json}`,
-        '--out', `./reporters/slack-like.ts=${txt}`], { cwd: EXAMPLES, timeoutMs: 30_000 });
+      const r = await rampart(
+        ['run', 'soak.ts', '-q', '-e', `TARGET=${target.url}`, '--out', `json=${json}`, '--out', `./reporters/slack-like.ts=${txt}`],
+        { cwd: EXAMPLES, timeoutMs: 30_000 },
+      );
       expect(r.code, r.stderr + r.stdout).toBe(0);
       const s = readJson(json);
       expect(s.metrics.dropped_iterations?.count ?? 0).toBe(0);

@@ -21,7 +21,10 @@ const SCALE = { timeScale: 0.01, seed: 3 } satisfies SimulatorOptions;
 const BURST = 'burst({ vus: 15, iterations: 30 })'; // the field report: 15 at once, 30 in all
 
 let sim: Simulator | undefined;
-afterEach(async () => { await sim?.close(); sim = undefined; });
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
 
 /** Each iteration one POST to a load-balancing endpoint (worker id in X-Runpod-Worker-Id). */
 function lbScenario(stages: string, extra = ''): string {
@@ -51,7 +54,12 @@ export default scenario({
 `;
 }
 
-interface Finding { kind: string; severity: string; message: string; data: Record<string, any> }
+interface Finding {
+  kind: string;
+  severity: string;
+  message: string;
+  data: Record<string, any>;
+}
 
 async function findingsOf(options: SimulatorOptions, source: string) {
   sim = await startSimulator({ ...SCALE, ...options });
@@ -73,9 +81,7 @@ const of = (insights: Finding[], kind: string) => insights.filter((i) => i.kind 
 describe('findings corpus: serverless endpoints (simulator, seeded)', () => {
   it('cold burst (min workers 0, 15 VUs, 30 iterations): the field report, the same advice twice', async () => {
     const first = await findingsOf({}, lbScenario(BURST));
-    expect(first.set, first.text).toEqual([
-      'cold-starts:warn', 'gateway-timeout:fail', 'min-workers:warn', 'retries:warn', 'supply-demand:warn',
-    ]);
+    expect(first.set, first.text).toEqual(['cold-starts:warn', 'gateway-timeout:fail', 'min-workers:warn', 'retries:warn', 'supply-demand:warn']);
     const advice = of(first.insights, 'min-workers')[0];
     expect(advice.data).toMatchObject({ basis: 'burst', recommended: 15, burst: 15 });
     expect(advice.message).toContain('set min workers ≥ 15');
@@ -106,7 +112,11 @@ describe('findings corpus: serverless endpoints (simulator, seeded)', () => {
     expect(peakVUs).toBe(10); // all ten at once (a closed burst of as many iterations as VUs once ran half of them)
     expect(set, text).toEqual(['cold-starts:warn', 'cold-starts:warn', 'min-workers:warn', 'supply-demand:info']);
     expect(text).not.toMatch(/did not tag/);
-    expect(of(insights, 'cold-starts').map((i) => i.message).join('\n')).toMatch(/of 10 jobs \([\d.]+%\) came from a cold worker/);
+    expect(
+      of(insights, 'cold-starts')
+        .map((i) => i.message)
+        .join('\n'),
+    ).toMatch(/of 10 jobs \([\d.]+%\) came from a cold worker/);
     expect(of(insights, 'min-workers')[0].data).toMatchObject({ basis: 'burst', recommended: 10 });
   });
 

@@ -21,7 +21,12 @@ afterAll(async () => {
   await target?.close();
 });
 
-interface Insight { kind: string; severity: string; message: string; data: Record<string, any> }
+interface Insight {
+  kind: string;
+  severity: string;
+  message: string;
+  data: Record<string, any>;
+}
 
 /** Runs `stages` and `iteration` against `url`; the results file and the exit code. */
 async function run(url: string, body: { stages: string; iteration: string; http?: string }) {
@@ -50,7 +55,11 @@ describe('findings corpus: ordinary targets', () => {
   });
 
   it("rampart's own timeout (300 ms against a 1 s answer): gateway-timeout fail for error:timeout", async () => {
-    const r = await run(target.url, { http: `{ timeout: '300ms' }`, stages: `soak({ vus: 3, for: '1s' })`, iteration: `await ctx.http.get('/delay/1000');` });
+    const r = await run(target.url, {
+      http: `{ timeout: '300ms' }`,
+      stages: `soak({ vus: 3, for: '1s' })`,
+      iteration: `await ctx.http.get('/delay/1000');`,
+    });
     expect(r.kinds, JSON.stringify(r.insights)).toEqual(['gateway-timeout:fail']);
     const g = r.found('gateway-timeout')!;
     expect(g.data).toMatchObject({ status: null, error: 'timeout' });

@@ -9,7 +9,12 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../simula
 import { decodeStepMs } from '../simulator/openai.js';
 import { rampart, readJson, workspace } from './support/cli.js';
 
-interface Insight { kind: string; severity: string; message: string; data: Record<string, any> }
+interface Insight {
+  kind: string;
+  severity: string;
+  message: string;
+  data: Record<string, any>;
+}
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -35,7 +40,13 @@ export default scenario({ name: 'streams', target: process.env.TARGET, serverles
   const out = await rampart(['run', 's.ts', '-q', '--workers', '1', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: s.url }, timeoutMs: 40_000 });
   const results = readJson(join(dir, 'r.json'));
   const insights = results.insights as Insight[];
-  return { ...out, results, insights, found: (kind: string) => insights.find((i) => i.kind === kind), kinds: insights.map((i) => `${i.kind}:${i.severity}`).sort() };
+  return {
+    ...out,
+    results,
+    insights,
+    found: (kind: string) => insights.find((i) => i.kind === kind),
+    kinds: insights.map((i) => `${i.kind}:${i.severity}`).sort(),
+  };
 }
 
 const chat = (tokens: number, content = 'hi') =>

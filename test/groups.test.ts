@@ -4,20 +4,29 @@ import { rampart, readJson, workspace } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
 
 async function runFile(source: string, args: string[] = []) {
   const dir = workspace({ 's.ts': source });
   const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...args], { cwd: dir, env: { TARGET: target.url } });
   let results: any;
-  try { results = readJson(join(dir, 'r.json')); } catch { results = undefined; }
+  try {
+    results = readJson(join(dir, 'r.json'));
+  } catch {
+    results = undefined;
+  }
   return { ...result, results };
 }
 
 describe('ctx.group', () => {
-  it('tags the requests inside with group:<outer::inner> and records group_duration; thresholds take k6\'s ::name form too', async () => {
-    const { code, stderr, results } = await runFile(`import { scenario, burst } from 'rampart';
+  it("tags the requests inside with group:<outer::inner> and records group_duration; thresholds take k6's ::name form too", async () => {
+    const { code, stderr, results } = await runFile(
+      `import { scenario, burst } from 'rampart';
       export default scenario({ name: 'g', target: process.env.TARGET, stages: [burst({ vus: 2, iterations: 6 })],
         thresholds: {
           'http_reqs{group:::login}': ['count==6'],
@@ -38,7 +47,9 @@ describe('ctx.group', () => {
           });
           if (inner !== 'returned') throw new Error('group() must return what fn returns');
           await ctx.http.get('/after-group');
-        } });`, ['--workers', '2']);
+        } });`,
+      ['--workers', '2'],
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const m = results.metrics;
@@ -53,8 +64,9 @@ describe('ctx.group', () => {
     expect(results.thresholds['http_reqs{state:on}'][0]).toMatchObject({ ok: true, actual: 6 });
   });
 
-  it('a group whose function throws leaves the VU out of the group; a bad name is the scenario\'s error', async () => {
-    const { results } = await runFile(`import { scenario, burst } from 'rampart';
+  it("a group whose function throws leaves the VU out of the group; a bad name is the scenario's error", async () => {
+    const { results } = await runFile(
+      `import { scenario, burst } from 'rampart';
       export default scenario({ name: 'g', target: process.env.TARGET, stages: [burst({ vus: 1, iterations: 2 })],
         async iteration(ctx) {
           if (ctx.iteration === 0) {
@@ -63,22 +75,29 @@ describe('ctx.group', () => {
           } else {
             await ctx.group('a::b', async () => {});
           }
-        } });`, ['--no-fail-unmeasured']);
+        } });`,
+      ['--no-fail-unmeasured'],
+    );
     const m = results.metrics;
     expect(m['http_reqs{group:boom}'].count).toBe(1);
     expect(m.http_reqs.count).toBe(2);
     expect(m['group_duration{group:boom}']).toBeUndefined(); // only groups that finished are timed
-    expect(results.errors.map((e: { message: string }) => e.message)).toContainEqual(expect.stringMatching(/group\(name, fn\): name must be a non-empty string without '::'/));
+    expect(results.errors.map((e: { message: string }) => e.message)).toContainEqual(
+      expect.stringMatching(/group\(name, fn\): name must be a non-empty string without '::'/),
+    );
   });
 });
 
 describe('delayAbortEval', () => {
   it('abortOnFail is not judged before delayAbortEval; then the run stops (exit 99)', async () => {
     const started = Date.now();
-    const { code, results } = await runFile(`import { scenario, soak } from 'rampart';
+    const { code, results } = await runFile(
+      `import { scenario, soak } from 'rampart';
       export default scenario({ name: 'd', target: process.env.TARGET, stages: [soak({ vus: 2, for: '30s' })],
         thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '3s' }] },
-        async iteration(ctx) { await ctx.http.get('/status/503'); await ctx.sleep(20); } });`, ['--interval', '250ms']);
+        async iteration(ctx) { await ctx.http.get('/status/503'); await ctx.sleep(20); } });`,
+      ['--interval', '250ms'],
+    );
     expect(code).toBe(99);
     expect(results.aborted).toBe(true);
     expect(results.abortReason).toBe('threshold');

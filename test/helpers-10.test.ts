@@ -56,12 +56,22 @@ describe('one network-error table', () => {
   const HOST = 'rampart-no-such-host.invalid';
 
   it('a name that does not resolve is a dns error for ctx.http and for ctx.s3 alike (S3 said connect)', async () => {
-    const httpError = await request(`http://${HOST}:9/`).then(() => null, (err: unknown) => err);
+    const httpError = await request(`http://${HOST}:9/`).then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(classifyError(httpError, undefined, 1000)).toMatchObject({ kind: 'dns', code: 'ENOTFOUND' });
-    const s3 = createS3Helper({
-      endpoint: `http://${HOST}:9`, region: 'us-east-1', maxSockets: 1, timeoutMs: 5000, maxAttempts: 1,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-real-secret-key' },
-    }, new Collector());
+    const s3 = createS3Helper(
+      {
+        endpoint: `http://${HOST}:9`,
+        region: 'us-east-1',
+        maxSockets: 1,
+        timeoutMs: 5000,
+        maxAttempts: 1,
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-real-secret-key' },
+      },
+      new Collector(),
+    );
     try {
       expect((await s3.put('bucket', 'k', 'x')).error).toMatchObject({ kind: 'dns', code: 'ENOTFOUND' });
     } finally {
@@ -71,7 +81,7 @@ describe('one network-error table', () => {
 });
 
 describe('one secret mask', () => {
-  it('the S3 credentials ctx.s3 resolves join the run\'s mask: a scenario that logs or names them leaks nothing', async () => {
+  it("the S3 credentials ctx.s3 resolves join the run's mask: a scenario that logs or names them leaks nothing", async () => {
     const creds = { AWS_ACCESS_KEY_ID: 'AKIDPLANTED7Q2X', AWS_SECRET_ACCESS_KEY: 'planted-s3-secret-3f9d' };
     const dir = workspace({
       's.ts': `import { scenario, burst, check, env } from 'rampart';
@@ -88,7 +98,8 @@ export default scenario({
 `,
     });
     const res = await rampart(['run', 's.ts', '--out', 'json=r.json'], {
-      cwd: dir, timeoutMs: 30_000,
+      cwd: dir,
+      timeoutMs: 30_000,
       env: { ...creds, AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' },
     });
     const json = JSON.stringify(readJson(join(dir, 'r.json')));
@@ -101,10 +112,15 @@ export default scenario({
 });
 
 describe('one atomic writer, with a streaming variant for ndjson', () => {
-  afterEach(() => { vi.restoreAllMocks(); });
-  const records = [{ t: 1, name: 'a' }, { t: 2, name: 'b' }] as any[];
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const records = [
+    { t: 1, name: 'a' },
+    { t: 2, name: 'b' },
+  ] as any[];
 
-  it('the ndjson file is fsync\'ed before it is renamed into place (the stream copy skipped it)', async () => {
+  it("the ndjson file is fsync'ed before it is renamed into place (the stream copy skipped it)", async () => {
     // the real FileHandle class, observed (not replaced): sync() still runs
     const probe = await open(join(mkdtempSync(join(tmpdir(), 'rampart-sync-')), 'probe'), 'w');
     const sync = vi.spyOn(Object.getPrototypeOf(probe), 'sync');
@@ -115,7 +131,12 @@ describe('one atomic writer, with a streaming variant for ndjson', () => {
     reporter.onRecords?.(records);
     reporter.onRecords?.(records.slice(0, 1));
     expect(await reporter.onEnd?.({} as any)).toEqual([path]);
-    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l).name)).toEqual(['a', 'b', 'a']);
+    expect(
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).name),
+    ).toEqual(['a', 'b', 'a']);
     expect(sync).toHaveBeenCalledTimes(1);
   });
 
@@ -135,13 +156,29 @@ describe('one atomic writer, with a streaming variant for ndjson', () => {
 describe('one tag-key encoder', () => {
   it('escapes : , and \\ so that no two tag sets share a key', () => {
     const sets: [string, string][][] = [
-      [['a', 'x,b:y']], [['a', 'x'], ['b', 'y']], [['a:x', 'y']], [['a', 'x:y']], [['a', 'x\\'], ['b', 'y']], [['a', 'x\\,b:y']],
+      [['a', 'x,b:y']],
+      [
+        ['a', 'x'],
+        ['b', 'y'],
+      ],
+      [['a:x', 'y']],
+      [['a', 'x:y']],
+      [
+        ['a', 'x\\'],
+        ['b', 'y'],
+      ],
+      [['a', 'x\\,b:y']],
     ];
     expect(new Set(sets.map(tagSetKey)).size).toBe(sets.length);
-    expect(tagSetKey([['name', 'submit'], ['status', '200']])).toBe('name:submit,status:200');
+    expect(
+      tagSetKey([
+        ['name', 'submit'],
+        ['status', '200'],
+      ]),
+    ).toBe('name:submit,status:200');
   });
 
-  it('custom metric tags whose values hold : and , count where they belong (they were added to the other set\'s metrics)', async () => {
+  it("custom metric tags whose values hold : and , count where they belong (they were added to the other set's metrics)", async () => {
     const dir = workspace({
       's.ts': `import { scenario, burst } from 'rampart';
 export default scenario({
@@ -172,7 +209,7 @@ describe('folder rules', () => {
     expect(bad).toEqual([]);
   });
 
-  it('reporters do not import another reporter\'s module (shared helpers live in hdr-curves.ts, summary-rows.ts)', () => {
+  it("reporters do not import another reporter's module (shared helpers live in hdr-curves.ts, summary-rows.ts)", () => {
     const reporterModules = /\/(console|csv|hdrlog|hgrm|json|junit|ndjson)\.js$/;
     const bad = importsOf('reporters').filter((line) => !line.startsWith('reporters/index.ts') && reporterModules.test(line.split(': ')[1]));
     expect(bad).toEqual([]);

@@ -51,24 +51,33 @@ ${body}
 
 async function run(files: Record<string, string>, entry = 's.ts', target = bin.url) {
   const dir = workspace(files);
-  const result = await rampart(['run', entry, '--quiet', '--out', 'json=r.json', '--out', 'ndjson=r.ndjson', ], { cwd: dir, env: { TARGET: target } });
+  const result = await rampart(['run', entry, '--quiet', '--out', 'json=r.json', '--out', 'ndjson=r.ndjson'], { cwd: dir, env: { TARGET: target } });
   const json = () => readJson(join(dir, 'r.json'));
-  const records = () => readFileSync(join(dir, 'r.ndjson'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const records = () =>
+    readFileSync(join(dir, 'r.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   return { ...result, dir, json, records };
 }
 
 /** Every check of the run passed (names listed when one failed). */
 function expectChecksPassed(summary: any): void {
-  const failed = Object.entries(summary.checks ?? {}).filter(([, c]: [string, any]) => c.fails > 0).map(([n]) => n);
+  const failed = Object.entries(summary.checks ?? {})
+    .filter(([, c]: [string, any]) => c.fails > 0)
+    .map(([n]) => n);
   expect(failed).toEqual([]);
   expect(Object.keys(summary.checks ?? {}).length).toBeGreaterThan(0);
 }
 
 describe('httpbin: the rows of issue 9', () => {
   it('redirects, compressed bodies, binary bytes, basic auth, form and multipart', async () => {
-    const r = await run({
-      'sub/upload.txt': 'hello from a file\n',
-      'sub/s.ts': scenarioFile(`
+    const r = await run(
+      {
+        'sub/upload.txt': 'hello from a file\n',
+        'sub/s.ts': scenarioFile(
+          `
     let res = await ctx.http.get('/redirect/2');
     check(res, { 'redirect: final url': (x) => x.url.endsWith('/get') && x.status === 200 });
     for (const [path, flag] of [['/gzip', 'gzipped'], ['/deflate', 'deflated'], ['/brotli', 'brotli']]) {
@@ -88,9 +97,12 @@ describe('httpbin: the rows of issue 9', () => {
     res = await ctx.http.post('/redirect-to?url=/post&status_code=307', { json: { a: 1 } });
     check(res, { '307 keeps POST and body': (x) => x.status === 200 && x.json().json.a === 1 });
     ctx.log('auth header sent:', JSON.stringify(res.headers));`,
-      // the path is relative to the scenario file, not to the working folder
-      "const upload = file('./upload.txt', 'upload.txt', 'text/plain');"),
-    }, 'sub/s.ts');
+          // the path is relative to the scenario file, not to the working folder
+          "const upload = file('./upload.txt', 'upload.txt', 'text/plain');",
+        ),
+      },
+      'sub/s.ts',
+    );
     expect(r.code, r.stderr).toBe(0);
     const summary = r.json();
     expectChecksPassed(summary);
@@ -103,7 +115,13 @@ describe('httpbin: the rows of issue 9', () => {
     expect(summary.metrics.http_reqs.count).toBe(r.records().length);
     // the basic-auth password and its header never appear in any output
     const token = Buffer.from(`user:${PASSWORD}`).toString('base64');
-    for (const text of [r.stdout, r.stderr, ...readdirSync(r.dir).filter((f) => f.startsWith('r.')).map((f) => readFileSync(join(r.dir, f), 'utf8'))]) {
+    for (const text of [
+      r.stdout,
+      r.stderr,
+      ...readdirSync(r.dir)
+        .filter((f) => f.startsWith('r.'))
+        .map((f) => readFileSync(join(r.dir, f), 'utf8')),
+    ]) {
       expect(text).not.toContain(token);
     }
   }, 60_000);
@@ -112,7 +130,8 @@ describe('httpbin: the rows of issue 9', () => {
 describe('httpbin: cookies, one jar per VU', () => {
   it('a cookie set by a redirect is sent on the next hop; the jar empties at each iteration; values never reach any output', async () => {
     const r = await run({
-      's.ts': scenarioFile(`
+      's.ts': scenarioFile(
+        `
     const before = await ctx.http.get('/cookies');
     check(before, { 'each iteration starts with an empty jar': (x) => Object.keys(x.json().cookies).length === 0 });
     const res = await ctx.http.get('/cookies/set?session=${COOKIE}');
@@ -122,12 +141,21 @@ describe('httpbin: cookies, one jar per VU', () => {
     const mine = await ctx.http.get('/cookies');
     check(mine, { 'ctx.http.cookies.set is sent': (x) => x.json().cookies.mine === 'scenarioSetValue42' });
     ctx.log('cookies seen:', mine.body);
-    if (ctx.iteration === 1) throw new Error('failing on purpose with ' + mine.body);`, '', 'burst({ vus: 1, iterations: 2 })'),
+    if (ctx.iteration === 1) throw new Error('failing on purpose with ' + mine.body);`,
+        '',
+        'burst({ vus: 1, iterations: 2 })',
+      ),
     });
     expect(r.code, r.stderr).toBe(0);
     expectChecksPassed(r.json());
     expect(r.json().checks['each iteration starts with an empty jar'].passes).toBe(2);
-    for (const text of [r.stdout, r.stderr, ...readdirSync(r.dir).filter((f) => f.startsWith('r.')).map((f) => readFileSync(join(r.dir, f), 'utf8'))]) {
+    for (const text of [
+      r.stdout,
+      r.stderr,
+      ...readdirSync(r.dir)
+        .filter((f) => f.startsWith('r.'))
+        .map((f) => readFileSync(join(r.dir, f), 'utf8')),
+    ]) {
       expect(text).not.toContain('${COOKIE}');
       expect(text).not.toContain('scenarioSetValue42');
     }
@@ -139,12 +167,20 @@ describe('httpbin: cookies, one jar per VU', () => {
     const seen = (await ctx.http.get('/cookies')).json().cookies;
     ctx.metrics.counter(seen.k ? 'kept' : 'empty').add();
     await ctx.http.get('/cookies/set?k=v');`;
-    const keep = await run({ 's.ts': scenarioFile(body, '', 'burst({ vus: 1, iterations: 3 })').replace("stages:", "http: { cookies: 'keep' }, stages:") });
+    const keep = await run({
+      's.ts': scenarioFile(body, '', 'burst({ vus: 1, iterations: 3 })').replace('stages:', "http: { cookies: 'keep' }, stages:"),
+    });
     expect(keep.code, keep.stderr).toBe(0);
     expect(keep.json().metrics.kept?.count).toBe(2);
-    const off = await run({ 's.ts': scenarioFile(`
+    const off = await run({
+      's.ts': scenarioFile(
+        `
     const res = await ctx.http.get('/cookies/set?k=v');
-    ctx.metrics.counter(Object.keys(res.json().cookies).length ? 'sent' : 'not_sent').add();`, '', 'burst({ vus: 1, iterations: 2 })').replace('stages:', 'http: { cookies: false }, stages:') });
+    ctx.metrics.counter(Object.keys(res.json().cookies).length ? 'sent' : 'not_sent').add();`,
+        '',
+        'burst({ vus: 1, iterations: 2 })',
+      ).replace('stages:', 'http: { cookies: false }, stages:'),
+    });
     expect(off.code, off.stderr).toBe(0);
     expect(off.json().metrics.not_sent?.count).toBe(2);
   }, 60_000);
@@ -172,25 +208,36 @@ describe('httpbin: redirect limit, tags, wire bytes', () => {
       's.ts': scenarioFile(`
     await ctx.http.get('/status/200');
     await ctx.http.get('/status/404');
-    await ctx.http.get('/status/409', { expect: [409] });`).replace('stages:', `thresholds: {
+    await ctx.http.get('/status/409', { expect: [409] });`).replace(
+        'stages:',
+        `thresholds: {
     'http_req_duration{expected_response:true}': ['max<10000'],
     'http_reqs{expected_response:true}': ['count==2'],
     'http_reqs{error_code:1404}': ['count==1'],
-  }, stages:`),
+  }, stages:`,
+      ),
     });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const th = r.json().thresholds as Record<string, { ok: boolean; actual: number | null }[]>;
     expect(Object.keys(th).length).toBe(3);
     expect(th['http_reqs{expected_response:true}'][0]).toMatchObject({ ok: true, actual: 2 });
-    expect(Object.values(th).flat().every((t) => t.ok)).toBe(true);
+    expect(
+      Object.values(th)
+        .flat()
+        .every((t) => t.ok),
+    ).toBe(true);
   }, 60_000);
 
   it('data_received counts the compressed bytes on the wire; the body is decoded', async () => {
-    const r = await run({
-      's.ts': scenarioFile(`
+    const r = await run(
+      {
+        's.ts': scenarioFile(`
     const res = await ctx.http.get('/');
     check(res, { 'decoded 100 kB': (x) => x.body.length === 100000 });`),
-    }, 's.ts', gzipUrl);
+      },
+      's.ts',
+      gzipUrl,
+    );
     expect(r.code, r.stderr).toBe(0);
     expectChecksPassed(r.json());
     const received = r.json().metrics.data_received.count;
@@ -200,7 +247,11 @@ describe('httpbin: redirect limit, tags, wire bytes', () => {
 });
 
 describe('option mistakes', () => {
-  const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => l.startsWith('rampart:'));
+  const oneLine = (stderr: string) =>
+    stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('rampart:'));
 
   it("an unknown request option is exit 107 with one line at the scenario's line", async () => {
     const r = await run({ 's.ts': scenarioFile(`    await ctx.http.get('/get', { header: { 'x-a': '1' } } as any);`) });

@@ -17,7 +17,9 @@ beforeAll(async () => {
     const gap = Number(url.searchParams.get('gap') ?? 0);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     let i = 0;
-    res.on('close', () => { if (i < n) closedEarly.push(i); });
+    res.on('close', () => {
+      if (i < n) closedEarly.push(i);
+    });
     const step = () => {
       while (i < n && !res.destroyed) {
         const ok = res.write(`id: ${i}\nevent: tick\ndata: ${i}\ndata: line2\n\n`);
@@ -32,13 +34,20 @@ beforeAll(async () => {
   await new Promise<void>((r) => events.listen(0, '127.0.0.1', r));
   eventsUrl = `http://127.0.0.1:${(events.address() as AddressInfo).port}`;
 });
-afterAll(async () => { events.closeAllConnections(); await new Promise((r) => events.close(r)); });
+afterAll(async () => {
+  events.closeAllConnections();
+  await new Promise((r) => events.close(r));
+});
 
 async function runFile(source: string, args: string[] = []) {
   const dir = workspace({ 's.ts': source });
   const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...args], { cwd: dir, env: { TARGET: eventsUrl } });
   let results: any;
-  try { results = readJson(join(dir, 'r.json')); } catch { results = undefined; }
+  try {
+    results = readJson(join(dir, 'r.json'));
+  } catch {
+    results = undefined;
+  }
   return { ...result, results };
 }
 
@@ -123,12 +132,22 @@ export default scenario({ name: 's', target: process.env.TARGET, stages: [burst(
 
 describe('the wire format, judged by the openai package', () => {
   let server: OpenAiStreamServer;
-  beforeAll(async () => { server = await startOpenAiStreamServer({ ttftMs: 20, itlMs: 5 }); });
-  afterAll(async () => { await server.close(); });
+  beforeAll(async () => {
+    server = await startOpenAiStreamServer({ ttftMs: 20, itlMs: 5 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
 
   it("reads the test server's streams, usage and errors as OpenAI's API", async () => {
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-x', maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: 'sim', messages: [{ role: 'user', content: 'a b c' }], max_tokens: 6, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'sim',
+      messages: [{ role: 'user', content: 'a b c' }],
+      max_tokens: 6,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined | null;
     for await (const chunk of stream) {
@@ -142,6 +161,12 @@ describe('the wire format, judged by the openai package', () => {
     await expect(client.chat.completions.create({ model: 'reject', messages: [] })).rejects.toMatchObject({ status: 400 });
     // an error event mid-stream is an error for the package too
     const broken = await client.chat.completions.create({ model: 'stream-error', messages: [], max_tokens: 6, stream: true });
-    await expect((async () => { for await (const _ of broken) { /* read */ } })()).rejects.toThrow(/engine died/);
+    await expect(
+      (async () => {
+        for await (const _ of broken) {
+          /* read */
+        }
+      })(),
+    ).rejects.toThrow(/engine died/);
   });
 });

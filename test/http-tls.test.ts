@@ -24,27 +24,54 @@ const seen = { tlsBytesIn: 0, tlsRequests: 0, h2Versions: [] as string[] };
 
 beforeAll(async () => {
   certDir = mkdtempSync(join(tmpdir(), 'rampart-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-    '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   certPem = readFileSync(join(certDir, 'cert.pem'), 'utf8');
   keyPem = readFileSync(join(certDir, 'key.pem'), 'utf8');
 
   tlsServer = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
     seen.tlsRequests++;
     req.resume();
-    req.on('end', () => { res.writeHead(200, { 'content-length': 2 }); res.end('ok'); });
+    req.on('end', () => {
+      res.writeHead(200, { 'content-length': 2 });
+      res.end('ok');
+    });
   });
   tlsServer.keepAliveTimeout = 30_000;
-  tlsServer.on('secureConnection', (s: Socket) => s.on('data', (d: Buffer) => { seen.tlsBytesIn += d.length; }));
+  tlsServer.on('secureConnection', (s: Socket) =>
+    s.on('data', (d: Buffer) => {
+      seen.tlsBytesIn += d.length;
+    }),
+  );
   await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
   tlsUrl = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
 
   h2Server = http2.createSecureServer({ cert: certPem, key: keyPem, allowHTTP1: false }, (req, res) => {
     seen.h2Versions.push(req.httpVersion);
     req.resume();
-    req.on('end', () => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('hello over h2'); });
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('hello over h2');
+    });
   });
   await new Promise<void>((r) => h2Server.listen(0, '127.0.0.1', r));
   h2Url = `https://127.0.0.1:${(h2Server.address() as AddressInfo).port}`;
@@ -56,7 +83,7 @@ afterAll(async () => {
   await new Promise((r) => h2Server.close(r));
 });
 
-async function run(http: string, target: string, extraFiles: Record<string, string> = {}, stages = "burst({ vus: 4, iterations: 40 })") {
+async function run(http: string, target: string, extraFiles: Record<string, string> = {}, stages = 'burst({ vus: 4, iterations: 40 })') {
   const dir = workspace({
     's.ts': `import { scenario, burst } from 'rampart';
 export default scenario({
@@ -71,13 +98,20 @@ export default scenario({
   let records: any[] = [];
   try {
     results = readJson(join(dir, 'r.json'));
-    records = readFileSync(join(dir, 'r.ndjson'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  } catch { /* a usage error writes no results */ }
+    records = readFileSync(join(dir, 'r.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  } catch {
+    /* a usage error writes no results */
+  }
   return { ...res, results, records };
 }
 
 function phasesAddUp(records: any[]): number {
-  return records.filter((r) => Math.abs(r.blocked + r.connecting + r.tlsHandshaking + r.sending + r.waiting + r.receiving - r.duration) > 0.008).length;
+  return records.filter((r) => Math.abs(r.blocked + r.connecting + r.tlsHandshaking + r.sending + r.waiting + r.receiving - r.duration) > 0.008)
+    .length;
 }
 
 describe('TLS', () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  clientQueueing, coldStarts, deriveInsights, droppedIterations, gatewayTimeout, minWorkers, rateLimited, retries, supplyDemand,
+  clientQueueing,
+  coldStarts,
+  deriveInsights,
+  droppedIterations,
+  gatewayTimeout,
+  minWorkers,
+  rateLimited,
+  retries,
+  supplyDemand,
 } from '../runner/insights/index.js';
 import { fmtMs, fmtRange } from '../runner/insights/util.js';
 import type { Insight, StageSummary, Summary, TrendSummary } from '../runner/results/types.js';
@@ -17,7 +25,12 @@ const severities = (list: Insight[]) => list.map((i) => i.severity);
 
 /** n warm, successful requests in a closed loop of `vus`, each taking `ms`. */
 function warmRun(n: number, vus: number, ms: number, extra: Partial<Req> = {}): Req[] {
-  return Array.from({ length: n }, (_, i) => ({ start: Math.floor(i / vus) * (ms + 100) + (i % vus), duration: ms + (i % 7) * 10, cold: false, ...extra }));
+  return Array.from({ length: n }, (_, i) => ({
+    start: Math.floor(i / vus) * (ms + 100) + (i % vus),
+    duration: ms + (i % 7) * 10,
+    cold: false,
+    ...extra,
+  }));
 }
 
 describe('formatting', () => {
@@ -59,7 +72,9 @@ describe('the field report (30 requests, 15 at once, 4 × 400 at 120.0–120.8 s
   it('cold-starts: the share of cold responses and the penalty against warm p50', () => {
     const c = one(insights, 'cold-starts');
     expect(c.severity).toBe('warn');
-    expect(c.message).toMatch(/^14 of 26 responses \(53\.8%\) came from a cold worker; cold p50 70\.\d s vs warm p50 30(\.0)? s: a cold start costs about 40(\.\d)? s\.$/);
+    expect(c.message).toMatch(
+      /^14 of 26 responses \(53\.8%\) came from a cold worker; cold p50 70\.\d s vs warm p50 30(\.0)? s: a cold start costs about 40(\.\d)? s\.$/,
+    );
     const d = c.data as { coldCount: number; warmCount: number; share: number; coldP50: number; warmP50: number; penaltyMs: number };
     expect(d).toMatchObject({ coldCount: 14, warmCount: 12, share: 0.5385 });
     expect(d.penaltyMs).toBeCloseTo(d.coldP50 - d.warmP50, 1);
@@ -68,9 +83,14 @@ describe('the field report (30 requests, 15 at once, 4 × 400 at 120.0–120.8 s
   });
 
   it('cold-starts: against the warm service time when warm responses queued at the balancer', () => {
-    const summary = buildRunSummary(fieldReportRequests(), { peakVUs: 15, meta: { ...NO_RETRY, serverless: { preset: 'runpod', serviceTimes: { http_req_duration: { bound: 20_000, typical: 24_000 } } } } });
+    const summary = buildRunSummary(fieldReportRequests(), {
+      peakVUs: 15,
+      meta: { ...NO_RETRY, serverless: { preset: 'runpod', serviceTimes: { http_req_duration: { bound: 20_000, typical: 24_000 } } } },
+    });
     const c = one(deriveInsights(summary), 'cold-starts');
-    expect(c.message).toMatch(/cold p50 70\.\d s against a warm worker's service time of about 20(\.0)? s \(its fastest answers\): a cold start costs up to 5\d(\.\d)? s\./);
+    expect(c.message).toMatch(
+      /cold p50 70\.\d s against a warm worker's service time of about 20(\.0)? s \(its fastest answers\): a cold start costs up to 5\d(\.\d)? s\./,
+    );
     expect(c.message).toMatch(/Warm responses took p50 30(\.0)? s because they also waited at the balancer/);
     expect((c.data as { warmServiceMs: number }).warmServiceMs).toBe(20_000);
   });
@@ -247,7 +267,8 @@ describe('client-queueing', () => {
   });
 
   it('one slow interval (start-up) is not event-loop lag; two of three are', () => {
-    const run = (lags: number[]) => clientQueueing(buildRunSummary(warmRun(20, 5, 100), { peakVUs: 5, metrics: { event_loop_delay: trendMs(lags) } }));
+    const run = (lags: number[]) =>
+      clientQueueing(buildRunSummary(warmRun(20, 5, 100), { peakVUs: 5, metrics: { event_loop_delay: trendMs(lags) } }));
     expect(run([120, 3, 2])).toBeNull();
     expect(run([Array(30).fill(2), 120].flat())).toBeNull();
     expect(run([120, 80, 2])!.data).toMatchObject({ causes: ['event_loop_delay'], laggingIntervals: 2, intervals: 3 });
@@ -264,7 +285,9 @@ describe('client-queueing', () => {
   it('more requests in flight than connections: a 12 ms wait is queueing', () => {
     const reqs = warmRun(200, 15, 100).map((r, i) => ({ ...r, blocked: i % 4 === 0 ? 12 : 0.1 }));
     const c = clientQueueing(buildRunSummary(reqs, { peakVUs: 15, meta: { connectionsPerOrigin: 5 } }))!;
-    expect(c.message).toMatch(/^Requests waited up to 12 ms \(p95; max 12 ms\) for a free connection inside rampart \(5 connections per origin, up to 15 requests or VUs at once\)/);
+    expect(c.message).toMatch(
+      /^Requests waited up to 12 ms \(p95; max 12 ms\) for a free connection inside rampart \(5 connections per origin, up to 15 requests or VUs at once\)/,
+    );
     expect(c.data).toMatchObject({ causes: ['http_req_blocked'], connectionsPerOrigin: 5, peakConcurrency: 15 });
   });
 
@@ -339,7 +362,7 @@ describe('retries', () => {
     expect(r.message).not.toMatch(/succeeded \(/);
   });
 
-  it('says which of http_req_failed\'s failures it counts', () => {
+  it("says which of http_req_failed's failures it counts", () => {
     const reqs: Req[] = [
       ...warmRun(20, 5, 100),
       ...[0, 1].map((i) => ({ start: i, duration: 30, status: 503 })),
@@ -361,8 +384,10 @@ describe('retries', () => {
       },
     });
     const r = retries(summary)!;
-    expect(r.message).toBe('Retries made 20 extra attempts but rescued no call: 10 calls failed after every attempt ' +
-      '(http_req_failed counts each failed attempt: 30 in all); the failures were not transient within the backoff.');
+    expect(r.message).toBe(
+      'Retries made 20 extra attempts but rescued no call: 10 calls failed after every attempt ' +
+        '(http_req_failed counts each failed attempt: 30 in all); the failures were not transient within the backoff.',
+    );
     expect(r.message).not.toMatch(/succe(ss|eded) \(/);
   });
 
@@ -413,7 +438,9 @@ describe('dropped-iterations', () => {
     summary.timeline[2].dropped = 25;
     const d = droppedIterations(summary)!;
     expect(d.severity).toBe('warn');
-    expect(d.message).toMatch(/^25 iterations of 125 planned \(20%\) were dropped, the first 3 s into the run \(mostly in stage 0: burst: 20 VUs at once\)/);
+    expect(d.message).toMatch(
+      /^25 iterations of 125 planned \(20%\) were dropped, the first 3 s into the run \(mostly in stage 0: burst: 20 VUs at once\)/,
+    );
     expect(d.data).toMatchObject({ dropped: 25, planned: 125, share: 0.2, peakVUs: 20 });
   });
 
@@ -428,8 +455,16 @@ describe('dropped-iterations', () => {
       },
     });
     summary.timeline[0].dropped = dropped;
-    summary.stages = [{ index: 0, kind: 'soak', description: `soak ${rate} it/s (maxVUs ${maxVUs})`, startMs: 0, durationMs: summary.durationMs,
-      offered: { executor: 'arrival-rate', fromRate: rate, toRate: rate, maxVUs } } as NonNullable<Summary['stages']>[number]];
+    summary.stages = [
+      {
+        index: 0,
+        kind: 'soak',
+        description: `soak ${rate} it/s (maxVUs ${maxVUs})`,
+        startMs: 0,
+        durationMs: summary.durationMs,
+        offered: { executor: 'arrival-rate', fromRate: rate, toRate: rate, maxVUs },
+      } as NonNullable<Summary['stages']>[number],
+    ];
     return summary;
   }
 
@@ -443,13 +478,15 @@ describe('dropped-iterations', () => {
 
   it('a need above maxVUs advises a number above maxVUs', () => {
     const d = droppedIterations(openSoak(50, 1, 100, 110, 18, 82))!;
-    expect(d.message).toContain('≈ 5 in flight on average (Little\'s law, L = λW), more than maxVUs 1: raise maxVUs to at least 6');
+    expect(d.message).toContain("≈ 5 in flight on average (Little's law, L = λW), more than maxVUs 1: raise maxVUs to at least 6");
     expect((d.data as { recommendedMaxVUs: number }).recommendedMaxVUs).toBeGreaterThan(1);
   });
 
   it('an open burst at once needs as many VUs as arrivals', () => {
     const summary = openSoak(10, 5, 100, 200, 5, 15);
-    summary.stages![0] = { ...summary.stages![0], offered: { executor: 'arrival-burst', iterations: 20, overMs: 0, maxVUs: 5 } } as NonNullable<Summary['stages']>[number];
+    summary.stages![0] = { ...summary.stages![0], offered: { executor: 'arrival-burst', iterations: 20, overMs: 0, maxVUs: 5 } } as NonNullable<
+      Summary['stages']
+    >[number];
     const d = droppedIterations(summary)!;
     expect(d.message).toContain('A burst of 20 arrivals at once needs 20 VUs at once: raise maxVUs to 20');
     expect(d.data).toMatchObject({ maxVUs: 5, recommendedMaxVUs: 20 });
@@ -465,8 +502,22 @@ describe('dropped-iterations', () => {
 
 describe('serverless findings hold their premises', () => {
   const RAMP: StageSummary[] = [
-    { index: 0, kind: 'ramp', description: 'ramp 0 → 15 VUs over 6s', startMs: 0, durationMs: 6000, offered: { executor: 'vu-levels', fromVUs: 0, toVUs: 15 } },
-    { index: 1, kind: 'soak', description: 'soak 15 VUs for 3s', startMs: 6000, durationMs: 3000, offered: { executor: 'vu-levels', fromVUs: 15, toVUs: 15 } },
+    {
+      index: 0,
+      kind: 'ramp',
+      description: 'ramp 0 → 15 VUs over 6s',
+      startMs: 0,
+      durationMs: 6000,
+      offered: { executor: 'vu-levels', fromVUs: 0, toVUs: 15 },
+    },
+    {
+      index: 1,
+      kind: 'soak',
+      description: 'soak 15 VUs for 3s',
+      startMs: 6000,
+      durationMs: 3000,
+      offered: { executor: 'vu-levels', fromVUs: 15, toVUs: 15 },
+    },
   ];
 
   it('a closed port (no worker identity): no supply or worker-count talk, even with the RunPod preset', () => {
@@ -495,7 +546,9 @@ describe('serverless findings hold their premises', () => {
   it('a healthy ramp (cold starts, no failure): no min-workers finding, and supply-demand only informs', () => {
     const reqs = warmRun(80, 8, 1000).map((r, i) => ({ ...r, cold: i < 5 }));
     const summary = buildRunSummary(reqs, {
-      peakVUs: 8, stages: RAMP, metrics: { cold_starts: { type: 'counter', count: 5, rate: 0.5 } },
+      peakVUs: 8,
+      stages: RAMP,
+      metrics: { cold_starts: { type: 'counter', count: 5, rate: 0.5 } },
       gauges: () => ({ jobs_in_queue: 3, workers_seen: 5 }),
     });
     expect(minWorkers(summary)).toBeNull();
@@ -507,14 +560,28 @@ describe('serverless findings hold their premises', () => {
 
   it('an open-model rate: Little’s law on the planned rate', () => {
     const reqs = warmRun(60, 4, 2000);
-    const stages: StageSummary[] = [{ index: 0, kind: 'soak', description: 'soak 2 it/s for 30s (maxVUs 10)', startMs: 0, durationMs: 30_000, offered: { executor: 'arrival-rate', fromRate: 2, toRate: 2, maxVUs: 10 } }];
-    const summary = buildRunSummary(reqs.map((r, i) => ({ ...r, cold: i < 2 })), { peakVUs: 10, stages, metrics: { cold_starts: { type: 'counter', count: 2, rate: 0.1 } } });
+    const stages: StageSummary[] = [
+      {
+        index: 0,
+        kind: 'soak',
+        description: 'soak 2 it/s for 30s (maxVUs 10)',
+        startMs: 0,
+        durationMs: 30_000,
+        offered: { executor: 'arrival-rate', fromRate: 2, toRate: 2, maxVUs: 10 },
+      },
+    ];
+    const summary = buildRunSummary(
+      reqs.map((r, i) => ({ ...r, cold: i < 2 })),
+      { peakVUs: 10, stages, metrics: { cold_starts: { type: 'counter', count: 2, rate: 0.1 } } },
+    );
     const m = minWorkers(summary)!;
     expect(m.data).toMatchObject({ basis: 'rate', lambda: 2 });
     const d = m.data as { L: number; W: number; recommended: number };
     expect(d.L).toBeCloseTo((2 * d.W) / 1000, 2);
     expect(d.recommended).toBe(Math.ceil(d.L));
-    expect(m.message).toMatch(/^The plan offered 2 iterations\/s \(soak 2 it\/s for 30s \(maxVUs 10\)\) = 2 requests\/s; × warm response time 2\.\d+ s = 4\.\d+ workers busy/);
+    expect(m.message).toMatch(
+      /^The plan offered 2 iterations\/s \(soak 2 it\/s for 30s \(maxVUs 10\)\) = 2 requests\/s; × warm response time 2\.\d+ s = 4\.\d+ workers busy/,
+    );
   });
 
   it('all warm and nothing failed: nothing to size', () => {
@@ -534,7 +601,9 @@ describe('serverless findings hold their premises', () => {
     });
     const c = (coldStarts(summary) ?? []).filter((i) => i.data.unit === 'jobs');
     expect(c).toHaveLength(1);
-    expect(c[0].message).toMatch(/^5 of 20 jobs \(25%\) came from a cold worker; cold p50 1(\.0)? s vs warm p50 400 ms: a cold start costs about 600 ms\.$/);
+    expect(c[0].message).toMatch(
+      /^5 of 20 jobs \(25%\) came from a cold worker; cold p50 1(\.0)? s vs warm p50 400 ms: a cold start costs about 600 ms\.$/,
+    );
     expect(JSON.stringify(coldStarts(summary))).not.toContain('did not tag');
     const s = supplyDemand(summary)!;
     expect(s.message).toContain('no job waited in the queue');
@@ -547,16 +616,23 @@ describe('a capacity sweep holds the premises of min-workers and dropped-iterati
   function stoppedSweep(extra: StageSummary[] = []): Summary {
     const rates = [2, 4, 6, 8];
     const stages: StageSummary[] = rates.map((r, i) => ({
-      index: i, kind: 'sweep', description: `sweep ${r} it/s for 15s (maxVUs 10)`, startMs: i * 15_000, durationMs: 15_000,
+      index: i,
+      kind: 'sweep',
+      description: `sweep ${r} it/s for 15s (maxVUs 10)`,
+      startMs: i * 15_000,
+      durationMs: 15_000,
       offered: { executor: 'arrival-rate', fromRate: r, toRate: r, maxVUs: 10, sweep: { step: i + 1, of: 4, first: 0, limits: LIMITS } },
     }));
     const reqs = warmRun(60, 4, 2000).map((r, i) => ({ ...r, cold: i < 2 }));
     const summary = buildRunSummary(reqs, {
-      peakVUs: 10, stages: [...stages, ...extra],
+      peakVUs: 10,
+      stages: [...stages, ...extra],
       metrics: { cold_starts: { type: 'counter', count: 2, rate: 0.1 }, dropped_iterations: { type: 'counter', count: 12, rate: 0.4 } },
     });
     const half = Math.floor(summary.timeline.length / 2);
-    summary.timeline.forEach((p, i) => { p.stage = i < half ? 0 : 1; });
+    summary.timeline.forEach((p, i) => {
+      p.stage = i < half ? 0 : 1;
+    });
     summary.timeline[half + 1].dropped = 12; // the 2nd rate dropped, so the sweep stopped: rates 6 and 8 never ran
     return summary;
   }
@@ -573,7 +649,14 @@ describe('a capacity sweep holds the premises of min-workers and dropped-iterati
   });
 
   it('drops outside the sweep are still explained, counted without the sweep’s', () => {
-    const soak: StageSummary = { index: 4, kind: 'soak', description: 'soak 3 it/s for 10s (maxVUs 2)', startMs: 60_000, durationMs: 10_000, offered: { executor: 'arrival-rate', fromRate: 3, toRate: 3, maxVUs: 2 } };
+    const soak: StageSummary = {
+      index: 4,
+      kind: 'soak',
+      description: 'soak 3 it/s for 10s (maxVUs 2)',
+      startMs: 60_000,
+      durationMs: 10_000,
+      offered: { executor: 'arrival-rate', fromRate: 3, toRate: 3, maxVUs: 2 },
+    };
     const summary = stoppedSweep([soak]);
     (summary.metrics.dropped_iterations as { count: number }).count = 17;
     const last = summary.timeline[summary.timeline.length - 1];

@@ -52,15 +52,29 @@ afterAll(async () => {
 describe('npm i -D rampart from the packed tarball', () => {
   it('installs into a "type": "module" project, type-checks with tsc --init defaults, and runs', async () => {
     // pack what is built; scripts off, so packing does not rebuild under other edits
-    const { stdout: packed } = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const { stdout: packed } = await exec('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], {
+      cwd: ROOT,
+      maxBuffer: 64 << 20,
+    });
     const info = JSON.parse(packed)[0] as { filename: string; files: { path: string }[] };
     const shipped = info.files.map((f) => f.path);
-    for (const needed of ['bin/rampart.js', 'dist/scenarios/index.js', 'dist/scenarios/index.d.ts', 'dist/runner/cli/index.js', 'dist/runner/engine/worker.js', 'dist/runner/data/registry.js', 'README.md']) {
+    for (const needed of [
+      'bin/rampart.js',
+      'dist/scenarios/index.js',
+      'dist/scenarios/index.d.ts',
+      'dist/runner/cli/index.js',
+      'dist/runner/engine/worker.js',
+      'dist/runner/data/registry.js',
+      'README.md',
+    ]) {
       expect(shipped, needed).toContain(needed);
     }
     expect(shipped.some((p) => p.startsWith('test/') || p.startsWith('node_modules/'))).toBe(false);
 
-    await exec('npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--prefer-offline', join(project, info.filename)], { cwd: project, maxBuffer: 64 << 20 });
+    await exec('npm', ['install', '--save-dev', '--no-audit', '--no-fund', '--prefer-offline', join(project, info.filename)], {
+      cwd: project,
+      maxBuffer: 64 << 20,
+    });
     expect(readJson(join(project, 'package.json')).devDependencies.rampart).toMatch(/rampart-.*\.tgz$/);
     const bin = join(project, 'node_modules/.bin/rampart');
     expect(existsSync(bin)).toBe(true);
@@ -71,12 +85,21 @@ describe('npm i -D rampart from the packed tarball', () => {
     const tsc = await exec(process.execPath, [TSC, '--noEmit', '-p', '.'], { cwd: project }).catch((e) => e as { stdout: string; code: number });
     expect((tsc as { stdout: string }).stdout, 'tsc errors').toBe('');
     // and the types do reach the user's tsc: a misspelt option is caught
-    writeFileSync(join(project, 'wrong.ts'), `import { scenario, soak } from 'rampart';\nexport default scenario({ name: 'w', stages: [soak({ vus: 1, for: '1s' })], async iteration(ctx) { await ctx.http.get('/', { header: {} }); } });\n`);
-    const wrong = await exec(process.execPath, [TSC, '--noEmit', '-p', '.'], { cwd: project }).then(() => ({ stdout: '' }), (e) => e as { stdout: string });
+    writeFileSync(
+      join(project, 'wrong.ts'),
+      `import { scenario, soak } from 'rampart';\nexport default scenario({ name: 'w', stages: [soak({ vus: 1, for: '1s' })], async iteration(ctx) { await ctx.http.get('/', { header: {} }); } });\n`,
+    );
+    const wrong = await exec(process.execPath, [TSC, '--noEmit', '-p', '.'], { cwd: project }).then(
+      () => ({ stdout: '' }),
+      (e) => e as { stdout: string },
+    );
     expect(wrong.stdout).toMatch(/wrong\.ts\(2,\d+\): error TS\d+: .*'header'/);
     rmSync(join(project, 'wrong.ts'));
 
-    const run = await exec(bin, ['run', 'load.ts', '-q', '--out', 'json=r.json', '-e', `TARGET=${target.url}`], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    const run = await exec(bin, ['run', 'load.ts', '-q', '--out', 'json=r.json', '-e', `TARGET=${target.url}`], {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(run.stderr).toBe('');
     const results = readJson(join(project, 'r.json'));
     expect(results.exitCode).toBe(0);

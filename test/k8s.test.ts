@@ -59,7 +59,19 @@ async function manifests(extra: string[] = [], base = BASE): Promise<{ docs: any
 
 describe('rampart k8s', () => {
   it('prints a ConfigMap and an Indexed Job that validate against the Kubernetes schemas', async () => {
-    const { docs, text } = await manifests(['-e', 'TARGET=https://api.example', '--secret-env', 'API_KEY', '--file', 'data/users.csv', '--workers', '2', '--', '--barrier-timeout', '5m']);
+    const { docs, text } = await manifests([
+      '-e',
+      'TARGET=https://api.example',
+      '--secret-env',
+      'API_KEY',
+      '--file',
+      'data/users.csv',
+      '--workers',
+      '2',
+      '--',
+      '--barrier-timeout',
+      '5m',
+    ]);
     expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'Job']);
     const [cm, job] = docs;
     new ConfigMap(cm).validate();
@@ -69,12 +81,28 @@ describe('rampart k8s', () => {
     expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 8, parallelism: 8, backoffLimitPerIndex: 0 });
     // no retry of a segment, and no global backoffLimit that would kill the others when one fails
     expect(job.spec.backoffLimit).toBeUndefined();
-    expect(job.spec.podFailurePolicy.rules).toEqual([{ action: 'FailJob', onExitCodes: { containerName: 'rampart', operator: 'In', values: [2, 4, 107] } }]);
+    expect(job.spec.podFailurePolicy.rules).toEqual([
+      { action: 'FailJob', onExitCodes: { containerName: 'rampart', operator: 'In', values: [2, 4, 107] } },
+    ]);
     const pod = job.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     const c = pod.containers[0];
     expect(c.image).toBe('registry.example/rampart:0.1');
-    expect(c.args).toEqual(['run', '/scenario/scenario.mjs', '--segments', '8', '--store', 's3://loadtests/checkout/run-7', '--quiet', '--secret', 'API_KEY', '--workers', '2', '--barrier-timeout', '5m']);
+    expect(c.args).toEqual([
+      'run',
+      '/scenario/scenario.mjs',
+      '--segments',
+      '8',
+      '--store',
+      's3://loadtests/checkout/run-7',
+      '--quiet',
+      '--secret',
+      'API_KEY',
+      '--workers',
+      '2',
+      '--barrier-timeout',
+      '5m',
+    ]);
     expect(c.resources).toEqual({ requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
     expect(c.envFrom).toEqual([{ secretRef: { name: 'rampart' } }]);
     expect(c.env).toEqual([
@@ -142,8 +170,11 @@ describe('rampart k8s', () => {
       }
       // what the Secret gives the pods (envFrom), and what -e gives them
       const podEnv = {
-        TARGET: target.url, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+        TARGET: target.url,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       };
       const args: string[] = job.spec.template.spec.containers[0].args.map((a: string) => a.replace('/scenario/', `${mount}/`));
       expect(job.spec.completions).toBe(2);
@@ -213,10 +244,13 @@ describe('rampart k8s', () => {
     expect(res.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 
-  it("the Dockerfile builds from files the repository has and .dockerignore lets in, and runs rampart", () => {
+  it('the Dockerfile builds from files the repository has and .dockerignore lets in, and runs rampart', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(dockerfile).toMatch(/^FROM node:20-slim\b/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["rampart"\]/m);

@@ -8,20 +8,31 @@ const TTFT = 100;
 const ITL = 20;
 const TOKENS = 12;
 let server: OpenAiStreamServer;
-beforeAll(async () => { server = await startOpenAiStreamServer({ ttftMs: TTFT, itlMs: ITL }); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startOpenAiStreamServer({ ttftMs: TTFT, itlMs: ITL });
+});
+afterAll(async () => {
+  await server.close();
+});
 
 async function runFile(source: string, args: string[] = [], env: Record<string, string> = {}) {
   const dir = workspace({ 's.ts': source });
   const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...args], { cwd: dir, env: { TARGET: server.url, ...env } });
   let results: any;
-  try { results = readJson(join(dir, 'r.json')); } catch { results = undefined; }
+  try {
+    results = readJson(join(dir, 'r.json'));
+  } catch {
+    results = undefined;
+  }
   return { ...result, results };
 }
 
 /** The results printed by ctx.log as JSON lines, one per request. */
 function logged(stdout: string, stderr: string): any[] {
-  return `${stdout}\n${stderr}`.split('\n').filter((l) => l.includes('] {')).map((l) => JSON.parse(l.slice(l.indexOf('] {') + 2)));
+  return `${stdout}\n${stderr}`
+    .split('\n')
+    .filter((l) => l.includes('] {'))
+    .map((l) => JSON.parse(l.slice(l.indexOf('] {') + 2)));
 }
 
 describe('ctx.llm against a streaming server with known timing', () => {

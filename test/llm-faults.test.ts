@@ -4,12 +4,17 @@ import { rampart, readJson, workspace } from './support/cli.js';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './support/openai-stream-server.js';
 
 let server: OpenAiStreamServer;
-beforeAll(async () => { server = await startOpenAiStreamServer({ ttftMs: 30, itlMs: 20 }); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startOpenAiStreamServer({ ttftMs: 30, itlMs: 20 });
+});
+afterAll(async () => {
+  await server.close();
+});
 
 describe('ctx.llm: a broken stream is classified and counted, never a crash', () => {
   it('a cut socket, a malformed event, a 400 instead of a stream, an error event, a deadline mid-stream, a stream without usage', async () => {
-    const dir = workspace({ 's.ts': `import { scenario, burst } from 'rampart';
+    const dir = workspace({
+      's.ts': `import { scenario, burst } from 'rampart';
 const MODELS = ['cut', 'malformed', 'reject', 'stream-error', 'deadline', 'no-usage', 'fine'];
 export default scenario({ name: 'faults', target: process.env.TARGET, stages: [burst({ vus: 1, iterations: MODELS.length })],
   thresholds: { llm_failed: ['rate<1'] },
@@ -19,11 +24,17 @@ export default scenario({ name: 'faults', target: process.env.TARGET, stages: [b
     const r = await ctx.llm.chat({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 12, stream: true },
       { name: model, timeout: model === 'deadline' ? '120ms' : '10s' });
     ctx.log(JSON.stringify({ model, ok: r.ok, kind: r.error?.kind ?? null, status: r.status, out: r.outputTokens, est: r.estimated, partial: r.text.length > 0 }));
-  } });` });
+  } });`,
+    });
     const { code, stdout, stderr } = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: server.url } });
     const results = readJson(join(dir, 'r.json'));
-    const rows = Object.fromEntries(`${stdout}\n${stderr}`.split('\n').filter((l) => l.includes('] {'))
-      .map((l) => JSON.parse(l.slice(l.indexOf('] {') + 2))).map((r) => [r.model, r]));
+    const rows = Object.fromEntries(
+      `${stdout}\n${stderr}`
+        .split('\n')
+        .filter((l) => l.includes('] {'))
+        .map((l) => JSON.parse(l.slice(l.indexOf('] {') + 2)))
+        .map((r) => [r.model, r]),
+    );
     expect(rows.cut).toMatchObject({ ok: false, kind: 'reset', status: 200, partial: true });
     expect(rows.malformed).toMatchObject({ ok: false, kind: 'malformed', status: 200, partial: true });
     expect(rows.reject).toMatchObject({ ok: false, kind: 'http', status: 400, partial: false });

@@ -10,22 +10,31 @@ const PREFILL = 200;
 const DECODE = 20;
 const TOKENS = 15;
 let sim: Simulator;
-beforeAll(async () => { sim = await startSimulator({ mode: 'openai', seed: 7, minWorkers: 1, prefillMsPerToken: 0.05, decodeMs: DECODE, decodeMsPerSeq: 5 }); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await startSimulator({ mode: 'openai', seed: 7, minWorkers: 1, prefillMsPerToken: 0.05, decodeMs: DECODE, decodeMsPerSeq: 5 });
+});
+afterAll(async () => {
+  await sim.close();
+});
 
 describe('ctx.llm against rampart simulate --mode openai', () => {
   it('tokens exactly as the simulator counts them; TTFT and TPOT within the tolerance of a shared machine', async () => {
-    const dir = workspace({ 's.ts': `import { scenario, burst } from 'rampart';
+    const dir = workspace({
+      's.ts': `import { scenario, burst } from 'rampart';
 export default scenario({ name: 'sim', target: process.env.TARGET, stages: [burst({ vus: 1, iterations: 6 })],
   llm: { model: 'llama' },
   async iteration(ctx) {
     const r = await ctx.llm.chat({ messages: [{ role: 'user', content: 'y'.repeat(16000) }], max_tokens: ${TOKENS}, stream: true });
     ctx.log(JSON.stringify({ ok: r.ok, out: r.outputTokens, inp: r.inputTokens, est: r.estimated, simOut: r.response.headers['x-sim-output-tokens'],
       simIn: r.response.headers['x-sim-input-tokens'], cold: r.response.headers['x-sim-cold'], ttft: r.ttft, tpot: r.tpot, itl: r.itl.length }));
-  } });` });
+  } });`,
+    });
     const { code, stdout, stderr } = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: sim.url } });
     expect(code, stderr).toBe(0);
-    const rows = `${stdout}\n${stderr}`.split('\n').filter((l) => l.includes('] {')).map((l) => JSON.parse(l.slice(l.indexOf('] {') + 2)));
+    const rows = `${stdout}\n${stderr}`
+      .split('\n')
+      .filter((l) => l.includes('] {'))
+      .map((l) => JSON.parse(l.slice(l.indexOf('] {') + 2)));
     expect(rows).toHaveLength(6);
     for (const r of rows) {
       expect(r).toMatchObject({ ok: true, out: TOKENS, inp: 4000, est: false, simOut: String(TOKENS), simIn: '4000', cold: '0', itl: TOKENS - 1 });

@@ -10,7 +10,11 @@ import { rampart, readJson, workspace } from './support/cli.js';
  * counts what it really received and sent, for back-to-back requests, many VUs, slow answers,
  * a pool smaller than the demand, and a fan-out within one iteration.
  */
-interface Counts { requests: number; bytesIn: number; bytesOut: number }
+interface Counts {
+  requests: number;
+  bytesIn: number;
+  bytesOut: number;
+}
 
 let server: http.Server;
 let url = '';
@@ -23,8 +27,13 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       const answer = () => {
-        if (req.url === '/deny') { res.writeHead(401, { 'content-length': 6 }); res.end('denied'); }
-        else { res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 11 }); res.end('hello world'); }
+        if (req.url === '/deny') {
+          res.writeHead(401, { 'content-length': 6 });
+          res.end('denied');
+        } else {
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 11 });
+          res.end('hello world');
+        }
       };
       if (req.url === '/slow') setTimeout(answer, 15);
       else answer();
@@ -33,13 +42,21 @@ beforeAll(async () => {
   server.keepAliveTimeout = 30_000;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
-    socket.on('data', (d: Buffer) => { counts.bytesIn += d.length; });
-    socket.on('close', () => { counts.bytesOut += socket.bytesWritten; sockets.delete(socket); });
+    socket.on('data', (d: Buffer) => {
+      counts.bytesIn += d.length;
+    });
+    socket.on('close', () => {
+      counts.bytesOut += socket.bytesWritten;
+      sockets.delete(socket);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); });
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
 
 /** Runs `iteration` under `stages`, then closes the server's connections so every byte is counted. */
 async function run(stages: string, iteration: string, http = '') {
@@ -56,7 +73,10 @@ export default scenario({
   for (const s of sockets) s.destroy();
   await new Promise((r) => setTimeout(r, 50)); // the close events count the bytes each socket wrote
   const results = readJson(join(dir, 'r.json'));
-  const records = readFileSync(join(dir, 'r.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const records = readFileSync(join(dir, 'r.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return { ...result, results, records, counts: { ...counts } };
 }
 
@@ -110,7 +130,7 @@ describe('per-request timing and bytes against a counting server', () => {
 
   it('a fan-out: 6 requests at once per iteration, 4 VUs', async () => {
     const r = await run(
-      "burst({ vus: 4, iterations: 40 })",
+      'burst({ vus: 4, iterations: 40 })',
       "await Promise.all(Array.from({ length: 6 }, (_, i) => ctx.http.get(i % 2 ? '/slow' : '/deny')));",
     );
     expect(r.counts.requests).toBe(240);

@@ -15,8 +15,12 @@ import { startTarget, type Target } from './support/target.js';
 const CHROMIUM = '/usr/bin/chromium';
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -40,7 +44,9 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in headless Chromium', ()
     const dir = workspace({ 's.ts': loadScenario(seconds) });
     const port = await freePort();
     const child = spawn(process.execPath, [RAMPART_BIN, 'run', 's.ts', '--quiet', '--out', 'json=r.json', `--dashboard=${port}`], {
-      cwd: dir, env: { ...process.env, TARGET: target.url, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+      cwd: dir,
+      env: { ...process.env, TARGET: target.url, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
@@ -49,22 +55,40 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in headless Chromium', ()
     const url = `http://127.0.0.1:${port}/`;
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     try {
       await waitFor(async () => ((await fetch(url)).ok ? true : undefined), 20_000, 'the dashboard to listen');
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-      await page.goto(url, { waitUntil: 'load' });
-      const lastX = () => page.evaluate(() => {
-        const chart = (window as any).rampartCharts?.['chart-latency'];
-        const x = chart?.data?.[0] as number[] | undefined;
-        return x && x.length ? x[x.length - 1] : undefined;
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
       });
+      await page.goto(url, { waitUntil: 'load' });
+      const lastX = () =>
+        page.evaluate(() => {
+          const chart = (window as any).rampartCharts?.['chart-latency'];
+          const x = chart?.data?.[0] as number[] | undefined;
+          return x && x.length ? x[x.length - 1] : undefined;
+        });
       const first = await waitFor(lastX, 15_000, 'a first point');
-      const later = await waitFor(async () => { const x = await lastX(); return x !== undefined && x > first ? x : undefined; }, 5_000, 'the chart to advance');
+      const later = await waitFor(
+        async () => {
+          const x = await lastX();
+          return x !== undefined && x > first ? x : undefined;
+        },
+        5_000,
+        'the chart to advance',
+      );
       expect(later).toBeGreaterThan(first);
       // uPlot drew it: a canvas in the chart's slot
       expect(await page.locator('#chart-latency canvas').count()).toBeGreaterThan(0);

@@ -19,13 +19,27 @@ const held: http.ServerResponse[] = [];
 beforeAll(async () => {
   target = await startTarget();
   // a careless server that echoes the credential in its error: rampart must not print it
-  failing = http.createServer((req, res) => { req.resume(); res.writeHead(500).end(`storage full (auth: ${req.headers.authorization ?? 'none'})\n`); });
-  hanging = http.createServer((req, res) => { req.resume(); held.push(res); }); // never answers
+  failing = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(500).end(`storage full (auth: ${req.headers.authorization ?? 'none'})\n`);
+  });
+  hanging = http.createServer((req, res) => {
+    req.resume();
+    held.push(res);
+  }); // never answers
   await Promise.all([failing, hanging].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
 });
 afterAll(async () => {
   for (const res of held) res.destroy();
-  await Promise.all([failing, hanging].map((s) => new Promise((r) => { s.closeAllConnections(); s.close(r); })));
+  await Promise.all(
+    [failing, hanging].map(
+      (s) =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    ),
+  );
   await target.close();
 });
 
@@ -36,7 +50,10 @@ const TOKEN = 'tok-5f2a9c7e1b';
 async function run(out: string[]) {
   const dir = workspace({ 's.ts': loadScenario(3) });
   const started = Date.now();
-  const result = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json', ...out], { cwd: dir, env: { TARGET: target.url, RAMPART_INFLUXDB_TOKEN: TOKEN } });
+  const result = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json', ...out], {
+    cwd: dir,
+    env: { TARGET: target.url, RAMPART_INFLUXDB_TOKEN: TOKEN },
+  });
   return { ...result, wallMs: Date.now() - started, results: readJson(join(dir, 'r.json')) };
 }
 
@@ -57,7 +74,8 @@ describe('a failing output endpoint never fails or slows the run', () => {
       const lost = [...r.stderr.matchAll(/rampart: (prometheus|influxdb): ([\d,]+) of ([\d,]+) samples not sent/g)];
       expect(lost.length, `${name}: ${r.stderr}`).toBe(out.length / 2);
       for (const m of lost) expect(Number(m[2].replace(/,/g, '')), name).toBeGreaterThan(0);
-      if (name === '500') expect(r.stderr).toMatch(/prometheus: .*HTTP 500: storage full \(auth: none\)[^]*influxdb: .*HTTP 500: storage full \(auth: \*\*\*\)/);
+      if (name === '500')
+        expect(r.stderr).toMatch(/prometheus: .*HTTP 500: storage full \(auth: none\)[^]*influxdb: .*HTTP 500: storage full \(auth: \*\*\*\)/);
       expect(r.stderr + r.stdout + JSON.stringify(r.results), name).not.toContain(TOKEN);
       // the load ran as long and as fast; the whole run at most a short flush longer
       expect(r.results.durationMs / base.results.durationMs, name).toBeLessThan(1.3);

@@ -42,7 +42,10 @@ describe('native histogram from HDR', () => {
     const values: number[] = [0, 0, 0];
     for (let k = 0; k < 5000; k++) values.push(Math.round(200 + random() * random() * 400_000));
     for (const v of values) h.recordValue(v);
-    const native = toNativeHistogram(h, values.reduce((a, b) => a + b, 0));
+    const native = toNativeHistogram(
+      h,
+      values.reduce((a, b) => a + b, 0),
+    );
     expect(native.count).toBe(values.length);
     expect(native.zeroCount).toBe(3);
     const counts = buckets(native);

@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rampart, readJson, workspace } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
-import { haveMetricServers, influxQuery, loadScenario, promQuery, startInfluxdb, startPrometheus, type MetricServer } from './support/metric-servers.js';
+import {
+  haveMetricServers,
+  influxQuery,
+  loadScenario,
+  promQuery,
+  startInfluxdb,
+  startPrometheus,
+  type MetricServer,
+} from './support/metric-servers.js';
 
 /** schema 8 buckets are 2^(1/256) wide (0.27%); HDR's own 3 digits add 0.1% */
 const NATIVE_PRECISION = 2 ** (1 / 256) - 1 + 0.001;
@@ -26,11 +34,12 @@ describe.skipIf(!haveMetricServers())('outputs to real Prometheus and InfluxDB',
     await Promise.all([target?.close(), prometheus?.stop(), influx?.stop()]);
   });
 
-  it('both servers hold the results file\'s request count; Prometheus\' p95 matches the HDR p95', async () => {
+  it("both servers hold the results file's request count; Prometheus' p95 matches the HDR p95", async () => {
     const dir = workspace({ 's.ts': loadScenario(4) });
-    const result = await rampart([
-      'run', 's.ts', '--out', 'json=r.json', '--out', `prometheus=${prometheus.url}/api/v1/write`, '--out', `influxdb=${influx.url}/rampart`,
-    ], { cwd: dir, env: { TARGET: target.url, RAMPART_TESTID: 'ci-1' } });
+    const result = await rampart(
+      ['run', 's.ts', '--out', 'json=r.json', '--out', `prometheus=${prometheus.url}/api/v1/write`, '--out', `influxdb=${influx.url}/rampart`],
+      { cwd: dir, env: { TARGET: target.url, RAMPART_TESTID: 'ci-1' } },
+    );
     expect(result.stderr).not.toMatch(/not sent|internal error/);
     expect(result.code, result.stderr).toBe(0);
     const results = readJson(join(dir, 'r.json'));
@@ -61,17 +70,22 @@ describe.skipIf(!haveMetricServers())('outputs to real Prometheus and InfluxDB',
     // InfluxDB: the last cumulative count, and the final point carries the results file's p95
     const [[, count]] = await influxQuery(influx.url, 'rampart', `SELECT last("count") FROM "http_reqs" WHERE "testid"='ci-1' AND "by"=''`);
     expect(count).toBe(requests);
-    const [[, runP95]] = await influxQuery(influx.url, 'rampart', `SELECT last("run_p95") FROM "http_req_duration" WHERE "testid"='ci-1' AND "by"=''`);
+    const [[, runP95]] = await influxQuery(
+      influx.url,
+      'rampart',
+      `SELECT last("run_p95") FROM "http_req_duration" WHERE "testid"='ci-1' AND "by"=''`,
+    );
     expect(runP95).toBeCloseTo(results.metrics.http_req_duration.p95, 3);
     // live points came during the run, not only at the end
     const points = await influxQuery(influx.url, 'rampart', `SELECT "interval_count" FROM "http_req_duration" WHERE "testid"='ci-1' AND "by"=''`);
     expect(points.filter((p) => typeof p[1] === 'number').length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
-  it('RAMPART_PROMETHEUS_TREND_STATS=gauges: p95 and count gauges equal the results file\'s, no native histogram', async () => {
+  it("RAMPART_PROMETHEUS_TREND_STATS=gauges: p95 and count gauges equal the results file's, no native histogram", async () => {
     const dir = workspace({ 's.ts': loadScenario(2) });
     const result = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json', '--out', `prometheus=${prometheus.url}/api/v1/write`], {
-      cwd: dir, env: { TARGET: target.url, RAMPART_TESTID: 'ci-gauges', RAMPART_PROMETHEUS_TREND_STATS: 'gauges' },
+      cwd: dir,
+      env: { TARGET: target.url, RAMPART_TESTID: 'ci-gauges', RAMPART_PROMETHEUS_TREND_STATS: 'gauges' },
     });
     expect(result.code, result.stderr).toBe(0);
     const trend = readJson(join(dir, 'r.json')).metrics.http_req_duration;

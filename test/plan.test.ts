@@ -20,7 +20,10 @@ describe('durations', () => {
 
 describe('plan', () => {
   it('resolves levels from the previous stage and sums durations', () => {
-    const plan = buildPlan({ stages: [ramp({ to: 15, over: '30s' }), soak({ vus: 15, for: '5m' }), ramp({ to: 0, over: '10s' }), pause('10s')] }, null);
+    const plan = buildPlan(
+      { stages: [ramp({ to: 15, over: '30s' }), soak({ vus: 15, for: '5m' }), ramp({ to: 0, over: '10s' }), pause('10s')] },
+      null,
+    );
     expect(plan.steps.map((s) => s.startMs)).toEqual([0, 30_000, 330_000, 340_000]);
     expect(plan.steps[2]).toMatchObject({ executor: 'vu-levels', fromVUs: 15, toVUs: 0 });
     expect(plan.totalDurationMs).toBe(350_000);
@@ -28,7 +31,16 @@ describe('plan', () => {
   });
 
   it('open model: a rate ramp starts from the previous open stage', () => {
-    const plan = buildPlan({ stages: [ramp({ rate: 50, over: '1m', maxVUs: 200 }), soak({ rate: 50, for: '10m', maxVUs: 200 }), ramp({ rate: 10, over: '1m', maxVUs: 100 })] }, null);
+    const plan = buildPlan(
+      {
+        stages: [
+          ramp({ rate: 50, over: '1m', maxVUs: 200 }),
+          soak({ rate: 50, for: '10m', maxVUs: 200 }),
+          ramp({ rate: 10, over: '1m', maxVUs: 100 }),
+        ],
+      },
+      null,
+    );
     expect(plan.steps[0]).toMatchObject({ executor: 'arrival-rate', fromRate: 0, toRate: 50 });
     expect(plan.steps[2]).toMatchObject({ fromRate: 50, toRate: 10 });
     expect(plan.peakVUs).toBe(200);
@@ -76,7 +88,14 @@ describe('plan', () => {
 describe('threshold syntax', () => {
   const types = (n: string) => BUILTIN_METRICS[n];
   it('parses k6 expressions on metrics and sub-metrics', () => {
-    const t = parseThresholds({ http_req_duration: ['p(99.9)<=1500', 'avg < 200'], 'http_req_duration{name:submit}': [{ threshold: 'med!=0', abortOnFail: true }], http_reqs: 'count>0' }, types);
+    const t = parseThresholds(
+      {
+        http_req_duration: ['p(99.9)<=1500', 'avg < 200'],
+        'http_req_duration{name:submit}': [{ threshold: 'med!=0', abortOnFail: true }],
+        http_reqs: 'count>0',
+      },
+      types,
+    );
     expect(t.map((x) => [x.metricKey, x.aggregation, x.operator, x.value, x.abortOnFail])).toEqual([
       ['http_req_duration', 'p(99.9)', '<=', 1500, false],
       ['http_req_duration', 'avg', '<', 200, false],

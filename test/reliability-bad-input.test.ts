@@ -25,12 +25,27 @@ interface Case {
   message: RegExp;
 }
 
-const bad = (file: string, code: number, message: RegExp, args: string[] = []): Case =>
-  ({ name: file, files: [file], args: ['run', file, '--quiet', ...args], code, message });
-const flag = (name: string, args: string[], message: RegExp, files: (string | [string, string])[] = ['good.ts']): Case =>
-  ({ name, files, args: ['run', 'good.ts', '--quiet', ...args], code: 2, message });
-const config = (yaml: string, message: RegExp): Case =>
-  ({ name: yaml, files: ['good.ts', [yaml, 'rampart.yaml']], args: ['run', 'good.ts', '--quiet'], code: 2, message });
+const bad = (file: string, code: number, message: RegExp, args: string[] = []): Case => ({
+  name: file,
+  files: [file],
+  args: ['run', file, '--quiet', ...args],
+  code,
+  message,
+});
+const flag = (name: string, args: string[], message: RegExp, files: (string | [string, string])[] = ['good.ts']): Case => ({
+  name,
+  files,
+  args: ['run', 'good.ts', '--quiet', ...args],
+  code: 2,
+  message,
+});
+const config = (yaml: string, message: RegExp): Case => ({
+  name: yaml,
+  files: ['good.ts', [yaml, 'rampart.yaml']],
+  args: ['run', 'good.ts', '--quiet'],
+  code: 2,
+  message,
+});
 
 const CASES: Case[] = [
   // the file itself
@@ -73,22 +88,58 @@ const CASES: Case[] = [
   // thresholds
   bad('threshold-bad-syntax.ts', 2, /threshold-bad-syntax\.ts: thresholds\.http_req_duration: bad threshold 'p95<500'/),
   bad('threshold-unknown-metric.ts', 2, /threshold-unknown-metric\.ts: thresholds: unknown metric 'http_req_durration'/),
-  bad('threshold-wrong-aggregation.ts', 2, /threshold-wrong-aggregation\.ts: thresholds\.http_reqs: 'p\(95\)' does not apply to http_reqs, a counter/),
+  bad(
+    'threshold-wrong-aggregation.ts',
+    2,
+    /threshold-wrong-aggregation\.ts: thresholds\.http_reqs: 'p\(95\)' does not apply to http_reqs, a counter/,
+  ),
   bad('threshold-not-string.ts', 2, /threshold-not-string\.ts: thresholds\.http_req_duration: each threshold is a string/),
-  bad('threshold-tag-typo.ts', 2, /threshold-tag-typo\.ts: thresholds: 'http_req_duration\{expected_respons:true\}': rampart sets no tag 'expected_respons'; did you mean 'expected_response'\? \(rampart's tags: name, method, status/),
-  bad('threshold-tag-case.ts', 2, /threshold-tag-case\.ts: thresholds: 'http_reqs\{Status:200\}': rampart sets no tag 'Status'; did you mean 'status'\?/),
-  bad('threshold-tag-value.ts', 2, /threshold-tag-value\.ts: thresholds: 'http_req_duration\{expected_response:yes\}': rampart's 'expected_response' tag never has the value 'yes'/),
-  bad('threshold-delay-without-abort.ts', 2, /threshold-delay-without-abort\.ts: thresholds\.http_req_failed: delayAbortEval only applies with abortOnFail: true/),
-  bad('threshold-unknown-field.ts', 2, /threshold-unknown-field\.ts: thresholds\.http_req_failed: unknown field 'abortOnfail' \(known: threshold, abortOnFail, delayAbortEval\)/),
+  bad(
+    'threshold-tag-typo.ts',
+    2,
+    /threshold-tag-typo\.ts: thresholds: 'http_req_duration\{expected_respons:true\}': rampart sets no tag 'expected_respons'; did you mean 'expected_response'\? \(rampart's tags: name, method, status/,
+  ),
+  bad(
+    'threshold-tag-case.ts',
+    2,
+    /threshold-tag-case\.ts: thresholds: 'http_reqs\{Status:200\}': rampart sets no tag 'Status'; did you mean 'status'\?/,
+  ),
+  bad(
+    'threshold-tag-value.ts',
+    2,
+    /threshold-tag-value\.ts: thresholds: 'http_req_duration\{expected_response:yes\}': rampart's 'expected_response' tag never has the value 'yes'/,
+  ),
+  bad(
+    'threshold-delay-without-abort.ts',
+    2,
+    /threshold-delay-without-abort\.ts: thresholds\.http_req_failed: delayAbortEval only applies with abortOnFail: true/,
+  ),
+  bad(
+    'threshold-unknown-field.ts',
+    2,
+    /threshold-unknown-field\.ts: thresholds\.http_req_failed: unknown field 'abortOnfail' \(known: threshold, abortOnFail, delayAbortEval\)/,
+  ),
   // workloads
   bad('workload-no-iteration.ts', 2, /workload-no-iteration\.ts: workloads\.browse: 'iteration' must be a function/),
-  bad('workload-unknown-field.ts', 2, /workload-unknown-field\.ts: workloads\.checkout: unknown field 'exec' \(allowed: stages, profiles, startAfter, tags, iteration\)/),
+  bad(
+    'workload-unknown-field.ts',
+    2,
+    /workload-unknown-field\.ts: workloads\.checkout: unknown field 'exec' \(allowed: stages, profiles, startAfter, tags, iteration\)/,
+  ),
   bad('workload-bad-start-after.ts', 2, /workload-bad-start-after\.ts: workloads\.checkout: 'startAfter' must be a duration .*got '-30s'/),
-  bad('threshold-unknown-workload.ts', 2, /threshold-unknown-workload\.ts: thresholds\.http_req_duration\{workload:chekout\}: no workload 'chekout' \(workloads: browse, checkout\)/),
+  bad(
+    'threshold-unknown-workload.ts',
+    2,
+    /threshold-unknown-workload\.ts: thresholds\.http_req_duration\{workload:chekout\}: no workload 'chekout' \(workloads: browse, checkout\)/,
+  ),
   flag('--vus without --duration', ['--vus', '5'], /--vus needs --duration \(a closed soak\) or --iterations/),
   flag('--duration in words', ['--vus', '5', '--duration', 'ages'], /--duration 'ages' must be a positive duration/),
   flag('--iterations 0', ['--iterations', '0'], /--iterations must be a whole number from 1 to/),
-  flag('--vus with --profile', ['--vus', '2', '--duration', '1s', '--profile', 'smoke'], /--vus\/--duration\/--iterations replace the stages: use them without --profile/),
+  flag(
+    '--vus with --profile',
+    ['--vus', '2', '--duration', '1s', '--profile', 'smoke'],
+    /--vus\/--duration\/--iterations replace the stages: use them without --profile/,
+  ),
   // profiles
   bad('profiles.ts', 2, /profiles\.ts: the scenario has profiles \(smoke, peak\); choose one with --profile/),
   bad('profiles.ts', 2, /profiles\.ts: no profile 'nope' \(profiles: smoke, peak\)/, ['--profile', 'nope']),
@@ -97,10 +148,17 @@ const CASES: Case[] = [
   // flags
   flag('unknown --out type', ['--out', 'nope=x.txt'], /--out nope=x\.txt: unknown output type 'nope'/),
   flag('--out without a path', ['--out', 'json'], /--out json: needs a path/),
-  flag('--out under a file', ['--out', 'json=good.ts/r.json'], /--out json=good\.ts\/r\.json: cannot write .*good\.ts\/r\.json: .*good\.ts is not a folder/),
+  flag(
+    '--out under a file',
+    ['--out', 'json=good.ts/r.json'],
+    /--out json=good\.ts\/r\.json: cannot write .*good\.ts\/r\.json: .*good\.ts is not a folder/,
+  ),
   flag('--out onto a folder', ['--out', 'json=sub'], /--out json=sub: cannot write .*sub: it is a directory/),
   flag('--out reporter file missing', ['--out', './nope-reporter.ts'], /cannot read reporter file \.\/nope-reporter\.ts/),
-  flag('--out reporter without onEnd', ['--out', './bad-reporter.ts'], /bad-reporter\.ts: the default export must be a reporter/, ['good.ts', 'bad-reporter.ts']),
+  flag('--out reporter without onEnd', ['--out', './bad-reporter.ts'], /bad-reporter\.ts: the default export must be a reporter/, [
+    'good.ts',
+    'bad-reporter.ts',
+  ]),
   flag('-e without =', ['-e', 'NOEQUALS'], /-e 'NOEQUALS': expected KEY=VALUE/),
   flag('-e with a bad name', ['-e', '1X=2'], /-e '1X=2': expected KEY=VALUE/),
   flag('--workers 0', ['--workers', '0'], /--workers must be a whole number from 1 to 64, got 0/),
@@ -109,8 +167,19 @@ const CASES: Case[] = [
   flag('--config missing', ['--config', 'nope.yaml'], /cannot read config nope\.yaml: ENOENT/),
   { name: 'no scenario argument', args: ['run'], code: 2, message: /Not enough non-option arguments/ },
   { name: 'unknown command', args: ['launch', 'good.ts'], code: 2, message: /Unknown arguments?: launch/ },
-  { name: 'rampart new onto an existing file', files: ['good.ts'], args: ['new', 'good.ts'], code: 2, message: /good\.ts exists; rampart new never overwrites a file/ },
-  { name: 'rampart new into a missing folder', args: ['new', 'nowhere/s.ts'], code: 2, message: /cannot write nowhere\/s\.ts: its folder does not exist/ },
+  {
+    name: 'rampart new onto an existing file',
+    files: ['good.ts'],
+    args: ['new', 'good.ts'],
+    code: 2,
+    message: /good\.ts exists; rampart new never overwrites a file/,
+  },
+  {
+    name: 'rampart new into a missing folder',
+    args: ['new', 'nowhere/s.ts'],
+    code: 2,
+    message: /cannot write nowhere\/s\.ts: its folder does not exist/,
+  },
   // rampart.yaml
   config('malformed.yaml', /rampart\.yaml:\d+:\d+: invalid YAML: Flow sequence/),
   config('unknown-key.yaml', /rampart\.yaml:2: unknown key 'targett'/),
@@ -122,7 +191,9 @@ const CASES: Case[] = [
 ];
 
 describe('bad inputs: exit code and one line that names the fault', () => {
-  it.concurrent.each(CASES.map((c) => [c.name + (c.args?.includes('--profile') ? ` ${c.args.slice(c.args.indexOf('--profile')).join(' ')}` : ''), c] as const))('%s', async (_name, c) => {
+  it.concurrent.each(
+    CASES.map((c) => [c.name + (c.args?.includes('--profile') ? ` ${c.args.slice(c.args.indexOf('--profile')).join(' ')}` : ''), c] as const),
+  )('%s', async (_name, c) => {
     const dir = workspace({});
     mkdirSync(join(dir, 'sub'));
     for (const f of c.files ?? []) {

@@ -11,8 +11,12 @@ import { startTarget, type Target } from './support/target.js';
 
 const run = limiter(2);
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target?.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target?.close();
+});
 
 /** 1-based line and column of the first `needle` in `text`, as V8 reports a `new Error` there. */
 function locate(text: string, needle: string): string {
@@ -72,7 +76,9 @@ export default scenario({
     expect(res.code, res.stderr).toBe(3); // every iteration threw: the run measured nothing (runner/verdict.ts)
     const s = results(dir);
     expect(accounting(s).failedIterations).toBe(1500);
-    expect(s.verdict.message).toMatch(/^every iteration failed: order \d+ failed at s\.ts:\d+:\d+, all 1,500 iterations \(more than 500 distinct errors\)$/);
+    expect(s.verdict.message).toMatch(
+      /^every iteration failed: order \d+ failed at s\.ts:\d+:\d+, all 1,500 iterations \(more than 500 distinct errors\)$/,
+    );
     expect(s.errors.length).toBeLessThanOrEqual(501);
     expect(s.errors.reduce((sum: number, e: any) => sum + e.count, 0)).toBe(1500);
     expect(s.errors[0].message).toMatch(/^\(other messages: more than 500 distinct errors\)$/);

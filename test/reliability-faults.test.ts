@@ -15,8 +15,12 @@ const VUS = 4;
 const run = limiter(2);
 
 let target: FaultTarget;
-beforeAll(async () => { target = await startFaultTarget(); });
-afterAll(async () => { await target?.close(); });
+beforeAll(async () => {
+  target = await startFaultTarget();
+});
+afterAll(async () => {
+  await target?.close();
+});
 
 interface Fault {
   route: string;
@@ -69,10 +73,12 @@ describe.concurrent('every fault of the target', () => {
   for (const f of FAULTS) {
     it(`${f.origin ?? f.route}: completes, one outcome per iteration, errors grouped as ${f.kind ?? 'none'}`, async () => {
       const before = target.stats.byPath[f.route] ?? 0;
-      const { dir, res } = await runScenario(scenarioText(
-        `burst({ vus: ${VUS}, iterations: ${N} })`,
-        `async iteration(ctx) { await ctx.http.get(${JSON.stringify(urlOf(f))}${f.opts ? `, ${f.opts}` : ''}); },`,
-      ));
+      const { dir, res } = await runScenario(
+        scenarioText(
+          `burst({ vus: ${VUS}, iterations: ${N} })`,
+          `async iteration(ctx) { await ctx.http.get(${JSON.stringify(urlOf(f))}${f.opts ? `, ${f.opts}` : ''}); },`,
+        ),
+      );
       expect(res.stderr).not.toMatch(STACK_LINE);
       expect(res.code, res.stderr).toBe(f.noResponse ? 3 : 0);
       const s = results(dir);
@@ -115,7 +121,9 @@ export default scenario({
   thresholds: { http_req_failed: ['rate<0.01'] },
   async iteration(ctx) { const url = URLS[k++ % URLS.length]; await ctx.http.get(url, url.endsWith('/huge') ? { responseType: 'none' } : {}); },
 });
-`, ['--workers', '2']);
+`,
+        ['--workers', '2'],
+      );
       expect(res.stderr).not.toMatch(STACK_LINE);
       expect(res.code, res.stderr).toBe(99);
       const s = results(dir);
@@ -126,13 +134,19 @@ export default scenario({
       const per = total / FAULTS.length;
       expect(a.failedFalses).toBe(2 * per); // /ok and /huge
       expect(errorsByKind(s)).toEqual({
-        reset: 2 * per, timeout: 2 * per, protocol: 2 * per, connect: per, tls: per, 'http 503': per, 'http 429': per,
+        reset: 2 * per,
+        timeout: 2 * per,
+        protocol: 2 * per,
+        connect: per,
+        tls: per,
+        'http 503': per,
+        'http 429': per,
       });
       for (const f of FAULTS) if (!f.origin) expect(fresh.stats.byPath[f.route], f.route).toBe(per);
       expect(s.thresholds.http_req_failed[0].ok).toBe(false);
       // one group per faulty route, whatever the thread (OpenSSL messages carry a per-thread address)
       expect(s.errors, JSON.stringify(s.errors, null, 1)).toHaveLength(10);
-      expect(s.errors.find((e: any) => e.kind === "tls").message).toMatch(/^GET \/: SSL routines: wrong version number$/);
+      expect(s.errors.find((e: any) => e.kind === 'tls').message).toMatch(/^GET \/: SSL routines: wrong version number$/);
     } finally {
       await fresh.close();
     }

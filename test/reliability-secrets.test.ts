@@ -22,8 +22,12 @@ const PLANTED = {
 };
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target?.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target?.close();
+});
 
 function scenarioText(url: string): string {
   return `import { scenario, burst, check, env } from 'rampart';
@@ -71,7 +75,11 @@ describe('secrets', () => {
       ...filesIn(dir).filter((f) => f.name !== 's.ts' && f.name !== 'rampart.yaml'),
     ];
     expect(artifacts.map((a) => a.name).sort()).toEqual(['r.csv', 'r.hdrlog', 'r.hgrm', 'r.html', 'r.json', 'r.xml', 'stderr', 'stdout']);
-    const leaks = artifacts.flatMap((a) => Object.entries(PLANTED).filter(([, v]) => a.text.includes(v)).map(([k]) => `${k} in ${a.name}`));
+    const leaks = artifacts.flatMap((a) =>
+      Object.entries(PLANTED)
+        .filter(([, v]) => a.text.includes(v))
+        .map(([k]) => `${k} in ${a.name}`),
+    );
     expect(leaks).toEqual([]);
 
     // masked, not dropped: the log lines, the exception, the names and the checks are all there

@@ -15,8 +15,12 @@ import { startTarget, type Target } from './support/target.js';
 const run = limiter(2);
 let target: Target;
 let faults: FaultTarget;
-beforeAll(async () => { [target, faults] = await Promise.all([startTarget(), startFaultTarget()]); });
-afterAll(async () => { await Promise.all([target?.close(), faults?.close()]); });
+beforeAll(async () => {
+  [target, faults] = await Promise.all([startTarget(), startFaultTarget()]);
+});
+afterAll(async () => {
+  await Promise.all([target?.close(), faults?.close()]);
+});
 
 const OUTS = ['--out', 'json=r.json', '--out', 'junit=r.xml', '--out', 'html=r.html', '--out', 'csv=r.csv'];
 
@@ -36,8 +40,17 @@ async function runUntil(text: string, loaded: () => boolean, whenLoaded?: (child
   let child!: ChildProcess;
   const t0 = Date.now();
   const res = await run(() => {
-    const p = rampart(['run', 's.ts', '--quiet', ...OUTS], { cwd: dir, timeoutMs: 40_000, onSpawn: (c) => { child = c; } });
-    if (whenLoaded) void waitUntil(loaded, 20_000, 'load').then(() => whenLoaded(child)).catch(() => child.kill('SIGKILL'));
+    const p = rampart(['run', 's.ts', '--quiet', ...OUTS], {
+      cwd: dir,
+      timeoutMs: 40_000,
+      onSpawn: (c) => {
+        child = c;
+      },
+    });
+    if (whenLoaded)
+      void waitUntil(loaded, 20_000, 'load')
+        .then(() => whenLoaded(child))
+        .catch(() => child.kill('SIGKILL'));
     return p;
   });
   return { dir, res, elapsedMs: Date.now() - t0 };
@@ -62,9 +75,15 @@ describe.concurrent('signals', () => {
       const seen = () => target.stats.arrivals.filter((a) => a.path === path).length;
       const before = seen();
       const { dir, res, elapsedMs } = await runUntil(
-        scenario(target.url, "stages: [soak({ vus: 4, for: '60s' })], gracefulStop: '10s',", `await ctx.http.get(${JSON.stringify(path)}, { name: 'slow' });`),
+        scenario(
+          target.url,
+          "stages: [soak({ vus: 4, for: '60s' })], gracefulStop: '10s',",
+          `await ctx.http.get(${JSON.stringify(path)}, { name: 'slow' });`,
+        ),
         () => seen() - before >= 8,
-        async (child) => { child.kill(signal); },
+        async (child) => {
+          child.kill(signal);
+        },
       );
       expect(res.stderr).not.toMatch(STACK_LINE);
       expect(res.code, res.stderr).toBe(105);
@@ -87,7 +106,11 @@ describe.concurrent('signals', () => {
     const seen = () => faults.stats.byPath['/hang-after-headers'] ?? 0;
     const before = seen();
     const { dir, res, elapsedMs } = await runUntil(
-      scenario(faults.url, "stages: [soak({ vus: 3, for: '60s' })], gracefulStop: '60s', http: { timeout: '60s' },", "await ctx.http.get('/hang-after-headers');"),
+      scenario(
+        faults.url,
+        "stages: [soak({ vus: 3, for: '60s' })], gracefulStop: '60s', http: { timeout: '60s' },",
+        "await ctx.http.get('/hang-after-headers');",
+      ),
       () => seen() - before >= 3,
       async (child) => {
         child.kill('SIGINT');
@@ -112,8 +135,12 @@ describe.concurrent('signals', () => {
     const seen = () => faults.stats.byPath['/hang-after-headers?setup'] ?? 0;
     const before = seen();
     const { dir, res, elapsedMs } = await runUntil(
-      scenario(faults.url, `stages: [soak({ vus: 1, for: '5s' })], http: { timeout: '60s' },
-  async setup(ctx) { await ctx.http.get('/hang-after-headers?setup'); return {}; },`, "await ctx.http.get('/ok');"),
+      scenario(
+        faults.url,
+        `stages: [soak({ vus: 1, for: '5s' })], http: { timeout: '60s' },
+  async setup(ctx) { await ctx.http.get('/hang-after-headers?setup'); return {}; },`,
+        "await ctx.http.get('/ok');",
+      ),
       () => seen() - before >= 1,
       async (child) => {
         child.kill('SIGTERM');
@@ -131,8 +158,11 @@ describe.concurrent('signals', () => {
 
   it('an abortOnFail threshold stops the run early: exit 99, aborted', async () => {
     const { dir, res, elapsedMs } = await runUntil(
-      scenario(target.url, "stages: [soak({ vus: 2, for: '60s' })], thresholds: { http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true }] },",
-        "await ctx.http.get('/status/500'); await ctx.sleep('20ms');"),
+      scenario(
+        target.url,
+        "stages: [soak({ vus: 2, for: '60s' })], thresholds: { http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: true }] },",
+        "await ctx.http.get('/status/500'); await ctx.sleep('20ms');",
+      ),
       () => true,
     );
     expect(res.stderr).not.toMatch(STACK_LINE);
@@ -146,8 +176,11 @@ describe.concurrent('signals', () => {
 
   it('abortTest() from the scenario: exit 105, the reason in abortReason', async () => {
     const { dir, res } = await runUntil(
-      scenario(target.url, "stages: [soak({ vus: 2, for: '60s' })],",
-        "await ctx.http.get('/'); if (ctx.iteration >= 3) abortTest('enough of this target');"),
+      scenario(
+        target.url,
+        "stages: [soak({ vus: 2, for: '60s' })],",
+        "await ctx.http.get('/'); if (ctx.iteration >= 3) abortTest('enough of this target');",
+      ),
       () => true,
     );
     expect(res.stderr).not.toMatch(STACK_LINE);

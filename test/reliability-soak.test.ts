@@ -8,8 +8,12 @@ import { startTarget, type Target } from './support/target.js';
  */
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target?.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target?.close();
+});
 
 describe.skipIf(process.platform !== 'linux')('short soak', () => {
   it('RSS, open fds and event-loop delay stay bounded; every arrival has one outcome', async () => {

@@ -14,7 +14,10 @@ if (durations.type !== 'trend') throw new Error('fixture has no http_req_duratio
 
 /** The data lines of an .hgrm as the HdrHistogram plotter reads them: 4 numeric fields. */
 function hgrmRows(text: string): number[][] {
-  return text.split('\n').map((l) => l.trim().split(/\s+/).map(Number)).filter((v) => v.length === 4 && v.every((n) => !Number.isNaN(n)));
+  return text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter((v) => v.length === 4 && v.every((n) => !Number.isNaN(n)));
 }
 
 describe('hgrm reporter', () => {
@@ -45,7 +48,10 @@ describe('hgrm reporter', () => {
   });
 
   it('gives each histogram of a percentile curve the same x levels', () => {
-    const curve = percentileCurve([metricHistogram(summary, 'http_req_duration{cold:true}'), metricHistogram(summary, 'http_req_duration{cold:false}')]);
+    const curve = percentileCurve([
+      metricHistogram(summary, 'http_req_duration{cold:true}'),
+      metricHistogram(summary, 'http_req_duration{cold:false}'),
+    ]);
     expect(curve.x[0]).toBe(1);
     expect(curve.y.every((ys) => ys.length === curve.x.length)).toBe(true);
     const cold = curve.y[0].filter((v): v is number => v !== null);

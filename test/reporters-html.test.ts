@@ -68,17 +68,30 @@ describe.skipIf(!hasChromium)('html reporter in headless Chromium', () => {
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];
       const requests: string[] = [];
-      page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+      });
       page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
       page.on('request', (req) => requests.push(req.url()));
       await page.goto(url, { waitUntil: 'load' });
-      await page.waitForFunction((n) => Object.keys((window as unknown as { rampartCharts?: object }).rampartCharts ?? {}).length === n, CHART_IDS.length);
+      await page.waitForFunction(
+        (n) => Object.keys((window as unknown as { rampartCharts?: object }).rampartCharts ?? {}).length === n,
+        CHART_IDS.length,
+      );
 
       const charts = await page.evaluate((ids) => {
         const all = (window as unknown as { rampartCharts: Record<string, { data: (number | null)[][] }> }).rampartCharts;

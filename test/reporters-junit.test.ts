@@ -16,7 +16,13 @@ async function assertValid(xml: string): Promise<void> {
   expect(result.valid).toBe(true);
 }
 
-interface ParsedCase { name: string; classname: string; time: string; failure?: { message: string; type: string; text: string }; out: string }
+interface ParsedCase {
+  name: string;
+  classname: string;
+  time: string;
+  failure?: { message: string; type: string; text: string };
+  out: string;
+}
 
 function parse(xml: string) {
   const doc = create(xml).node as unknown as Document;
@@ -26,14 +32,21 @@ function parse(xml: string) {
   const cases: ParsedCase[] = Array.from(doc.getElementsByTagName('testcase')).map((tc) => {
     const f = tc.getElementsByTagName('failure')[0];
     return {
-      name: attr(tc, 'name'), classname: attr(tc, 'classname'), time: attr(tc, 'time'),
+      name: attr(tc, 'name'),
+      classname: attr(tc, 'classname'),
+      time: attr(tc, 'time'),
       failure: f ? { message: attr(f, 'message'), type: attr(f, 'type'), text: f.textContent ?? '' } : undefined,
       out: tc.getElementsByTagName('system-out')[0]?.textContent ?? '',
     };
   });
   const properties = Object.fromEntries(Array.from(doc.getElementsByTagName('property')).map((p) => [attr(p, 'name'), attr(p, 'value')]));
   const counts = (el: Element) => ({ tests: attr(el, 'tests'), failures: attr(el, 'failures'), errors: attr(el, 'errors') });
-  return { suites: counts(suites), suite: { ...counts(suite), name: attr(suite, 'name'), time: attr(suite, 'time'), timestamp: attr(suite, 'timestamp') }, cases, properties };
+  return {
+    suites: counts(suites),
+    suite: { ...counts(suite), name: attr(suite, 'name'), time: attr(suite, 'time'), timestamp: attr(suite, 'timestamp') },
+    cases,
+    properties,
+  };
 }
 
 describe('JUnit reporter', () => {
@@ -68,7 +81,9 @@ describe('JUnit reporter', () => {
   });
 
   it('uses an XSD that really rejects a malformed report', async () => {
-    const bad = renderJunit(buildSummaryFixture()).replace(/ classname="[^"]*"/, '').replace(/ failures="\d+"/, ' failures="two"');
+    const bad = renderJunit(buildSummaryFixture())
+      .replace(/ classname="[^"]*"/, '')
+      .replace(/ failures="\d+"/, ' failures="two"');
     const result = await validateXML({ xml: [{ fileName: 'bad.xml', contents: bad }], schema: [{ fileName: 'junit.xsd', contents: xsd }] });
     expect(result.valid).toBe(false);
     expect(result.errors.length).toBeGreaterThanOrEqual(2);

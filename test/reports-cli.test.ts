@@ -8,8 +8,12 @@ import { startTarget, type Target } from './support/target.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
 
 const scenario = (path: string, stages = 'burst({ vus: 4, iterations: 40 })') => `import { scenario, burst, soak, check } from 'rampart';
 export default scenario({
@@ -27,9 +31,15 @@ export default scenario({
 describe('outputs through the CLI', () => {
   it('ndjson: one line per request with timing, status, VU and iteration', async () => {
     const dir = workspace({ 's.ts': scenario('/') });
-    const { code } = await rampart(['run', 's.ts', '-q', '--out', 'ndjson=req.ndjson', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: target.url } });
+    const { code } = await rampart(['run', 's.ts', '-q', '--out', 'ndjson=req.ndjson', '--out', 'json=r.json'], {
+      cwd: dir,
+      env: { TARGET: target.url },
+    });
     expect(code).toBe(0);
-    const lines = readFileSync(join(dir, 'req.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'req.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(readJson(join(dir, 'r.json')).metrics.http_reqs.count);
     expect(lines[0]).toMatchObject({ status: 200, error: null, attempt: 1, method: 'GET', name: '/', intended: null });
     expect(new Set(lines.map((l) => l.vu)).size).toBe(4);
@@ -39,7 +49,10 @@ describe('outputs through the CLI', () => {
 
   it('hgrm, hdrlog and csv are written and read back to the same counts', async () => {
     const dir = workspace({ 's.ts': scenario('/', "soak({ vus: 2, for: '1500ms' })") });
-    await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', '--out', 'hgrm=r.hgrm', '--out', 'hdrlog=r.hlog', '--out', 'csv=r.csv'], { cwd: dir, env: { TARGET: target.url } });
+    await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', '--out', 'hgrm=r.hgrm', '--out', 'hdrlog=r.hlog', '--out', 'csv=r.csv'], {
+      cwd: dir,
+      env: { TARGET: target.url },
+    });
     const count = readJson(join(dir, 'r.json')).metrics.http_reqs.count;
     expect(readFileSync(join(dir, 'r.hgrm'), 'utf8')).toMatch(new RegExp(`Total count\\s*=\\s*${count}`));
     const reader = new hdr.HistogramLogReader(readFileSync(join(dir, 'r.hlog'), 'utf8'));
@@ -119,7 +132,10 @@ export default scenario({ name: 'two', target: process.env.TARGET,
   profiles: { burst: [burst({ vus: 6, iterations: 24 })], gentle: [burst({ vus: 2, iterations: 24 })] },
   async iteration(ctx) { await ctx.http.get('/delay/20'); } });`;
     const dir = workspace({ 's.ts': src });
-    const { code, stdout } = await rampart(['run', 's.ts', '-q', '--profile', 'burst', '--profile', 'gentle', '--out', 'json=r.json', '--compare-out', 'html=cmp.html'], { cwd: dir, env: { TARGET: target.url } });
+    const { code, stdout } = await rampart(
+      ['run', 's.ts', '-q', '--profile', 'burst', '--profile', 'gentle', '--out', 'json=r.json', '--compare-out', 'html=cmp.html'],
+      { cwd: dir, env: { TARGET: target.url } },
+    );
     expect(code).toBe(0);
     expect(existsSync(join(dir, 'r.burst.json'))).toBe(true);
     expect(existsSync(join(dir, 'r.gentle.json'))).toBe(true);
@@ -131,16 +147,26 @@ export default scenario({ name: 'two', target: process.env.TARGET,
 
 describe('artifact upload', () => {
   let s3: S3TestServer;
-  beforeAll(async () => { s3 = await startS3Server(['artifacts']); });
-  afterAll(async () => { await s3.close(); });
+  beforeAll(async () => {
+    s3 = await startS3Server(['artifacts']);
+  });
+  afterAll(async () => {
+    await s3.close();
+  });
 
   it('--upload puts every file the run wrote into S3; a missing bucket fails before any load', async () => {
     const env = {
-      TARGET: target.url, AWS_ENDPOINT_URL: s3.endpoint, AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey, AWS_REGION: 'us-east-1',
+      TARGET: target.url,
+      AWS_ENDPOINT_URL: s3.endpoint,
+      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      AWS_REGION: 'us-east-1',
     };
     const dir = workspace({ 's.ts': scenario('/') });
-    const { code, stderr } = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', '--out', 'junit=r.xml', '--out', 'html=r.html', '--upload', 's3://artifacts/ci/run-1'], { cwd: dir, env });
+    const { code, stderr } = await rampart(
+      ['run', 's.ts', '-q', '--out', 'json=r.json', '--out', 'junit=r.xml', '--out', 'html=r.html', '--upload', 's3://artifacts/ci/run-1'],
+      { cwd: dir, env },
+    );
     expect(code).toBe(0);
     expect(stderr).toMatch(/uploaded 3 file\(s\) to s3:\/\/artifacts\/ci\/run-1\//);
     const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: s3.credentials });

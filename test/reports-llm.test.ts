@@ -32,7 +32,11 @@ export default scenario({ name: 'llm-reports', target: process.env.TARGET, serve
     await ctx.llm.chat({ model: 'm', messages: [{ role: 'user', content: 'hello there' }], max_tokens: ${TOKENS}, stream: true });
   } });`;
   dir = workspace({ 's.ts': source });
-  const out = await rampart(['run', 's.ts', '-q', '--workers', '1', '--out', 'json=r.json', '--out', 'html=r.html'], { cwd: dir, env: { TARGET: sim.url }, timeoutMs: 40_000 });
+  const out = await rampart(['run', 's.ts', '-q', '--workers', '1', '--out', 'json=r.json', '--out', 'html=r.html'], {
+    cwd: dir,
+    env: { TARGET: sim.url },
+    timeoutMs: 40_000,
+  });
   expect(out.code, out.stderr).toBe(0);
   stdout = out.stdout;
   results = readJson(join(dir, 'r.json'));
@@ -46,7 +50,8 @@ describe('ctx.llm in the reports', () => {
     const block = stdout.slice(stdout.indexOf('  LLM'), stdout.indexOf('  metrics'));
     const reqs = results.metrics.llm_requests.count;
     expect(reqs).toBeGreaterThan(4);
-    for (const name of ['ttft', 'itl', 'tpot', 'e2e']) expect(block).toMatch(new RegExp(`^  ${name}\\s+p50 [\\d.]+  p90 [\\d.]+  p95 [\\d.]+  p99 [\\d.]+  max [\\d.]+`, 'm'));
+    for (const name of ['ttft', 'itl', 'tpot', 'e2e'])
+      expect(block).toMatch(new RegExp(`^  ${name}\\s+p50 [\\d.]+  p90 [\\d.]+  p95 [\\d.]+  p99 [\\d.]+  max [\\d.]+`, 'm'));
     expect(block).toContain(`${reqs} requests`);
     expect(block).toContain(`${reqs * TOKENS} output tokens`); // the simulator emits max_tokens exactly
     expect(block).toMatch(new RegExp(`goodput 100(\\.0)?%: ${reqs} of ${reqs} requests met the SLOs`));
@@ -81,26 +86,43 @@ describe('ctx.llm in the reports', () => {
     for (const id of LLM_CHARTS) expect(plain).not.toContain(`id="${id}"`);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('headless Chromium draws both LLM charts with data, no error', async () => {
-    const { chromium } = await import('playwright-core');
-    const url = pathToFileURL(join(dir, 'r.html')).href;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
-      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-      await page.goto(url, { waitUntil: 'load' });
-      await page.waitForFunction((ids) => ids.every((id) => (window as any).rampartCharts?.[id]), LLM_CHARTS);
-      const charts = await page.evaluate((ids) => ids.map((id) => {
-        const u = (window as any).rampartCharts[id];
-        return { id, labels: u.series.slice(1).map((s: { label: string }) => s.label), withData: u.data.slice(1).filter((ys: (number | null)[]) => ys.some((y) => y !== null)).length };
-      }), LLM_CHARTS);
-      expect(charts[0]).toEqual({ id: 'chart-llm-time', labels: ['ttft p50', 'ttft p95', 'itl p50', 'itl p95'], withData: 4 });
-      expect(charts[1]).toEqual({ id: 'chart-llm-distribution', labels: ['llm_ttft', 'llm_itl', 'llm_tpot'], withData: 3 });
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+  it.skipIf(!existsSync(CHROMIUM))(
+    'headless Chromium draws both LLM charts with data, no error',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const url = pathToFileURL(join(dir, 'r.html')).href;
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const problems: string[] = [];
+        page.on('console', (msg) => {
+          if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
+        });
+        page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+        await page.goto(url, { waitUntil: 'load' });
+        await page.waitForFunction((ids) => ids.every((id) => (window as any).rampartCharts?.[id]), LLM_CHARTS);
+        const charts = await page.evaluate(
+          (ids) =>
+            ids.map((id) => {
+              const u = (window as any).rampartCharts[id];
+              return {
+                id,
+                labels: u.series.slice(1).map((s: { label: string }) => s.label),
+                withData: u.data.slice(1).filter((ys: (number | null)[]) => ys.some((y) => y !== null)).length,
+              };
+            }),
+          LLM_CHARTS,
+        );
+        expect(charts[0]).toEqual({ id: 'chart-llm-time', labels: ['ttft p50', 'ttft p95', 'itl p50', 'itl p95'], withData: 4 });
+        expect(charts[1]).toEqual({ id: 'chart-llm-distribution', labels: ['llm_ttft', 'llm_itl', 'llm_tpot'], withData: 3 });
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });

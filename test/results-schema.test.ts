@@ -38,8 +38,12 @@ function violations(summary: unknown): string {
 }
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
 
 const plainScenario = `import { scenario, ramp, soak, burst, pause, check } from 'rampart';
 export default scenario({
@@ -68,12 +72,31 @@ export default scenario({
 describe('results files validate against docs/results-schema.json', () => {
   it('the schema rejects what it must (so a pass means something)', () => {
     expect(violations({ version: 2 })).not.toBe('');
-    const ok = { version: 1, scenario: { name: 'x', file: 'x.ts', profile: null }, startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, aborted: false, exitCode: 0, metrics: {}, checks: {}, thresholds: {}, timeline: [], errors: [], insights: [] };
+    const ok = {
+      version: 1,
+      scenario: { name: 'x', file: 'x.ts', profile: null },
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:01.000Z',
+      durationMs: 1000,
+      aborted: false,
+      exitCode: 0,
+      metrics: {},
+      checks: {},
+      thresholds: {},
+      timeline: [],
+      errors: [],
+      insights: [],
+    };
     expect(violations(ok)).toBe('');
     expect(violations({ ...ok, startedAt: 'yesterday' })).toMatch(/startedAt/);
     // a field the output would write and the schema does not describe
     expect(violations({ ...ok, surprise: 1 })).toMatch(/surprise/);
-    expect(violations({ ...ok, stages: [{ index: 0, kind: 'soak', description: 'd', startMs: 0, durationMs: 1, offered: { executor: 'idle', extra: 1 } }] })).toMatch(/extra/);
+    expect(
+      violations({
+        ...ok,
+        stages: [{ index: 0, kind: 'soak', description: 'd', startMs: 0, durationMs: 1, offered: { executor: 'idle', extra: 1 } }],
+      }),
+    ).toMatch(/extra/);
   });
 
   it('a plain run with every stage kind, checks, thresholds, custom metrics and errors', async () => {
@@ -81,8 +104,13 @@ describe('results files validate against docs/results-schema.json', () => {
     const r = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: target.url } });
     expect(r.code, r.stderr).toBe(99); // never_added has no data: not passed
     const s = readJson(join(dir, 'r.json'));
-    expect(s.stages.map((st: { offered: { executor: string } }) => st.offered.executor))
-      .toEqual(['vu-levels', 'shared-iterations', 'idle', 'arrival-rate', 'arrival-burst']);
+    expect(s.stages.map((st: { offered: { executor: string } }) => st.offered.executor)).toEqual([
+      'vu-levels',
+      'shared-iterations',
+      'idle',
+      'arrival-rate',
+      'arrival-burst',
+    ]);
     expect(s.errors.length).toBeGreaterThan(0);
     expect(s.thresholds.never_added[0].ok).toBe(false);
     expect(violations(s)).toBe('');
@@ -145,10 +173,15 @@ export default scenario({ name: 'schema-merge', target: process.env.TARGET, stag
   async iteration(ctx) { await ctx.http.get('/'); } });
 `,
     });
-    const segs = await Promise.all([1, 2].map((i) => rampart(
-      ['run', 's.ts', '--segment', `${i}/2`, '--store', 'store', '-q', '--barrier-timeout', '30s'],
-      { cwd: dir, env: { TARGET: target.url }, timeoutMs: 90_000 },
-    )));
+    const segs = await Promise.all(
+      [1, 2].map((i) =>
+        rampart(['run', 's.ts', '--segment', `${i}/2`, '--store', 'store', '-q', '--barrier-timeout', '30s'], {
+          cwd: dir,
+          env: { TARGET: target.url },
+          timeoutMs: 90_000,
+        }),
+      ),
+    );
     for (const seg of segs) expect(seg.code, seg.stderr).toBe(0);
     const merged = await rampart(['merge', 'store', '-q', '--out', 'json=merged.json'], { cwd: dir });
     expect(merged.code, merged.stderr).toBe(0);

@@ -31,9 +31,11 @@ async function withHelper<T>(opts: Partial<S3HelperOptions>, fn: (s3: S3Helper, 
 /** Runs `total` calls of `task`, at most `concurrency` at a time (a closed model, like VUs). */
 async function closedLoop(concurrency: number, total: number, task: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await task(next++);
+    }),
+  );
 }
 
 describe('S3 helper round trip', () => {
@@ -102,7 +104,7 @@ describe('S3 pool saturation', () => {
       // the first 18 requests alone find both sockets busy
       expect(s3.saturationEvents).toBeGreaterThanOrEqual(18);
       expect(s3.saturationEvents).toBeLessThanOrEqual(60);
-      expect((c.counter('s3_pool_saturated')).count).toBe(s3.saturationEvents);
+      expect(c.counter('s3_pool_saturated').count).toBe(s3.saturationEvents);
       expect(c.trend('s3_pool_wait').histogram.totalCount).toBe(s3.saturationEvents);
     });
   });
@@ -134,9 +136,7 @@ describe('S3 metrics', () => {
       expect(count('data_received')).toBe(1000);
       // keys are never tags
       expect([...c.metrics.keys()].some((k) => k.includes('m/0.txt'))).toBe(false);
-      expect([...c.errors.values()]).toEqual([
-        expect.objectContaining({ kind: 'not-found', status: 404, count: 1 }),
-      ]);
+      expect([...c.errors.values()]).toEqual([expect.objectContaining({ kind: 'not-found', status: 404, count: 1 })]);
     });
   });
 });
@@ -160,7 +160,8 @@ describe('S3 error classification', () => {
     const { classifyS3Error } = await import('../runner/s3/errors.js');
     const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
     const err = Object.assign(new Error(`signature for ${secret} with token tok-123456 failed`), {
-      name: 'SignatureDoesNotMatch', $metadata: { httpStatusCode: 403 },
+      name: 'SignatureDoesNotMatch',
+      $metadata: { httpStatusCode: 403 },
     });
     const e = classifyS3Error(err, null, [secret, 'tok-123456']);
     expect(e).toEqual({ kind: 'auth', code: 'SignatureDoesNotMatch', message: 'signature for *** with token *** failed' });

@@ -43,7 +43,11 @@ describe('parseS3Url', () => {
     ['s3://a..b', /not a valid bucket name/],
   ])('rejects %s with a one-line UsageError', (url, message) => {
     let caught: unknown;
-    try { parseS3Url(url); } catch (err) { caught = err; }
+    try {
+      parseS3Url(url);
+    } catch (err) {
+      caught = err;
+    }
     expect(caught).toBeInstanceOf(UsageError);
     expect((caught as Error).message).toMatch(message);
     expect((caught as Error).message).not.toContain('\n');
@@ -57,11 +61,13 @@ describe('uploadArtifacts', () => {
       'junit.xml': '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rampart" tests="1"/>\n',
       'report.html': '<!doctype html><title>rampart — run</title><p>ünïcode</p>\n',
     };
-    const paths = await Promise.all(Object.entries(files).map(async ([name, text]) => {
-      const path = join(dir, name);
-      await writeFile(path, text);
-      return path;
-    }));
+    const paths = await Promise.all(
+      Object.entries(files).map(async ([name, text]) => {
+        const path = join(dir, name);
+        await writeFile(path, text);
+        return path;
+      }),
+    );
 
     const report = await uploadArtifacts(paths, `s3://${BUCKET}/runs/42/`, opts());
     expect(report.failed).toEqual([]);
@@ -71,7 +77,9 @@ describe('uploadArtifacts', () => {
     const s3 = createS3Helper({ ...opts(), maxSockets: 2 }, new Collector());
     try {
       const expected: Record<string, string> = {
-        'results.json': 'application/json', 'junit.xml': 'application/xml', 'report.html': 'text/html; charset=utf-8',
+        'results.json': 'application/json',
+        'junit.xml': 'application/xml',
+        'report.html': 'text/html; charset=utf-8',
       };
       for (const [name, text] of Object.entries(files)) {
         const got = await s3.get(BUCKET, `runs/42/${name}`);
@@ -111,13 +119,13 @@ describe('checkUploadTarget', () => {
   });
 
   it('rejects an unreachable endpoint and bad credentials', async () => {
-    const refused = await checkUploadTarget(`s3://${BUCKET}`, { ...opts(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 })
-      .catch((e: unknown) => e);
+    const refused = await checkUploadTarget(`s3://${BUCKET}`, { ...opts(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(UsageError);
     expect((refused as Error).message).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
 
     const denied = await checkUploadTarget(`s3://${BUCKET}`, {
-      ...opts(), credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'not-the-secret-0123456789' },
+      ...opts(),
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'not-the-secret-0123456789' },
     }).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(UsageError);
     expect((denied as Error).message).toMatch(/access to bucket 'rampart-results' was denied/);

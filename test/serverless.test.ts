@@ -7,7 +7,10 @@ import { rampart, readJson, workspace } from './support/cli.js';
 const SCALE = { timeScale: 0.01, seed: 3 } satisfies SimulatorOptions;
 
 let sim: Simulator | undefined;
-afterEach(async () => { await sim?.close(); sim = undefined; });
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
 
 /** A load-balancer scenario: each iteration one POST; the simulator's ground truth is kept in custom metrics. */
 function lbScenario(stages: string, extra = ''): string {
@@ -39,7 +42,11 @@ async function runAgainst(options: SimulatorOptions, source: string, args: strin
 }
 
 const workersIn = (metrics: Record<string, unknown>, name: string) =>
-  new Set(Object.keys(metrics).filter((k) => k.startsWith(`${name}{worker:`)).map((k) => k.slice(name.length + 8, -1)));
+  new Set(
+    Object.keys(metrics)
+      .filter((k) => k.startsWith(`${name}{worker:`))
+      .map((k) => k.slice(name.length + 8, -1)),
+  );
 
 describe('serverless endpoints, against the simulator', () => {
   it('a burst of 15 against min workers 0: 400s at the queue timeout, cold starts classified like the truth', async () => {
@@ -53,7 +60,7 @@ describe('serverless endpoints, against the simulator', () => {
     expect(m['http_req_duration{status:400}'].min).toBeGreaterThan(1100);
     expect(m['http_req_duration{status:400}'].max).toBeLessThan(2500);
     // cold classification per worker vs the simulator's truth, scored per request
-    const served = (m['http_reqs{status:200}']?.count ?? 0);
+    const served = m['http_reqs{status:200}']?.count ?? 0;
     const ours = workersIn(m, 'cold_starts');
     const truth = workersIn(m, 'truth_cold');
     const disagreements = [...ours].filter((w) => !truth.has(w)).length + [...truth].filter((w) => !ours.has(w)).length;
@@ -148,7 +155,10 @@ export default scenario({
   });
 
   it('the health monitor puts workers and queue on the timeline', async () => {
-    const source = lbScenario("soak({ vus: 4, for: '2500ms' })").replace("serverless: 'runpod',", "serverless: { preset: 'runpod', monitor: { every: '200ms' } },");
+    const source = lbScenario("soak({ vus: 4, for: '2500ms' })").replace(
+      "serverless: 'runpod',",
+      "serverless: { preset: 'runpod', monitor: { every: '200ms' } },",
+    );
     const { results } = await runAgainst({}, source);
     const gauges = results.timeline.map((p: any) => p.gauges ?? {});
     expect(gauges.some((g: any) => 'workers_running' in g || 'workers_initializing' in g)).toBe(true);
@@ -178,7 +188,12 @@ export default scenario({
       const dir = workspace({ 's.ts': source });
       const { code, stderr } = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json'], {
         cwd: dir,
-        env: { AWS_ENDPOINT_URL: s3.endpoint, AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey, AWS_REGION: 'us-east-1' },
+        env: {
+          AWS_ENDPOINT_URL: s3.endpoint,
+          AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+          AWS_REGION: 'us-east-1',
+        },
       });
       const results = readJson(join(dir, 'r.json'));
       expect(stderr).not.toMatch(/internal error/);

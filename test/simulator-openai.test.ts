@@ -82,9 +82,19 @@ describe('simulator openai mode', () => {
     expect(chat.model).toBe('llama');
     expect(chat.choices[0].finish_reason).toBe('length');
     expect(chat.choices[0].message.content!.trim().split(' ')).toHaveLength(12);
-    expect(chat.usage).toEqual({ prompt_tokens: estimateTokens(messages[0].content), completion_tokens: 12, total_tokens: estimateTokens(messages[0].content) + 12 });
+    expect(chat.usage).toEqual({
+      prompt_tokens: estimateTokens(messages[0].content),
+      completion_tokens: 12,
+      total_tokens: estimateTokens(messages[0].content) + 12,
+    });
 
-    const stream = await ai.chat.completions.create({ model: 'llama', messages, max_tokens: 20, stream: true, stream_options: { include_usage: true } });
+    const stream = await ai.chat.completions.create({
+      model: 'llama',
+      messages,
+      max_tokens: 20,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let contentChunks = 0;
     let usage: OpenAI.CompletionUsage | undefined | null;
@@ -213,9 +223,13 @@ describe('simulator openai mode', () => {
   }, 20_000);
 
   it('rampart simulate --mode openai runs as a process; a bad openai flag names itself (exit 2)', async () => {
-    const child = spawn(process.execPath, [RAMPART_BIN, 'simulate', '--mode', 'openai', '--port', '0', '--min-workers', '1', '--model', 'tiny', '--decode', '1ms'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [RAMPART_BIN, 'simulate', '--mode', 'openai', '--port', '0', '--min-workers', '1', '--model', 'tiny', '--decode', '1ms'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -82,7 +82,14 @@ describe('options', () => {
 /** Sequential requests, so the order of draws does not depend on timing. */
 async function drive(seed: number) {
   // workers are never released between the two batches (a 50 ms idle timeout made the worker count depend on timing)
-  const s = await startSimulator({ seed, timeScale: 0.01, maxWorkers: 3, coldStartMs: [5_000, 20_000], execMs: [1_000, 5_000], idleTimeoutMs: 600_000 });
+  const s = await startSimulator({
+    seed,
+    timeScale: 0.01,
+    maxWorkers: 3,
+    coldStartMs: [5_000, 20_000],
+    execMs: [1_000, 5_000],
+    idleTimeoutMs: 600_000,
+  });
   running.push(s);
   const served: string[] = [];
   for (let batch = 0; batch < 2; batch++) {
@@ -120,8 +127,12 @@ describe('seed', () => {
 describe('queue-delay scaler', () => {
   it('adds a worker only after the oldest item waited the delay, one per delay', async () => {
     const s = await startSimulator({
-      scaler: 'queue-delay', scalerQueueDelayMs: 20_000, timeScale: 0.01, maxWorkers: 3,
-      coldStartMs: [600_000, 600_000], execMs: [1_000, 1_000],
+      scaler: 'queue-delay',
+      scalerQueueDelayMs: 20_000,
+      timeScale: 0.01,
+      maxWorkers: 3,
+      coldStartMs: [600_000, 600_000],
+      execMs: [1_000, 1_000],
     });
     running.push(s);
     const pending = [0, 1, 2].map(() => request(s.url + '/x', { method: 'POST' }).catch(() => undefined));
@@ -150,8 +161,15 @@ yargs(process.argv.slice(2)).command(simulateCommand).strict().fail((msg, err) =
 `,
       );
       const out = join(dir, 'cli.mjs');
-      await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent',
-        nodePaths: [resolve('node_modules')] });
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile: out,
+        logLevel: 'silent',
+        nodePaths: [resolve('node_modules')],
+      });
 
       const child = spawn(process.execPath, [out, 'simulate', '--port', '0', '--min-workers', '1', '--exec', '10ms', '--seed', '7'], {
         stdio: ['ignore', 'pipe', 'pipe'],

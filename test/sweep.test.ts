@@ -17,16 +17,29 @@ describe('sweep plan', () => {
   it('one arrival-rate step per rate, each its own stage; later stages follow', () => {
     const plan = buildPlan({ stages: [sweep({ from: 10, to: 40, steps: 4, each: '2s', maxVUs: 30 }), soak({ vus: 2, for: '1s' })] }, null);
     expect(plan.steps.map((s) => [s.index, s.kind, s.executor])).toEqual([
-      [0, 'sweep', 'arrival-rate'], [1, 'sweep', 'arrival-rate'], [2, 'sweep', 'arrival-rate'], [3, 'sweep', 'arrival-rate'], [4, 'soak', 'vu-levels'],
+      [0, 'sweep', 'arrival-rate'],
+      [1, 'sweep', 'arrival-rate'],
+      [2, 'sweep', 'arrival-rate'],
+      [3, 'sweep', 'arrival-rate'],
+      [4, 'soak', 'vu-levels'],
     ]);
     expect(plan.steps.slice(0, 4).map((s) => (s.executor === 'arrival-rate' ? [s.fromRate, s.toRate, s.startMs] : null))).toEqual([
-      [10, 10, 0], [20, 20, 2000], [30, 30, 4000], [40, 40, 6000],
+      [10, 10, 0],
+      [20, 20, 2000],
+      [30, 30, 4000],
+      [40, 40, 6000],
     ]);
     expect(plan.steps[2].description).toBe('sweep 3/4: 30 it/s for 2s (maxVUs 30)');
     const first = plan.steps[0];
-    expect(first.executor === 'arrival-rate' && first.sweep).toEqual({ step: 1, of: 4, first: 0, limits: { errorRate: 0.01, goodput: 0.95, dropped: 0.01 } });
+    expect(first.executor === 'arrival-rate' && first.sweep).toEqual({
+      step: 1,
+      of: 4,
+      first: 0,
+      limits: { errorRate: 0.01, goodput: 0.95, dropped: 0.01 },
+    });
     expect(plan.totalDurationMs).toBe(9000);
-    const custom = buildPlan({ stages: [sweep({ from: 1, to: 2, steps: 2, each: 100, maxVUs: 1, limits: { p95: '300ms', goodput: 0.9 } })] }, null).steps[0];
+    const custom = buildPlan({ stages: [sweep({ from: 1, to: 2, steps: 2, each: 100, maxVUs: 1, limits: { p95: '300ms', goodput: 0.9 } })] }, null)
+      .steps[0];
     expect(custom.executor === 'arrival-rate' && custom.sweep?.limits).toEqual({ errorRate: 0.01, goodput: 0.9, dropped: 0.01, p95Ms: 300 });
   });
 
@@ -65,7 +78,11 @@ function cappedServer(slots: number, serviceMs: number): Promise<{ url: string; 
       const { port } = server.address() as AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -73,10 +90,14 @@ function cappedServer(slots: number, serviceMs: number): Promise<{ url: string; 
 
 describe('sweep run against a plain HTTP target', () => {
   let target: Awaited<ReturnType<typeof cappedServer>>;
-  beforeAll(async () => { target = await cappedServer(4, 50); }); // 80 requests/s
-  afterAll(async () => { await target.close(); });
+  beforeAll(async () => {
+    target = await cappedServer(4, 50);
+  }); // 80 requests/s
+  afterAll(async () => {
+    await target.close();
+  });
 
-  it('names the highest rate whose p95 held, with every rate\'s numbers in the console, the JSON and the HTML report', async () => {
+  it("names the highest rate whose p95 held, with every rate's numbers in the console, the JSON and the HTML report", async () => {
     const dir = workspace({
       's.ts': `import { scenario, sweep } from 'rampart';
 export default scenario({
@@ -87,7 +108,10 @@ export default scenario({
 });
 `,
     });
-    const res = await rampart(['run', 's.ts', '--workers', '1', '--out', 'json=r.json', '--out', 'html=r.html'], { cwd: dir, env: { TARGET: target.url } });
+    const res = await rampart(['run', 's.ts', '--workers', '1', '--out', 'json=r.json', '--out', 'html=r.html'], {
+      cwd: dir,
+      env: { TARGET: target.url },
+    });
     expect(res.code, res.stderr).toBe(0);
     const r = readJson(join(dir, 'r.json'));
     const found = r.insights.find((i: any) => i.kind === 'sweep-capacity');
@@ -123,8 +147,12 @@ export default scenario({
 
 describe('sweep verdicts at the edges', () => {
   let target: Awaited<ReturnType<typeof cappedServer>>;
-  beforeAll(async () => { target = await cappedServer(2, 50); }); // 40 requests/s
-  afterAll(async () => { await target.close(); });
+  beforeAll(async () => {
+    target = await cappedServer(2, 50);
+  }); // 40 requests/s
+  afterAll(async () => {
+    await target.close();
+  });
 
   const runSweep = async (from: number, to: number) => {
     const dir = workspace({
@@ -148,7 +176,9 @@ export default scenario({ name: 'edge', target: process.env.TARGET,
   it('the first rate already broke: warn, sweep lower', async () => {
     const f = await runSweep(80, 120);
     expect(f).toMatchObject({ severity: 'warn', data: { sustainableRate: null, brokeAt: 80 } });
-    expect(f.message).toMatch(/^Capacity sweep: even the first rate, 80 it\/s, did not hold \(p95 .* > 150 ms\); the sustainable rate is below it: sweep lower\./);
+    expect(f.message).toMatch(
+      /^Capacity sweep: even the first rate, 80 it\/s, did not hold \(p95 .* > 150 ms\); the sustainable rate is below it: sweep lower\./,
+    );
   }, 30_000);
 });
 
@@ -157,8 +187,12 @@ describe('sweep on the openai simulator', () => {
   // one warm worker batching 8 sequences of 20 tokens; no prefill; decode 5 ms + 1 ms per other sequence
   const config = { mode: 'openai' as const, minWorkers: 1, maxWorkers: 1, maxBatch: 8, decodeMs: 5, decodeMsPerSeq: 1, prefillMsPerToken: 0 };
   const outputTokens = 20;
-  beforeAll(async () => { sim = await startSimulator(config); });
-  afterAll(async () => { await sim.close(); });
+  beforeAll(async () => {
+    sim = await startSimulator(config);
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
 
   it('finds the knee within one step of the rate the configuration implies', async () => {
     // a full batch finishes a sequence every (tokens − 1) decode steps of a full batch:

@@ -77,20 +77,29 @@ async function junitValid(xml: string): Promise<boolean> {
 
 describe.concurrent('a run that measured nothing', () => {
   it('closed port: exit 3, every report leads with "target unreachable: ECONNREFUSED <addr>, all N requests"; setup() reaching another host does not count', async () => {
-    const { dir, res, s } = await runIn({
-      's.ts': scenarioText({
-        target: `http://127.0.0.1:${closedPort}`,
-        stages: 'burst({ vus: 2, iterations: 40 })',
-        body: `async setup(ctx) { const r = await ctx.http.get(${JSON.stringify(`${target.url}/`)}); if (r.status !== 200) throw new Error('live target down'); },
+    const { dir, res, s } = await runIn(
+      {
+        's.ts': scenarioText({
+          target: `http://127.0.0.1:${closedPort}`,
+          stages: 'burst({ vus: 2, iterations: 40 })',
+          body: `async setup(ctx) { const r = await ctx.http.get(${JSON.stringify(`${target.url}/`)}); if (r.status !== 200) throw new Error('live target down'); },
   async iteration(ctx) { await ctx.http.get('/'); },`,
-      }),
-    }, ['--out', 'junit=r.xml', '--out', 'html=r.html']);
+        }),
+      },
+      ['--out', 'junit=r.xml', '--out', 'html=r.html'],
+    );
     const headline = `target unreachable: ECONNREFUSED 127.0.0.1:${closedPort}, all 40 requests`;
     expect(res.code, res.stderr).toBe(3);
     expect(s.exitCode).toBe(3);
     expect(s.verdict).toEqual({
-      kind: 'no-response', message: headline, failsRun: true, requests: 40, iterations: 40, failedIterations: 0,
-      errorKinds: { connect: 40 }, target: `http://127.0.0.1:${closedPort}`,
+      kind: 'no-response',
+      message: headline,
+      failsRun: true,
+      requests: 40,
+      iterations: 40,
+      failedIterations: 0,
+      errorKinds: { connect: 40 },
+      target: `http://127.0.0.1:${closedPort}`,
     });
     expect(s.metrics.http_reqs.count).toBe(41); // setup's request is in the metrics, not in the verdict
     expect(statusLine(res.stdout)).toMatch(new RegExp(`^✗ ${headline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  \\S+  exit code 3$`));
@@ -98,7 +107,9 @@ describe.concurrent('a run that measured nothing', () => {
 
     const xml = await readFile(join(dir, 'r.xml'), 'utf8');
     expect(await junitValid(xml)).toBe(true);
-    expect(xml).toMatch(/<testcase name="verdict measured its target" classname="rampart\.verdict"[^>]*>\s*<failure message="target unreachable: ECONNREFUSED [^"]+" type="no-response">/);
+    expect(xml).toMatch(
+      /<testcase name="verdict measured its target" classname="rampart\.verdict"[^>]*>\s*<failure message="target unreachable: ECONNREFUSED [^"]+" type="no-response">/,
+    );
     expect(xml).not.toMatch(/classname="rampart\.run"/); // exit 3 is reported by the verdict case, not twice
 
     const html = await readFile(join(dir, 'r.html'), 'utf8');
@@ -164,7 +175,9 @@ describe.concurrent('a run that reached its target is judged by thresholds', () 
     expect(statusLine(plain.res.stdout)).toMatch(/^✓ passed /);
     const judged = await runIn({
       's.ts': scenarioText({
-        target: target.url, stages: 'burst({ vus: 2, iterations: 20 })', body,
+        target: target.url,
+        stages: 'burst({ vus: 2, iterations: 20 })',
+        body,
         extra: "\n  thresholds: { http_req_failed: ['rate<0.5'] },",
       }),
     });
@@ -190,15 +203,20 @@ describe.concurrent('a run that reached its target is judged by thresholds', () 
 });
 
 describe.concurrent('the off switch', () => {
-  const closed = () => scenarioText({
-    target: `http://127.0.0.1:${closedPort}`, stages: 'burst({ vus: 1, iterations: 5 })', body: `async iteration(ctx) { await ctx.http.get('/'); },`,
-  });
+  const closed = () =>
+    scenarioText({
+      target: `http://127.0.0.1:${closedPort}`,
+      stages: 'burst({ vus: 1, iterations: 5 })',
+      body: `async iteration(ctx) { await ctx.http.get('/'); },`,
+    });
 
   it('--no-fail-unmeasured: exit 0, the verdict still leads (not "passed"); JUnit shows it skipped', async () => {
     const { dir, res, s } = await runIn({ 's.ts': closed() }, ['--no-fail-unmeasured', '--out', 'junit=r.xml']);
     expect(res.code, res.stderr).toBe(0);
     expect(s.verdict).toMatchObject({ kind: 'no-response', failsRun: false });
-    expect(statusLine(res.stdout)).toMatch(/^! target unreachable: ECONNREFUSED 127\.0\.0\.1:\d+, all 5 requests \(fail-unmeasured off\)  \S+  exit code 0$/);
+    expect(statusLine(res.stdout)).toMatch(
+      /^! target unreachable: ECONNREFUSED 127\.0\.0\.1:\d+, all 5 requests \(fail-unmeasured off\)  \S+  exit code 0$/,
+    );
     expect(res.stdout).not.toMatch(/passed/);
     const xml = await readFile(join(dir, 'r.xml'), 'utf8');
     expect(await junitValid(xml)).toBe(true);

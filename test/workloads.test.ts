@@ -12,8 +12,12 @@ import { startTarget, type Target } from './support/target.js';
  */
 
 let target: Target;
-beforeAll(async () => { target = await startTarget(); });
-afterAll(async () => { await target.close(); });
+beforeAll(async () => {
+  target = await startTarget();
+});
+afterAll(async () => {
+  await target.close();
+});
 
 const noop = () => {};
 
@@ -68,7 +72,10 @@ describe('two workloads in one file', () => {
     expect(r.metrics['http_reqs{team:pay}'].count).toBe(20); // the workload's own tags
     expect(r.metrics['checks{workload:checkout}']).toMatchObject({ trues: 20, falses: 0 }); // checks know their workload too
     expect(r.metrics['checks{workload:browse}']).toBeUndefined();
-    expect(r.stages.map((s: any) => [s.index, s.workload, s.startMs])).toEqual([[0, 'browse', 0], [1, 'checkout', 400]]);
+    expect(r.stages.map((s: any) => [s.index, s.workload, s.startMs])).toEqual([
+      [0, 'browse', 0],
+      [1, 'checkout', 400],
+    ]);
     // iterationInWorkload is unique and dense across the two threads
     expect(checkout.map((a) => Number(a.path.split('/')[2])).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     // side by side: checkout starts after its offset, while browse is still ramping
@@ -88,7 +95,8 @@ describe('two workloads in one file', () => {
 
   it("a threshold on one workload fails alone; the other's passes", async () => {
     target.reset();
-    const dir = workspace({ 's.ts': `import { scenario, soak, burst } from 'rampart';
+    const dir = workspace({
+      's.ts': `import { scenario, soak, burst } from 'rampart';
 export default scenario({
   name: 'split', target: process.env.TARGET,
   thresholds: { 'http_req_failed{workload:ok}': ['rate==0'], 'http_req_failed{workload:broken}': ['rate==0'] },
@@ -97,7 +105,8 @@ export default scenario({
     broken: { stages: [soak({ rate: 10, for: '500ms', maxVUs: 5 })], async iteration(ctx) { await ctx.http.get('/status/500'); } },
   },
 });
-` });
+`,
+    });
     const res = await rampart(['run', 's.ts', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: target.url } });
     expect(res.code, res.stderr).toBe(99);
     const r = readJson(join(dir, 'r.json'));
@@ -119,7 +128,10 @@ export default scenario({
     expect(text.stdout).toMatch(/peak VUs: 14/);
     const json = await rampart(['inspect', 's.ts', '--json'], { cwd: dir });
     const plan = JSON.parse(json.stdout);
-    expect(plan.workloads.map((w: any) => [w.name, w.startAfterMs, w.steps.length, w.peakVUs])).toEqual([['browse', 0, 1, 4], ['checkout', 400, 1, 10]]);
+    expect(plan.workloads.map((w: any) => [w.name, w.startAfterMs, w.steps.length, w.peakVUs])).toEqual([
+      ['browse', 0, 1, 4],
+      ['checkout', 400, 1, 10],
+    ]);
     expect(plan.workloads[1].steps[0]).toMatchObject({ index: 1, workload: 'checkout', executor: 'arrival-rate', fromRate: 20, maxVUs: 10 });
     expect(plan.peakVUs).toBe(14);
     expect(plan.poolSize).toBe(14);
@@ -138,10 +150,12 @@ export default scenario({
 describe('one workload, as before', () => {
   it("top-level stages are the workload 'default': ctx.workload says so and samples carry no workload tag", async () => {
     target.reset();
-    const dir = workspace({ 's.ts': `import { scenario, burst } from 'rampart';
+    const dir = workspace({
+      's.ts': `import { scenario, burst } from 'rampart';
 export default scenario({ name: 'one', target: process.env.TARGET, stages: [burst({ vus: 3, iterations: 9 })],
   async iteration(ctx) { await ctx.http.get('/' + ctx.workload + '/' + ctx.iterationInWorkload); } });
-` });
+`,
+    });
     const res = await rampart(['run', 's.ts', '--quiet', '--workers', '3', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: target.url } });
     expect(res.code, res.stderr).toBe(0);
     const r = readJson(join(dir, 'r.json'));
@@ -155,10 +169,12 @@ export default scenario({ name: 'one', target: process.env.TARGET, stages: [burs
 describe('open ramps from a rate', () => {
   it('ramp({ startRate: 10, rate: 30, over: 1s }) starts (10+30)/2 = 20 iterations, more in the second half', async () => {
     target.reset();
-    const dir = workspace({ 's.ts': `import { scenario, ramp } from 'rampart';
+    const dir = workspace({
+      's.ts': `import { scenario, ramp } from 'rampart';
 export default scenario({ name: 'r', target: process.env.TARGET, stages: [ramp({ startRate: 10, rate: 30, over: '1s', maxVUs: 10 })],
   async iteration(ctx) { await ctx.http.get('/'); } });
-` });
+`,
+    });
     const res = await rampart(['run', 's.ts', '--quiet'], { cwd: dir, env: { TARGET: target.url } });
     expect(res.code, res.stderr).toBe(0);
     expect(target.stats.requests).toBe(20);
@@ -177,7 +193,10 @@ export default scenario({ name: 'o', target: process.env.TARGET, stages: [ramp({
   it('--iterations N --vus V: N iterations shared by V VUs, instead of the stages', async () => {
     target.reset();
     const dir = workspace({ 's.ts': file });
-    const res = await rampart(['run', 's.ts', '--quiet', '--iterations', '12', '--vus', '4', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: target.url } });
+    const res = await rampart(['run', 's.ts', '--quiet', '--iterations', '12', '--vus', '4', '--out', 'json=r.json'], {
+      cwd: dir,
+      env: { TARGET: target.url },
+    });
     expect(res.code, res.stderr).toBe(0);
     expect(target.stats.requests).toBe(12);
     expect(target.stats.maxInFlight).toBe(4);
@@ -196,7 +215,10 @@ export default scenario({ name: 'o', target: process.env.TARGET, stages: [ramp({
   it('--vus N --duration D: one closed soak', async () => {
     target.reset();
     const dir = workspace({ 's.ts': file });
-    const res = await rampart(['run', 's.ts', '--quiet', '--vus', '3', '--duration', '1s', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: target.url } });
+    const res = await rampart(['run', 's.ts', '--quiet', '--vus', '3', '--duration', '1s', '--out', 'json=r.json'], {
+      cwd: dir,
+      env: { TARGET: target.url },
+    });
     expect(res.code, res.stderr).toBe(0);
     expect(target.stats.maxInFlight).toBe(3);
     // 3 VUs × 1 s / 100 ms, generous for a busy machine
@@ -226,12 +248,25 @@ describe('plan', () => {
   const w = (stages: unknown[], extra: Record<string, unknown> = {}) => ({ stages, iteration: noop, ...extra });
 
   it('workloads: steps numbered across workloads, offsets in their starts, peaks and pools added up', () => {
-    const plan = buildPlan({ workloads: {
-      a: w([ramp({ to: 10, over: '30s' }), soak({ vus: 10, for: '1m' })]),
-      b: w([soak({ rate: 5, for: '2m', maxVUs: 20 })], { startAfter: '1m' }),
-    } }, null, 's.ts');
-    expect(plan.steps.map((s) => [s.index, s.workload, s.startMs])).toEqual([[0, 'a', 0], [1, 'a', 30_000], [2, 'b', 60_000]]);
-    expect(plan.workloads.map((x) => [x.name, x.durationMs, x.peakVUs, x.poolSize])).toEqual([['a', 90_000, 10, 20], ['b', 120_000, 20, 20]]);
+    const plan = buildPlan(
+      {
+        workloads: {
+          a: w([ramp({ to: 10, over: '30s' }), soak({ vus: 10, for: '1m' })]),
+          b: w([soak({ rate: 5, for: '2m', maxVUs: 20 })], { startAfter: '1m' }),
+        },
+      },
+      null,
+      's.ts',
+    );
+    expect(plan.steps.map((s) => [s.index, s.workload, s.startMs])).toEqual([
+      [0, 'a', 0],
+      [1, 'a', 30_000],
+      [2, 'b', 60_000],
+    ]);
+    expect(plan.workloads.map((x) => [x.name, x.durationMs, x.peakVUs, x.poolSize])).toEqual([
+      ['a', 90_000, 10, 20],
+      ['b', 120_000, 20, 20],
+    ]);
     expect(plan.totalDurationMs).toBe(180_000);
     expect(plan.peakVUs).toBe(30);
     expect(plan.poolSize).toBe(40);
@@ -241,7 +276,9 @@ describe('plan', () => {
   it('a threshold on a workload the file does not have is an error before the load', () => {
     const plan = buildPlan({ workloads: { a: w([soak({ vus: 1, for: '1s' })]) } }, null, 's.ts');
     expect(() => checkWorkloadThresholds({ 'http_reqs{workload:a}': 'count>0' }, plan, 's.ts')).not.toThrow();
-    expect(() => checkWorkloadThresholds({ 'http_reqs{workload:b,name:x}': 'count>0' }, plan, 's.ts')).toThrow("s.ts: thresholds.http_reqs{workload:b,name:x}: no workload 'b' (workloads: a)");
+    expect(() => checkWorkloadThresholds({ 'http_reqs{workload:b,name:x}': 'count>0' }, plan, 's.ts')).toThrow(
+      "s.ts: thresholds.http_reqs{workload:b,name:x}: no workload 'b' (workloads: a)",
+    );
     const single = buildPlan({ stages: [soak({ vus: 1, for: '1s' })] }, null, 's.ts');
     expect(() => checkWorkloadThresholds({ 'http_reqs{workload:default}': 'count>0' }, single, 's.ts')).toThrow(/the scenario has no 'workloads'/);
   });
@@ -249,12 +286,15 @@ describe('plan', () => {
   it('an open ramp may start from a rate', () => {
     const plan = buildPlan({ stages: [soak({ rate: 50, for: '1m', maxVUs: 9 }), ramp({ startRate: 10, rate: 20, over: '1m', maxVUs: 9 })] }, null);
     expect(plan.steps[1]).toMatchObject({ fromRate: 10, toRate: 20, description: 'ramp 10 → 20 it/s over 1m (maxVUs 9)' });
-    expect(() => buildPlan({ stages: [ramp({ startRate: -1, rate: 20, over: '1m', maxVUs: 9 })] }, null, 's.ts'))
-      .toThrow(/stages\[0\] \(ramp\): 'startRate' must be a number of iterations per second ≥ 0, got -1/);
+    expect(() => buildPlan({ stages: [ramp({ startRate: -1, rate: 20, over: '1m', maxVUs: 9 })] }, null, 's.ts')).toThrow(
+      /stages\[0\] \(ramp\): 'startRate' must be a number of iterations per second ≥ 0, got -1/,
+    );
   });
 
-  it('profiles: --profile picks each workload\'s profile; a workload without profiles keeps its stages', () => {
-    const source = { workloads: { a: w([soak({ vus: 1, for: '1s' })], { profiles: { big: [soak({ vus: 9, for: '1s' })] } }), b: w([soak({ vus: 2, for: '1s' })]) } };
+  it("profiles: --profile picks each workload's profile; a workload without profiles keeps its stages", () => {
+    const source = {
+      workloads: { a: w([soak({ vus: 1, for: '1s' })], { profiles: { big: [soak({ vus: 9, for: '1s' })] } }), b: w([soak({ vus: 2, for: '1s' })]) },
+    };
     expect(buildPlan(source, 'big').steps.map((s) => s.peakConcurrency)).toEqual([9, 2]);
     expect(buildPlan(source, null).steps.map((s) => s.peakConcurrency)).toEqual([1, 2]);
     expect(() => buildPlan(source, 'tiny', 's.ts')).toThrow("s.ts: workloads.a: no profile 'tiny' (profiles: big)");
@@ -268,12 +308,21 @@ describe('plan', () => {
   it.each([
     [{ workloads: {} }, /'workloads' must be \{ name: \{ stages, iteration \}, \.\.\. \} with at least one workload/],
     [{ workloads: { a: { stages: [soak({ vus: 1, for: '1s' })] } } }, /s\.ts: workloads\.a: 'iteration' must be a function/],
-    [{ workloads: { a: w([soak({ vus: 1, for: '1s' })], { exec: 'x' }) } }, /s\.ts: workloads\.a: unknown field 'exec' \(allowed: stages, profiles, startAfter, tags, iteration\)/],
+    [
+      { workloads: { a: w([soak({ vus: 1, for: '1s' })], { exec: 'x' }) } },
+      /s\.ts: workloads\.a: unknown field 'exec' \(allowed: stages, profiles, startAfter, tags, iteration\)/,
+    ],
     [{ workloads: { a: w([soak({ vus: 1, for: '1s' })], { startAfter: -5 }) } }, /s\.ts: workloads\.a: 'startAfter' must be a duration/],
     [{ workloads: { 'a b': w([soak({ vus: 1, for: '1s' })]) } }, /s\.ts: workloads\.a b: a workload's name is letters/],
-    [{ workloads: { a: w([soak({ vus: 1, for: '1s' })], { tags: { workload: 'x' } }) } }, /workloads\.a: tags: 'workload' is not a tag name you can set/],
+    [
+      { workloads: { a: w([soak({ vus: 1, for: '1s' })], { tags: { workload: 'x' } }) } },
+      /workloads\.a: tags: 'workload' is not a tag name you can set/,
+    ],
     [{ workloads: { a: w([]) } }, /s\.ts: 'workloads\.a\.stages' must be a non-empty list of stages/],
-    [{ workloads: { a: w([{ kind: 'soak', vus: 0, for: '1s' }]) } }, /s\.ts: workloads\.a\.stages\[0\] \(soak\): 'vus' must be a whole number ≥ 1, got 0/],
+    [
+      { workloads: { a: w([{ kind: 'soak', vus: 0, for: '1s' }]) } },
+      /s\.ts: workloads\.a\.stages\[0\] \(soak\): 'vus' must be a whole number ≥ 1, got 0/,
+    ],
     [{ stages: [soak({ vus: 1, for: '1s' })], workloads: { a: w([soak({ vus: 1, for: '1s' })]) } }, /s\.ts: 'stages' goes inside each workload/],
   ])('rejects %j naming the field', (source, message) => {
     expect(() => buildPlan(source as any, null, 's.ts')).toThrow(message);

@@ -16,8 +16,12 @@ export default function slackLike(options: ReporterOptions): Reporter {
   let worstErrors = 0;
   return {
     name: 'slack-like',
-    onStart(info) { stages = info.stages.length; },
-    onInterval(info) { worstErrors = Math.max(worstErrors, info.point.errors); }, // live, once a second
+    onStart(info) {
+      stages = info.stages.length;
+    },
+    onInterval(info) {
+      worstErrors = Math.max(worstErrors, info.point.errors);
+    }, // live, once a second
     async onEnd(summary: Summary) {
       const m = summary.metrics;
       const reqs = m.http_reqs?.type === 'counter' ? m.http_reqs.count : 0;
@@ -25,7 +29,8 @@ export default function slackLike(options: ReporterOptions): Reporter {
       const p95 = m.http_req_duration?.type === 'trend' ? m.http_req_duration.p95 : null;
       const verdict = summary.exitCode === 0 ? ':white_check_mark: passed' : `:x: exit code ${summary.exitCode}`;
       const finding = summary.insights[0] ? `\n> ${summary.insights[0].message}` : '';
-      const text = `*${summary.scenario.name}* ${verdict}: ${reqs} requests in ${(summary.durationMs / 1000).toFixed(1)} s ` +
+      const text =
+        `*${summary.scenario.name}* ${verdict}: ${reqs} requests in ${(summary.durationMs / 1000).toFixed(1)} s ` +
         `over ${stages} stage(s), ${(failed * 100).toFixed(1)}% failed (worst second: ${worstErrors}), p95 ${p95 ?? '-'} ms${finding}`;
       if (!options.path) {
         process.stdout.write(`${text.split('\n')[0]}\n`);

@@ -81,9 +81,13 @@ export async function createDashboardReporter(o: { port: number; open: boolean }
   });
   server.on('connection', (socket) => socket.unref());
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(new UsageError(
-      `--dashboard: cannot listen on ${host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another, or 0 for any free one)' : err.code ?? err.message}`,
-    )));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new UsageError(
+          `--dashboard: cannot listen on ${host}:${o.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (pick another, or 0 for any free one)' : (err.code ?? err.message)}`,
+        ),
+      ),
+    );
     server.listen(o.port, host, () => resolve());
   });
   server.unref();
@@ -96,11 +100,12 @@ export async function createDashboardReporter(o: { port: number; open: boolean }
   const broadcast = (event: string) => {
     for (const res of clients) res.write(event);
   };
-  const close = () => new Promise<void>((resolve) => {
-    for (const res of clients) res.end();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const res of clients) res.end();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
 
   return {
     name: 'dashboard',
@@ -129,7 +134,12 @@ export async function createDashboardReporter(o: { port: number; open: boolean }
         // open pages fetch the report now; the end waits for them, a few seconds at most
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, REPORT_WAIT_MS);
-          onReportFetched = () => { if (reportFetches >= waiting) { clearTimeout(timer); resolve(); } };
+          onReportFetched = () => {
+            if (reportFetches >= waiting) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
         });
       }
       await close();

@@ -20,7 +20,9 @@ export function llmSection(summary: Summary, { chart, table, esc }: Markup, char
   const rows = b.trends.map((t) => [`<code>${t.key}</code> ${esc(t.label)}`, String(t.count), ...[t.p50, t.p90, t.p95, t.p99, t.max].map(ms)]);
   return `<section id="llm"><h2>LLM</h2>
 ${table(['', 'samples', 'p50', 'p90', 'p95', 'p99', 'max'], rows)}
-${llmTotals(b).map((l) => `<p>${esc(l)}</p>`).join('\n')}
+${llmTotals(b)
+  .map((l) => `<p>${esc(l)}</p>`)
+  .join('\n')}
 ${charts.overTime ? chart('chart-llm-time', 'Token timings over time', 'llm_ttft and llm_itl p50 / p95 per interval, ms') : ''}
 ${charts.distribution ? chart('chart-llm-distribution', 'Token timings by percentile', 'HDR histograms of the whole run; x = 1/(1-p), log scales') : ''}
 </section>`;

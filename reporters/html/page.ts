@@ -35,7 +35,9 @@ function header(summary: Summary): string {
     ['exit code', String(summary.exitCode)],
   ];
   if (summary.aborted) facts.push(['aborted', summary.abortReason ?? 'yes']);
-  const stages = (summary.stages ?? []).map((st) => `<li>${st.workload ? `${escapeHtml(st.workload)}: ` : ''}${escapeHtml(st.description)}</li>`).join('');
+  const stages = (summary.stages ?? [])
+    .map((st) => `<li>${st.workload ? `${escapeHtml(st.workload)}: ` : ''}${escapeHtml(st.description)}</li>`)
+    .join('');
   // a run that measured nothing says so before anything else (runner/verdict.ts)
   const v = summary.verdict;
   const verdict = v
@@ -54,7 +56,13 @@ function thresholdsTable(summary: Summary): string {
   const rows = thresholdRows(summary);
   return table(
     ['', 'metric', 'threshold', 'actual', 'result'],
-    rows.map((t) => [badge(t.ok, t.noData ? 'no data' : undefined), escapeHtml(t.metric), escapeHtml(t.expression), escapeHtml(formatNumber(t.actual)), escapeHtml(t.message)]),
+    rows.map((t) => [
+      badge(t.ok, t.noData ? 'no data' : undefined),
+      escapeHtml(t.metric),
+      escapeHtml(t.expression),
+      escapeHtml(formatNumber(t.actual)),
+      escapeHtml(t.message),
+    ]),
     rows.map((t) => (t.ok ? '' : 'fail')),
     'no thresholds',
   );
@@ -73,7 +81,10 @@ function checksTable(summary: Summary): string {
 function findings(insights: Insight[]): string {
   if (insights.length === 0) return '<p class="empty">no findings</p>';
   return `<ul class="findings">${insights
-    .map((i) => `<li class="sev-${escapeHtml(i.severity)}"><span class="sev">${escapeHtml(i.severity)}</span> <b>${escapeHtml(i.kind)}</b> ${escapeHtml(i.message)}</li>`)
+    .map(
+      (i) =>
+        `<li class="sev-${escapeHtml(i.severity)}"><span class="sev">${escapeHtml(i.severity)}</span> <b>${escapeHtml(i.kind)}</b> ${escapeHtml(i.message)}</li>`,
+    )
     .join('\n')}</ul>`;
 }
 
@@ -82,8 +93,14 @@ function workloadsTable(summary: Summary): string {
   const rows = workloadRows(summary);
   return table(
     ['workload', 'iterations', 'requests', 'failed', 'p95', 'dropped'],
-    rows.map((w) => [escapeHtml(w.name), String(w.iterations), String(w.requests), escapeHtml(`${w.failed} (${formatPercent(w.failedRate)})`),
-      escapeHtml(w.p95 === null ? '-' : `${formatNumber(w.p95)} ms`), String(w.dropped)]),
+    rows.map((w) => [
+      escapeHtml(w.name),
+      String(w.iterations),
+      String(w.requests),
+      escapeHtml(`${w.failed} (${formatPercent(w.failedRate)})`),
+      escapeHtml(w.p95 === null ? '-' : `${formatNumber(w.p95)} ms`),
+      String(w.dropped),
+    ]),
     rows.map((w) => (w.failed ? 'fail' : '')),
   );
 }
@@ -97,11 +114,21 @@ function metricsTable(summary: Summary): string {
     keys.map((k) => {
       const m = summary.metrics[k];
       const v = metricValues(m);
-      const rateOrValue = m.type === 'trend' ? '' : m.type === 'counter' ? v.rate : m.type === 'rate' ? `${v.rate} (${v.trues}/${Number(v.trues) + Number(v.falses)})` : v.value;
+      const rateOrValue =
+        m.type === 'trend'
+          ? ''
+          : m.type === 'counter'
+            ? v.rate
+            : m.type === 'rate'
+              ? `${v.rate} (${v.trues}/${Number(v.trues) + Number(v.falses)})`
+              : v.value;
       const unit = m.type === 'trend' ? ' ms' : '';
       const stat = (name: string) => (v[name] !== undefined ? `${v[name]}${unit}` : '');
       return [
-        escapeHtml(k), m.type, escapeHtml(v.count ?? ''), escapeHtml(rateOrValue),
+        escapeHtml(k),
+        m.type,
+        escapeHtml(v.count ?? ''),
+        escapeHtml(rateOrValue),
         ...['avg', 'med', 'p90', 'p95', 'p99'].map((s) => escapeHtml(stat(s))),
         escapeHtml(m.type === 'gauge' ? v.max : stat('max')),
       ];
@@ -115,7 +142,13 @@ function errorsTable(errors: ErrorGroup[]): string {
   const sorted = [...errors].sort((a, b) => b.count - a.count);
   return table(
     ['count', 'kind', 'status', 'message', 'location or response'],
-    sorted.map((e) => [String(e.count), escapeHtml(e.kind), escapeHtml(e.status ?? ''), escapeHtml(e.message), escapeHtml(e.location ?? e.sample ?? '')]),
+    sorted.map((e) => [
+      String(e.count),
+      escapeHtml(e.kind),
+      escapeHtml(e.status ?? ''),
+      escapeHtml(e.message),
+      escapeHtml(e.location ?? e.sample ?? ''),
+    ]),
     [],
     'no errors',
   );

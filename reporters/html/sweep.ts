@@ -32,8 +32,12 @@ export function sweepChart(t: SweepTable): string {
     const colour = !s.ran ? '#bbb' : s.holds ? '#3a8a4a' : '#c0392b';
     const done = s.throughput ?? 0;
     const title = `${s.rate} it/s offered: ${s.ran ? `${done} req/s completed, ${s.holds ? 'held' : `broke (${s.broke.join(', ')})`}` : 'not run'}`;
-    parts.push(`<rect x="${(x + slot * 0.2).toFixed(1)}" y="${y(done).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${(y(0) - y(done)).toFixed(1)}" fill="${colour}"><title>${esc(title)}</title></rect>`);
-    parts.push(`<circle cx="${(x + slot / 2).toFixed(1)}" cy="${y(s.rate).toFixed(1)}" r="3.5" fill="#333"><title>${esc(`offered ${s.rate} it/s`)}</title></circle>`);
+    parts.push(
+      `<rect x="${(x + slot * 0.2).toFixed(1)}" y="${y(done).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${(y(0) - y(done)).toFixed(1)}" fill="${colour}"><title>${esc(title)}</title></rect>`,
+    );
+    parts.push(
+      `<circle cx="${(x + slot / 2).toFixed(1)}" cy="${y(s.rate).toFixed(1)}" r="3.5" fill="#333"><title>${esc(`offered ${s.rate} it/s`)}</title></circle>`,
+    );
     parts.push(`<text x="${(x + slot / 2).toFixed(1)}" y="${H - PAD.bottom + 14}" text-anchor="middle" font-size="11">${esc(s.rate)}</text>`);
     if (t.sustainableRate !== null && s.rate === t.sustainableRate) {
       const kx = (x + slot).toFixed(1);
@@ -51,7 +55,9 @@ export function sweepSection(summary: Summary): string {
   return `<section id="sweep"><h2>Capacity sweep</h2>${tables
     .map((t) => {
       const head = SWEEP_HEADER.map((h) => `<th>${esc(h)}</th>`).join('');
-      const body = sweepRows(t).map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+      const body = sweepRows(t)
+        .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+        .join('\n');
       return `<p>highest sustainable rate: <b class="sustainable">${t.sustainableRate === null ? 'none' : `${esc(t.sustainableRate)} it/s`}</b></p>
 ${sweepChart(t)}
 <table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;

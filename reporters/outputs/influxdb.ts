@@ -74,7 +74,10 @@ function intervalStats(h: Histogram, prev: Float64Array | undefined) {
 }
 
 function line(measurement: string, tags: Record<string, string>, fields: Record<string, string>, ms: number): string {
-  const t = Object.keys(tags).sort().filter((k) => tags[k] !== '').map((k) => `${escapeKey(k)}=${escapeKey(tags[k])}`);
+  const t = Object.keys(tags)
+    .sort()
+    .filter((k) => tags[k] !== '')
+    .map((k) => `${escapeKey(k)}=${escapeKey(tags[k])}`);
   const f = Object.entries(fields).map(([k, v]) => `${escapeKey(k)}=${v}`);
   return `${escapeMeasurement(measurement)}${t.length ? `,${t.join(',')}` : ''} ${f.join(',')} ${ms}\n`;
 }
@@ -83,7 +86,8 @@ export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], 
   const settings = outputSettings('influxdb', influxWriteUrl(raw), env, secrets);
   const selector = new SeriesSelector(settings.filter);
   const sender = new OutputSender({
-    name: 'influxdb', shownUrl: settings.shownUrl,
+    name: 'influxdb',
+    shownUrl: settings.shownUrl,
     post: poster(settings.url, { 'content-type': 'text/plain; charset=utf-8', ...settings.headers }),
   });
   let testid = settings.testid ?? 'rampart';
@@ -110,8 +114,14 @@ export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], 
   const finalFields = (m: MetricSummary): Record<string, string> => {
     if (m.type !== 'trend') return {};
     return {
-      count: `${m.count}i`, run_p50: num(m.med), run_p90: num(m.p90), run_p95: num(m.p95), run_p99: num(m.p99),
-      run_min: num(m.min), run_max: num(m.max), run_avg: num(m.avg),
+      count: `${m.count}i`,
+      run_p50: num(m.med),
+      run_p90: num(m.p90),
+      run_p95: num(m.p95),
+      run_p99: num(m.p99),
+      run_min: num(m.min),
+      run_max: num(m.max),
+      run_avg: num(m.avg),
     };
   };
 
@@ -154,5 +164,7 @@ export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], 
   };
 }
 
-export const createInfluxdbReporter = (raw: string): ReporterFactory => (options) =>
-  createInfluxdbOutput(raw, options.env ?? process.env, options.secrets, options.quiet);
+export const createInfluxdbReporter =
+  (raw: string): ReporterFactory =>
+  (options) =>
+    createInfluxdbOutput(raw, options.env ?? process.env, options.secrets, options.quiet);

@@ -118,6 +118,12 @@ export function toNativeHistogram(h: Histogram, sumUs: number | undefined, schem
     lastIndex = i;
   }
   return {
-    count: total, sum: (sumUs ?? walkedSum) / 1e6, schema, zeroThreshold: ZERO_THRESHOLD_SECONDS, zeroCount, positiveSpans, positiveDeltas,
+    count: total,
+    sum: (sumUs ?? walkedSum) / 1e6,
+    schema,
+    zeroThreshold: ZERO_THRESHOLD_SECONDS,
+    zeroCount,
+    positiveSpans,
+    positiveDeltas,
   };
 }

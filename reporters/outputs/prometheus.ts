@@ -16,17 +16,26 @@ import { OutputSender } from './sender.js';
 import { labelName, liveSeries, promName, SeriesSelector, summarySeries, type Series } from './series.js';
 import { defaultTestId, outputSettings, parseOutputUrl, poster, type Env } from './settings.js';
 
-const TREND_GAUGES: [string, number][] = [['p50', 50], ['p90', 90], ['p95', 95], ['p99', 99], ['min', 0], ['max', 100]];
+const TREND_GAUGES: [string, number][] = [
+  ['p50', 50],
+  ['p90', 90],
+  ['p95', 95],
+  ['p99', 99],
+  ['min', 0],
+  ['max', 100],
+];
 
 function trendStats(env: Env): { native: boolean; gauges: boolean } {
   const mode = env.RAMPART_PROMETHEUS_TREND_STATS ?? 'native';
-  if (!['native', 'gauges', 'both'].includes(mode)) throw new UsageError(`RAMPART_PROMETHEUS_TREND_STATS must be native, gauges or both, got '${mode}'`);
+  if (!['native', 'gauges', 'both'].includes(mode))
+    throw new UsageError(`RAMPART_PROMETHEUS_TREND_STATS must be native, gauges or both, got '${mode}'`);
   return { native: mode !== 'gauges', gauges: mode !== 'native' };
 }
 
 function schemaOf(env: Env): number {
   const schema = Number(env.RAMPART_PROMETHEUS_SCHEMA ?? DEFAULT_SCHEMA);
-  if (!Number.isInteger(schema) || schema < -4 || schema > 8) throw new UsageError(`RAMPART_PROMETHEUS_SCHEMA must be a whole number from -4 to 8, got '${env.RAMPART_PROMETHEUS_SCHEMA}'`);
+  if (!Number.isInteger(schema) || schema < -4 || schema > 8)
+    throw new UsageError(`RAMPART_PROMETHEUS_SCHEMA must be a whole number from -4 to 8, got '${env.RAMPART_PROMETHEUS_SCHEMA}'`);
   return schema;
 }
 
@@ -36,7 +45,8 @@ export function createPrometheusOutput(raw: string, env: Env, secrets?: string[]
   const schema = schemaOf(env);
   const selector = new SeriesSelector(settings.filter);
   const sender = new OutputSender({
-    name: 'prometheus', shownUrl: settings.shownUrl,
+    name: 'prometheus',
+    shownUrl: settings.shownUrl,
     post: poster(settings.url, { ...REMOTE_WRITE_HEADERS, ...settings.headers }),
   });
   let testid = settings.testid ?? 'rampart';
@@ -74,7 +84,8 @@ export function createPrometheusOutput(raw: string, env: Env, secrets?: string[]
         sample(`${base}_trues_total`, v.trues);
         sample(`${base}_falses_total`, v.falses);
       } else {
-        if (stats.native) out.push({ labels: labels(`${base}_seconds`), histogram: { value: nativeOf(s as Series & { value: typeof v }, live), timestamp } });
+        if (stats.native)
+          out.push({ labels: labels(`${base}_seconds`), histogram: { value: nativeOf(s as Series & { value: typeof v }, live), timestamp } });
         if (stats.gauges) {
           for (const [suffix, p] of TREND_GAUGES) sample(`${base}_seconds_${suffix}`, clampedPercentileUs(v.histogram, p, v.minUs, v.maxUs) / 1e6);
           sample(`${base}_seconds_avg`, v.count ? (v.sumUs ?? v.histogram.mean * v.count) / v.count / 1e6 : 0);
@@ -103,11 +114,16 @@ export function createPrometheusOutput(raw: string, env: Env, secrets?: string[]
       const loss = sender.lossReport();
       if (loss) process.stderr.write(`${maskSecrets(loss, secrets ?? [])}\n`); // an endpoint's answer may echo a credential
       if (selector.cappedSeries) {
-        process.stderr.write(`rampart: prometheus: ${selector.cappedSeries} tag series over the cap of ${settings.filter.maxTagValues} values per tag not sent (RAMPART_OUTPUT_MAX_TAG_VALUES)\n`);
+        process.stderr.write(
+          `rampart: prometheus: ${selector.cappedSeries} tag series over the cap of ${settings.filter.maxTagValues} values per tag not sent (RAMPART_OUTPUT_MAX_TAG_VALUES)\n`,
+        );
       }
       if (!quiet) process.stderr.write(`rampart: prometheus: sent ${sender.samplesSent.toLocaleString('en-US')} samples, testid="${testid}"\n`);
     },
   };
 }
 
-export const createPrometheusReporter = (raw: string): ReporterFactory => (options) => createPrometheusOutput(raw, options.env ?? process.env, options.secrets, options.quiet);
+export const createPrometheusReporter =
+  (raw: string): ReporterFactory =>
+  (options) =>
+    createPrometheusOutput(raw, options.env ?? process.env, options.secrets, options.quiet);

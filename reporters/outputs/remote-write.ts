@@ -55,18 +55,24 @@ function codec() {
 export function encodeWriteRequest(series: PromSeries[]): Uint8Array {
   const { writeRequest, snappy } = codec();
   const timeseries = series.map((s) => ({
-    labels: Object.keys(s.labels).sort().map((name) => ({ name, value: s.labels[name] })),
+    labels: Object.keys(s.labels)
+      .sort()
+      .map((name) => ({ name, value: s.labels[name] })),
     samples: s.sample ? [s.sample] : [],
-    histograms: s.histogram ? [{
-      countInt: s.histogram.value.count,
-      sum: s.histogram.value.sum,
-      schema: s.histogram.value.schema,
-      zeroThreshold: s.histogram.value.zeroThreshold,
-      zeroCountInt: s.histogram.value.zeroCount,
-      positiveSpans: s.histogram.value.positiveSpans,
-      positiveDeltas: s.histogram.value.positiveDeltas,
-      timestamp: s.histogram.timestamp,
-    }] : [],
+    histograms: s.histogram
+      ? [
+          {
+            countInt: s.histogram.value.count,
+            sum: s.histogram.value.sum,
+            schema: s.histogram.value.schema,
+            zeroThreshold: s.histogram.value.zeroThreshold,
+            zeroCountInt: s.histogram.value.zeroCount,
+            positiveSpans: s.histogram.value.positiveSpans,
+            positiveDeltas: s.histogram.value.positiveDeltas,
+            timestamp: s.histogram.timestamp,
+          },
+        ]
+      : [],
   }));
   // plain objects in the message's shape: encode() takes them as they are (fromObject would copy every array)
   const bytes = writeRequest.encode({ timeseries }).finish();

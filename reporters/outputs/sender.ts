@@ -18,12 +18,24 @@ export interface SenderOptions {
   backoffMs?: number;
 }
 
-interface Batch { body: Uint8Array | string; samples: number; attempts: number }
+interface Batch {
+  body: Uint8Array | string;
+  samples: number;
+  attempts: number;
+}
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 export class OutputSender {
   private readonly queue: Batch[] = [];
@@ -46,7 +58,9 @@ export class OutputSender {
     this.samplesQueued += samples;
     this.queue.push({ body, samples, attempts: 0 });
     while (this.queue.length > (this.o.maxQueue ?? 60)) this.samplesDropped += this.queue.shift()!.samples;
-    this.pumping ??= this.pump().finally(() => { this.pumping = null; });
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = null;
+    });
   }
 
   private async pump(): Promise<void> {
@@ -84,8 +98,11 @@ export class OutputSender {
       const e = err as Error & { cause?: { code?: string; errors?: { code?: string }[] } };
       // cut short by the end: the reason worth saying is the one before
       if (this.closing.signal.aborted) this.lastError ??= 'still sending when the run ended';
-      else this.lastError = e.name === 'TimeoutError' ? `no answer within ${(this.o.timeoutMs ?? 5000) / 1000}s`
-        : e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.message;
+      else
+        this.lastError =
+          e.name === 'TimeoutError'
+            ? `no answer within ${(this.o.timeoutMs ?? 5000) / 1000}s`
+            : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.message);
       return 'retry';
     } finally {
       this.inFlightSince = 0;
@@ -101,7 +118,12 @@ export class OutputSender {
     const stuck = this.inFlightSince > 0 && Date.now() - this.inFlightSince > 1000;
     const deadline = this.failing || stuck ? Math.min(graceMs, 500) : graceMs;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.pumping ?? Promise.resolve(), new Promise<void>((r) => { timer = setTimeout(r, deadline); })]);
+    await Promise.race([
+      this.pumping ?? Promise.resolve(),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, deadline);
+      }),
+    ]);
     clearTimeout(timer);
     this.closing.abort();
     await this.pumping;

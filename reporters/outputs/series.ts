@@ -91,9 +91,12 @@ function liveValue(m: Metric): SeriesValue | null {
 
 function summaryValue(m: MetricSummary): SeriesValue | null {
   switch (m.type) {
-    case 'counter': return { type: 'counter', count: m.count };
-    case 'rate': return m.trues + m.falses ? { type: 'rate', trues: m.trues, falses: m.falses } : null;
-    case 'gauge': return { type: 'gauge', value: m.value };
+    case 'counter':
+      return { type: 'counter', count: m.count };
+    case 'rate':
+      return m.trues + m.falses ? { type: 'rate', trues: m.trues, falses: m.falses } : null;
+    case 'gauge':
+      return { type: 'gauge', value: m.value };
     case 'trend': {
       if (!m.count) return null;
       const histogram = decodeHistogram(m.hdr);

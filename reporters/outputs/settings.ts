@@ -30,7 +30,9 @@ export function parseOutputUrl(type: string, raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--out ${type}=${raw}: not a URL; expected e.g. --out ${type}=${type === 'influxdb' ? 'http://127.0.0.1:8086/rampart' : 'http://127.0.0.1:9090/api/v1/write'}`);
+    throw new UsageError(
+      `--out ${type}=${raw}: not a URL; expected e.g. --out ${type}=${type === 'influxdb' ? 'http://127.0.0.1:8086/rampart' : 'http://127.0.0.1:9090/api/v1/write'}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--out ${type}=…: the URL must be http:// or https://`);
   return url;
@@ -57,15 +59,22 @@ export function outputSettings(type: 'prometheus' | 'influxdb', url: URL, env: E
   clean.username = '';
   clean.password = '';
   const maxTagValues = Number(env.RAMPART_OUTPUT_MAX_TAG_VALUES ?? DEFAULT_MAX_TAG_VALUES);
-  if (!Number.isInteger(maxTagValues) || maxTagValues < 0) throw new UsageError(`RAMPART_OUTPUT_MAX_TAG_VALUES must be a whole number ≥ 0, got '${env.RAMPART_OUTPUT_MAX_TAG_VALUES}'`);
+  if (!Number.isInteger(maxTagValues) || maxTagValues < 0)
+    throw new UsageError(`RAMPART_OUTPUT_MAX_TAG_VALUES must be a whole number ≥ 0, got '${env.RAMPART_OUTPUT_MAX_TAG_VALUES}'`);
   // RAMPART_OUTPUT_TAGS=name adds the per-URL tag; -status leaves a default one out
   const excluded = new Set(DEFAULT_EXCLUDED_TAGS);
-  for (const t of (env.RAMPART_OUTPUT_TAGS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const t of (env.RAMPART_OUTPUT_TAGS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (t.startsWith('-')) excluded.add(t.slice(1));
     else excluded.delete(t);
   }
   return {
-    url: clean, shownUrl: clean.href.replace(/[?#].*$/, ''), headers, testid: env.RAMPART_TESTID || undefined,
+    url: clean,
+    shownUrl: clean.href.replace(/[?#].*$/, ''),
+    headers,
+    testid: env.RAMPART_TESTID || undefined,
     filter: { excludedTags: excluded, maxTagValues },
   };
 }

@@ -19,9 +19,26 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   }
   try {
     // Each command module holds its flags; what a command runs loads in its handler.
-    const [{ default: yargs }, { runCommand }, { inspectCommand }, { simulateCommand }, { compareCommand }, { reportCommand }, { newCommand }, { mergeCommand }, { k8sCommand }] = await Promise.all([
-      import('yargs'), import('./run.js'), import('./inspect.js'), import('../../simulator/cli.js'), import('../compare/command.js'),
-      import('./report.js'), import('./new.js'), import('./merge.js'), import('./k8s.js'),
+    const [
+      { default: yargs },
+      { runCommand },
+      { inspectCommand },
+      { simulateCommand },
+      { compareCommand },
+      { reportCommand },
+      { newCommand },
+      { mergeCommand },
+      { k8sCommand },
+    ] = await Promise.all([
+      import('yargs'),
+      import('./run.js'),
+      import('./inspect.js'),
+      import('../../simulator/cli.js'),
+      import('../compare/command.js'),
+      import('./report.js'),
+      import('./new.js'),
+      import('./merge.js'),
+      import('./k8s.js'),
     ]);
     await yargs(argv)
       .scriptName('rampart')

@@ -2,7 +2,10 @@ import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 
-interface NewArgs { file: string; target?: string }
+interface NewArgs {
+  file: string;
+  target?: string;
+}
 
 /** The starter scenario: every line a new user needs, commented, and valid as written (__FILE__: its name). */
 export function starterScenario(target: string): string {
@@ -52,9 +55,10 @@ export default scenario({
 export const newCommand: CommandModule<object, NewArgs> = {
   command: 'new <file>',
   describe: 'write a commented starter scenario (never overwrites)',
-  builder: (y) => y
-    .positional('file', { type: 'string', demandOption: true, describe: 'the file to create, e.g. scenario.ts' })
-    .option('target', { type: 'string', describe: "the target's URL (default http://127.0.0.1:8080)" }),
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'the file to create, e.g. scenario.ts' })
+      .option('target', { type: 'string', describe: "the target's URL (default http://127.0.0.1:8080)" }),
   handler: async (args) => {
     const { checkTarget } = await import('../engine/load-scenario.js'); // not at start-up: it pulls the scenario checks
     const target = checkTarget(args.target ?? 'http://127.0.0.1:8080', '--target')!;

@@ -44,24 +44,33 @@ interface RunArgs extends DistributedArgs {
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <scenario>',
   describe: 'run a scenario',
-  builder: (y) => y
-    .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario file (.ts or .js)' })
-    .option('out', { ...repeatable, alias: 'o', describe: 'TYPE=PATH: json, junit, html, hgrm, hdrlog, csv, ndjson; TYPE=URL: prometheus, influxdb (docs/outputs.md); or ./reporter.ts' })
-    .option('env', { ...repeatable, alias: 'e', describe: 'KEY=VALUE visible to env() and ctx.env' })
-    .option('config', { type: 'string', describe: 'config file (default: ./rampart.yaml when present)' })
-    .option('profile', { ...repeatable, alias: 'p', describe: 'run this profile of the scenario' })
-    .option('workers', { type: 'number', alias: 'w', describe: 'worker threads (default 1)' })
-    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no live progress line' })
-    .option('secret', { ...repeatable, describe: 'NAME of an env var whose value must never appear in any output' })
-    .option('cooldown', { type: 'string', describe: "with several --profile: pause between them, e.g. '30s'" })
-    .option('compare-out', { ...repeatable, describe: 'with several --profile: write the comparison too, TYPE=PATH (json, html, text)' })
-    .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' })
-    .option('interval', { type: 'string', describe: "timeline resolution, default '1s' (e.g. '250ms' for a short run)" })
-    .option('dashboard', { type: 'string', describe: 'serve a live page of the run on 127.0.0.1:PORT (default 5665, 0: any free port); put it after the scenario or write --dashboard=PORT' })
-    .option('dashboard-open', { type: 'boolean', describe: 'with --dashboard: open it in a browser where one exists' })
-    .option('fail-unmeasured', failUnmeasuredOption)
-    .options(overrideOptions)
-    .options(distributedOptions),
+  builder: (y) =>
+    y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'the scenario file (.ts or .js)' })
+      .option('out', {
+        ...repeatable,
+        alias: 'o',
+        describe: 'TYPE=PATH: json, junit, html, hgrm, hdrlog, csv, ndjson; TYPE=URL: prometheus, influxdb (docs/outputs.md); or ./reporter.ts',
+      })
+      .option('env', { ...repeatable, alias: 'e', describe: 'KEY=VALUE visible to env() and ctx.env' })
+      .option('config', { type: 'string', describe: 'config file (default: ./rampart.yaml when present)' })
+      .option('profile', { ...repeatable, alias: 'p', describe: 'run this profile of the scenario' })
+      .option('workers', { type: 'number', alias: 'w', describe: 'worker threads (default 1)' })
+      .option('quiet', { type: 'boolean', alias: 'q', describe: 'no live progress line' })
+      .option('secret', { ...repeatable, describe: 'NAME of an env var whose value must never appear in any output' })
+      .option('cooldown', { type: 'string', describe: "with several --profile: pause between them, e.g. '30s'" })
+      .option('compare-out', { ...repeatable, describe: 'with several --profile: write the comparison too, TYPE=PATH (json, html, text)' })
+      .option('upload', { type: 'string', describe: 'put every file the run wrote into s3://bucket/prefix' })
+      .option('interval', { type: 'string', describe: "timeline resolution, default '1s' (e.g. '250ms' for a short run)" })
+      .option('dashboard', {
+        type: 'string',
+        describe:
+          'serve a live page of the run on 127.0.0.1:PORT (default 5665, 0: any free port); put it after the scenario or write --dashboard=PORT',
+      })
+      .option('dashboard-open', { type: 'boolean', describe: 'with --dashboard: open it in a browser where one exists' })
+      .option('fail-unmeasured', failUnmeasuredOption)
+      .options(overrideOptions)
+      .options(distributedOptions),
   handler: async (args) => {
     const [{ loadConfig }, { parseOut, createReporters }] = await Promise.all([import('../config.js'), import('../../reporters/index.js')]);
     const config = await loadConfig(args.config);
@@ -82,10 +91,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const intervalMs = args.interval === undefined ? 1000 : parseDuration(args.interval);
     if (!(intervalMs >= 50 && intervalMs <= 60_000)) throw new UsageError(`--interval '${args.interval}' must be a duration from 50ms to 1m`);
     // the command makes the reporters; the engine calls this once the scenario is checked, with the run's secret list
-    const reportersFor = (own: OutSpec[]) => (masked: string[]) => createReporters(own, { quiet: Boolean(args.quiet), secrets: masked, env: { ...process.env, ...env } });
+    const reportersFor = (own: OutSpec[]) => (masked: string[]) =>
+      createReporters(own, { quiet: Boolean(args.quiet), secrets: masked, env: { ...process.env, ...env } });
     const base = {
-      file: args.scenario, workers, env, config, secrets, intervalMs,
-      failUnmeasured: failUnmeasured(args.failUnmeasured, config), overrides: planOverrides(args),
+      file: args.scenario,
+      workers,
+      env,
+      config,
+      secrets,
+      intervalMs,
+      failUnmeasured: failUnmeasured(args.failUnmeasured, config),
+      overrides: planOverrides(args),
     };
     if (profiles.length > 1) {
       if (resolveSegmentFlags(args)) throw new UsageError('a distributed run runs one profile: give one --profile');
@@ -98,11 +114,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
     const distributed = await distributedFromArgs(args, s3);
     const { runScenario } = await import('../engine/run.js');
-    const result = await runScenario({ ...base, profile: profiles[0] ?? null, createReporters: reportersFor(outs), distributed }).catch(async (err) => {
-      // a segment that fails before its load (scenario error, bad option) must not leave the others waiting at the barrier
-      if (distributed?.store) await failSegment(distributed, err);
-      throw err;
-    });
+    const result = await runScenario({ ...base, profile: profiles[0] ?? null, createReporters: reportersFor(outs), distributed }).catch(
+      async (err) => {
+        // a segment that fails before its load (scenario error, bad option) must not leave the others waiting at the barrier
+        if (distributed?.store) await failSegment(distributed, err);
+        throw err;
+      },
+    );
     process.exitCode = result.exitCode;
     if (upload) await uploadFiles(result.files, upload, s3);
   },

@@ -105,7 +105,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'seed of the bootstrap, for repeatable intervals' })
       .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples' })
       .example('$0 compare burst.json ramp.json', 'burst vs ramp, burst as the baseline')
-      .example('$0 compare a.json b.json --out html=compare.html --out json=compare.json', 'also write an HTML page and JSON') as unknown as Argv<CompareArgs>,
+      .example(
+        '$0 compare a.json b.json --out html=compare.html --out json=compare.json',
+        'also write an HTML page and JSON',
+      ) as unknown as Argv<CompareArgs>,
   handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
     if (!Number.isInteger(args.seed)) throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
     if (!Number.isInteger(args.resamples) || args.resamples < 100) {

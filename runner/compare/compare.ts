@@ -232,9 +232,19 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
   // Each run gets its own stream (seed + index), so its CIs don't depend on the other runs.
   const streamOf = (i: number, k: number) => (seed + i * 0x9e3779b9 + k * 0x85ebca6b) >>> 0;
   const latency = runs.map((r, i) => trendReplicates(r.summary, 'http_req_duration', resamples, streamOf(i, 0)));
-  const llm = runs.map((r, i) => Object.fromEntries(LLM_TRENDS.map((key, k) => [key, trendReplicates(r.summary, key, resamples, streamOf(i, k + 1))])) as Record<LlmTrend, Replicates | null>);
+  const llm = runs.map(
+    (r, i) =>
+      Object.fromEntries(LLM_TRENDS.map((key, k) => [key, trendReplicates(r.summary, key, resamples, streamOf(i, k + 1))])) as Record<
+        LlmTrend,
+        Replicates | null
+      >,
+  );
   const goodput = runs.map((r) => rateCounts(r.summary, 'llm_goodput', 'trues'));
-  const asEstimate = <C extends { successes: number; total: number }>(c: C) => ({ ...c, value: c.successes / c.total, ci: wilsonInterval(c.successes, c.total).ci });
+  const asEstimate = <C extends { successes: number; total: number }>(c: C) => ({
+    ...c,
+    value: c.successes / c.total,
+    ci: wilsonInterval(c.successes, c.total).ci,
+  });
   const stats: RunStats[] = runs.map((r, i) => {
     const counts = successCounts(r.summary);
     const hasLlm = goodput[i] !== null || LLM_TRENDS.some((key) => llm[i][key] !== null);
@@ -242,7 +252,12 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
       ...describeRun(r.label, r.summary),
       success: counts ? asEstimate(counts) : null,
       latency: withCount(latency[i]),
-      llm: hasLlm ? { trends: Object.fromEntries(LLM_TRENDS.map((key) => [key, withCount(llm[i][key])])) as LlmStats['trends'], goodput: goodput[i] && asEstimate(goodput[i]!) } : null,
+      llm: hasLlm
+        ? {
+            trends: Object.fromEntries(LLM_TRENDS.map((key) => [key, withCount(llm[i][key])])) as LlmStats['trends'],
+            goodput: goodput[i] && asEstimate(goodput[i]!),
+          }
+        : null,
     };
   });
 
@@ -255,17 +270,19 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
     const bothLlm = run.llm !== null && base.llm !== null;
     const g = goodput[i];
     const gBase = goodput[baseline];
-    const llmDiff: RunDifference['llm'] = bothLlm ? {
-      trends: Object.fromEntries(LLM_TRENDS.map((key) => {
-        const [b, r] = [llm[baseline][key], llm[i][key]];
-        return [key, b && r ? percentileDifferences(b, r) : null];
-      })) as Record<LlmTrend, Record<PercentileName, PercentileDifference> | null>,
-      goodput: g && gBase ? compareProportions(gBase.successes, gBase.total, g.successes, g.total) : null,
-    } : null;
+    const llmDiff: RunDifference['llm'] = bothLlm
+      ? {
+          trends: Object.fromEntries(
+            LLM_TRENDS.map((key) => {
+              const [b, r] = [llm[baseline][key], llm[i][key]];
+              return [key, b && r ? percentileDifferences(b, r) : null];
+            }),
+          ) as Record<LlmTrend, Record<PercentileName, PercentileDifference> | null>,
+          goodput: g && gBase ? compareProportions(gBase.successes, gBase.total, g.successes, g.total) : null,
+        }
+      : null;
     const success =
-      run.success && base.success
-        ? compareProportions(base.success.successes, base.success.total, run.success.successes, run.success.total)
-        : null;
+      run.success && base.success ? compareProportions(base.success.successes, base.success.total, run.success.successes, run.success.total) : null;
     const throughput =
       run.throughput !== null && base.throughput !== null
         ? { difference: run.throughput - base.throughput, relative: relative(run.throughput - base.throughput, base.throughput) }
@@ -285,8 +302,6 @@ export function runLabels(runs: { file: string; summary: Summary }[]): string[] 
     const name = summary.scenario?.name || 'run';
     return summary.scenario?.profile ? `${name} (${summary.scenario.profile})` : name;
   });
-  const labels = byScenario.map((label, i) =>
-    byScenario.indexOf(label) === byScenario.lastIndexOf(label) ? label : basename(runs[i].file),
-  );
+  const labels = byScenario.map((label, i) => (byScenario.indexOf(label) === byScenario.lastIndexOf(label) ? label : basename(runs[i].file)));
   return labels.map((label, i) => (labels.indexOf(label) === labels.lastIndexOf(label) ? label : `${label} #${i + 1}`));
 }

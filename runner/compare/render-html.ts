@@ -19,9 +19,7 @@ function cellHtml(cell: Cell): string {
 }
 
 function mainTable(c: Comparison): string {
-  const head = c.runs
-    .map((r, i) => `<th>${escapeHtml(r.label)}${i === c.baseline ? ' <small>(baseline)</small>' : ''}</th>`)
-    .join('');
+  const head = c.runs.map((r, i) => `<th>${escapeHtml(r.label)}${i === c.baseline ? ' <small>(baseline)</small>' : ''}</th>`).join('');
   const body = comparisonRows(c)
     .map((row) => {
       const significant = row.cells.some((cell) => cell.change?.significant);
@@ -84,9 +82,7 @@ function percentileChart(c: Comparison, p: PercentileName): string {
 }
 
 function chartLegend(c: Comparison): string {
-  return c.runs
-    .map((r, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${escapeHtml(r.label)}</span>`)
-    .join(' ');
+  return c.runs.map((r, i) => `<span><i style="background:${PALETTE[i % PALETTE.length]}"></i>${escapeHtml(r.label)}</span>`).join(' ');
 }
 
 function insightList(c: Comparison): string {

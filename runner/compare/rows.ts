@@ -2,7 +2,16 @@
  * A Comparison flattened into the rows both renderers print (text table, HTML tables), so
  * the terminal and the page word and round every number the same way.
  */
-import { LLM_TRENDS, MIN_TAIL_SAMPLES, PERCENTILES, type Comparison, type PercentileDifference, type PercentileName, type RunDifference, type SuccessDifference } from './compare.js';
+import {
+  LLM_TRENDS,
+  MIN_TAIL_SAMPLES,
+  PERCENTILES,
+  type Comparison,
+  type PercentileDifference,
+  type PercentileName,
+  type RunDifference,
+  type SuccessDifference,
+} from './compare.js';
 import type { Interval } from './stats.js';
 
 import { formatMsCompact as formatMs, formatPercent } from '../../shared/format.js';
@@ -83,7 +92,10 @@ export function comparisonRows(c: Comparison): Row[] {
     const t = c.runs[i].throughput;
     if (t === null) return null;
     const d = diffFor(c, i)?.throughput;
-    const change = d?.relative != null ? { text: `${arrow(d.difference)} ${signed(`${trim(Math.abs(d.relative) * 100, 0)}%`, d.difference)}`, significant: false, better: null } : undefined;
+    const change =
+      d?.relative != null
+        ? { text: `${arrow(d.difference)} ${signed(`${trim(Math.abs(d.relative) * 100, 0)}%`, d.difference)}`, significant: false, better: null }
+        : undefined;
     return { value: `${trim(t, 1)}/s`, change };
   });
   add('success', (i) => {
@@ -97,7 +109,11 @@ export function comparisonRows(c: Comparison): Row[] {
       const e = c.runs[i].latency?.[p];
       if (!e) return null;
       const d = diffFor(c, i)?.latency?.[p];
-      return { value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
+      return {
+        value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''),
+        ci: formatInterval(e.ci, 'ms'),
+        change: d ? latencyChange(d) : undefined,
+      };
     });
   }
   for (const key of LLM_TRENDS) {
@@ -106,7 +122,11 @@ export function comparisonRows(c: Comparison): Row[] {
         const e = c.runs[i].llm?.trends[key]?.[p];
         if (!e) return null;
         const d = diffFor(c, i)?.llm?.trends[key]?.[p];
-        return { value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
+        return {
+          value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''),
+          ci: formatInterval(e.ci, 'ms'),
+          change: d ? latencyChange(d) : undefined,
+        };
       });
     }
   }
@@ -193,6 +213,8 @@ export function legend(c: Comparison): string {
     `${Math.round(c.confidence * 100)}% confidence intervals in brackets. ▲/▼ change from the baseline; ` +
     `* significant at the 5% level (percentiles: bootstrap CI of the difference excludes 0, ${c.resamples} resamples, seed ${c.seed}; ` +
     `success: Fisher's exact test when a cell is under 5, else two-proportion z-test).` +
-    (lowCount ? ` ${LOW_COUNT_MARK} fewer than ${MIN_TAIL_SAMPLES} requests above this percentile: its CI is too narrow to trust; run more requests.` : '')
+    (lowCount
+      ? ` ${LOW_COUNT_MARK} fewer than ${MIN_TAIL_SAMPLES} requests above this percentile: its CI is too narrow to trust; run more requests.`
+      : '')
   );
 }

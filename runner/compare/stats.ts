@@ -34,10 +34,7 @@ export function proportionDifferenceInterval(s1: number, n1: number, s2: number,
   const a = wilsonInterval(s1, n1);
   const b = wilsonInterval(s2, n2);
   const d = b.rate - a.rate;
-  return [
-    d - Math.sqrt((b.rate - b.ci[0]) ** 2 + (a.ci[1] - a.rate) ** 2),
-    d + Math.sqrt((b.ci[1] - b.rate) ** 2 + (a.rate - a.ci[0]) ** 2),
-  ];
+  return [d - Math.sqrt((b.rate - b.ci[0]) ** 2 + (a.ci[1] - a.rate) ** 2), d + Math.sqrt((b.ci[1] - b.rate) ** 2 + (a.rate - a.ci[0]) ** 2)];
 }
 
 /** Standard normal CDF (erfc with fractional error < 1.2e-7, Numerical Recipes' erfcc). */
@@ -47,9 +44,13 @@ export function normalCdf(x: number): number {
   const erfc =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
@@ -66,8 +67,8 @@ export function twoProportionZTest(s1: number, n1: number, s2: number, n2: numbe
 /** ln Γ(x) for x > 0 (Lanczos, g = 7): enough precision for hypergeometric probabilities. */
 function lnGamma(x: number): number {
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
   x -= 1;

@@ -100,8 +100,9 @@ export function encodeJsonArray(name: string, bytes: SharedArrayBuffer): SharedR
           else if (c === QUOTE) inString = false;
         } else if (c === QUOTE) inString = true;
         else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
-        else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) { if (depth-- === 0) break; }
-        else if (c === COMMA && depth === 0) break;
+        else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+          if (depth-- === 0) break;
+        } else if (c === COMMA && depth === 0) break;
       }
       let end = i;
       while (end > start && ws(file[end - 1])) end--;
@@ -118,7 +119,10 @@ export function encodeJsonArray(name: string, bytes: SharedArrayBuffer): SharedR
         while (i < n && ws(file[i])) i++;
         continue;
       }
-      if (file[i] === CLOSE_ARRAY) { i++; break; }
+      if (file[i] === CLOSE_ARRAY) {
+        i++;
+        break;
+      }
       throw new Error(`is not JSON: the array is not closed after row ${row}`);
     }
   }

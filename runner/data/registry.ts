@@ -63,7 +63,9 @@ class Registry implements DatasetHooks {
     let buffers = this.shared.datasets[name];
     if (!buffers) {
       if (this.mode !== 'load') {
-        throw new TypeError(`dataset '${name}' was not declared at the top level of the scenario file; declare datasets there so that they are loaded once, before the load starts`);
+        throw new TypeError(
+          `dataset '${name}' was not declared at the top level of the scenario file; declare datasets there so that they are loaded once, before the load starts`,
+        );
       }
       buffers = this.load(name, source, options);
       this.shared.datasets[name] = buffers;
@@ -121,8 +123,14 @@ function encodeCsv(name: string, file: Buffer, options: DatasetOptions | undefin
   const out = new RowWriter();
   try {
     parseCsv(file, {
-      columns: options?.columns ?? true, delimiter: options?.delimiter ?? ',', bom: true, skip_empty_lines: true,
-      on_record: (record: unknown) => { out.add(JSON.stringify(record)); return null; },
+      columns: options?.columns ?? true,
+      delimiter: options?.delimiter ?? ',',
+      bom: true,
+      skip_empty_lines: true,
+      on_record: (record: unknown) => {
+        out.add(JSON.stringify(record));
+        return null;
+      },
     });
   } catch (err) {
     throw new Error(`is not valid CSV: ${(err as Error).message}`);

@@ -56,8 +56,12 @@ export function rowsView<T>(b: SharedRowsBuffers): Dataset<T> {
       const value = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
-    set() { throw new TypeError(`dataset '${b.name}' is read-only (it is shared by every VU and thread)`); },
-    defineProperty() { throw new TypeError(`dataset '${b.name}' is read-only (it is shared by every VU and thread)`); },
+    set() {
+      throw new TypeError(`dataset '${b.name}' is read-only (it is shared by every VU and thread)`);
+    },
+    defineProperty() {
+      throw new TypeError(`dataset '${b.name}' is read-only (it is shared by every VU and thread)`);
+    },
   });
   return view as unknown as Dataset<T>;
 }

@@ -42,7 +42,9 @@ export function scenarioHash(bundleSource: string, plan: Plan, thresholds: Thres
   return createHash('sha256').update(code).update('\0').update(JSON.stringify({ plan, thresholds, workers })).digest('hex');
 }
 
-export function buildManifest(i: Omit<SegmentManifest, 'manifest' | 'segment' | 'segments' | 'host' | 'rampart'> & { segment: Segment }): SegmentManifest {
+export function buildManifest(
+  i: Omit<SegmentManifest, 'manifest' | 'segment' | 'segments' | 'host' | 'rampart'> & { segment: Segment },
+): SegmentManifest {
   const { segment, ...rest } = i;
   return { manifest: 1, segment: segment.index, segments: segment.count, host: hostname(), rampart: VERSION, ...rest };
 }

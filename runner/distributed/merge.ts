@@ -33,8 +33,12 @@ export function checkComplete(results: SegmentResult[]): void {
   const hashes = new Map<string, SegmentResult[]>();
   for (const r of results) hashes.set(r.manifest.scenarioHash, [...(hashes.get(r.manifest.scenarioHash) ?? []), r]);
   if (hashes.size > 1) {
-    const groups = [...hashes.entries()].sort((a, b) => b[1].length - a[1].length)
-      .map(([hash, rs]) => `${rs.map((r) => segmentLabel({ index: r.manifest.segment, count: r.manifest.segments })).join(', ')} (${rs[0].manifest.scenario.file}, hash ${hash.slice(0, 12)})`);
+    const groups = [...hashes.entries()]
+      .sort((a, b) => b[1].length - a[1].length)
+      .map(
+        ([hash, rs]) =>
+          `${rs.map((r) => segmentLabel({ index: r.manifest.segment, count: r.manifest.segments })).join(', ')} (${rs[0].manifest.scenario.file}, hash ${hash.slice(0, 12)})`,
+      );
     throw new IncompleteRunError(`segments of different scenarios, profiles or --workers must not merge: ${groups.join(' vs ')}`);
   }
   const count = results[0].manifest.segments;
@@ -47,17 +51,23 @@ export function checkComplete(results: SegmentResult[]): void {
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length) {
-    throw new IncompleteRunError(`incomplete run: segment(s) ${missing.map((i) => segmentLabel({ index: i, count })).join(', ')} of ${count} missing (found ${results.length})`);
+    throw new IncompleteRunError(
+      `incomplete run: segment(s) ${missing.map((i) => segmentLabel({ index: i, count })).join(', ')} of ${count} missing (found ${results.length})`,
+    );
   }
 }
 
 /** A results file's metric, back to the data it was summarised from (trend extremes: µs). */
 function serialized(m: MetricSummary): SerializedMetric | null {
   switch (m.type) {
-    case 'trend': return m.hdr ? { type: 'trend', hdr: m.hdr, min: Math.round(m.min * 1000), max: Math.round(m.max * 1000) } : null;
-    case 'counter': return { type: 'counter', count: m.count };
-    case 'rate': return { type: 'rate', trues: m.trues, falses: m.falses };
-    case 'gauge': return { type: 'gauge', value: m.value, min: m.min, max: m.max };
+    case 'trend':
+      return m.hdr ? { type: 'trend', hdr: m.hdr, min: Math.round(m.min * 1000), max: Math.round(m.max * 1000) } : null;
+    case 'counter':
+      return { type: 'counter', count: m.count };
+    case 'rate':
+      return { type: 'rate', trues: m.trues, falses: m.falses };
+    case 'gauge':
+      return { type: 'gauge', value: m.value, min: m.min, max: m.max };
   }
 }
 
@@ -72,7 +82,7 @@ export function mergeSegments(results: SegmentResult[]): Summary {
   const first = ordered[0].manifest;
   const collector = new Collector([], first.customTypes);
   // gauges set last win their value: merge in the order the segments ended
-  const byEnd = [...ordered].sort((a, b) => (startOnStoreClock(a) + a.summary.durationMs) - (startOnStoreClock(b) + b.summary.durationMs));
+  const byEnd = [...ordered].sort((a, b) => startOnStoreClock(a) + a.summary.durationMs - (startOnStoreClock(b) + b.summary.durationMs));
   for (const r of byEnd) {
     const metrics: Record<string, SerializedMetric> = {};
     for (const [key, m] of Object.entries(r.summary.metrics)) {
@@ -91,7 +101,10 @@ export function mergeSegments(results: SegmentResult[]): Summary {
   for (const [key] of Object.entries(ordered[0].summary.metrics)) {
     if (!SUMMED_GAUGES.has(key.split('{')[0]) || ordered[0].summary.metrics[key].type !== 'gauge') continue;
     const sum = (f: (m: Extract<MetricSummary, { type: 'gauge' }>) => number) =>
-      ordered.reduce((s, r) => { const m = r.summary.metrics[key]; return s + (m?.type === 'gauge' ? f(m) : 0); }, 0);
+      ordered.reduce((s, r) => {
+        const m = r.summary.metrics[key];
+        return s + (m?.type === 'gauge' ? f(m) : 0);
+      }, 0);
     const g = collector.gauge(key);
     g.set(sum((m) => m.min));
     g.set(sum((m) => m.value));
@@ -107,8 +120,8 @@ export function mergeSegments(results: SegmentResult[]): Summary {
 
   const thresholds = evaluateThresholds(first.thresholds, collector, durationMs);
   const verdict = decideVerdict(collector, first.target, first.failUnmeasured);
-  const abortedOne = ordered.find((r) => r.summary.aborted && !r.summary.abortReason?.startsWith('store: '))
-    ?? ordered.find((r) => r.summary.aborted);
+  const abortedOne =
+    ordered.find((r) => r.summary.aborted && !r.summary.abortReason?.startsWith('store: ')) ?? ordered.find((r) => r.summary.aborted);
   const abortReason = abortedOne
     ? `segment ${segmentLabel({ index: abortedOne.manifest.segment, count: first.segments })}: ${abortedOne.summary.abortReason ?? 'aborted'}`
     : undefined;
@@ -117,7 +130,15 @@ export function mergeSegments(results: SegmentResult[]): Summary {
   const meta = ordered[0].summary.meta; // what the merged run carries on of a segment's
   return buildSummary({
     scenario: ordered[0].summary.scenario,
-    startedAt: new Date(t0), durationMs, aborted: Boolean(abortedOne), abortReason, exitCode, verdict, collector, thresholds, timeline,
+    startedAt: new Date(t0),
+    durationMs,
+    aborted: Boolean(abortedOne),
+    abortReason,
+    exitCode,
+    verdict,
+    collector,
+    thresholds,
+    timeline,
     plan: first.plan,
     workers: ordered.reduce((s, r) => s + r.manifest.workers, 0),
     connections: meta?.connectionsPerOrigin, // every segment's threads share the plan's pool, as one run's would
@@ -134,7 +155,22 @@ function mergeTimelines(ordered: SegmentResult[], starts: number[], t0: number, 
       const slot = Math.max(1, Math.round((starts[i] - t0 + p.t) / intervalMs));
       let b = buckets.get(slot);
       if (!b) {
-        b = { point: { t: slot * intervalMs, vus: 0, inFlight: 0, rps: 0, errors: 0, p50: null, p95: null, p99: null, stage: 0, iterations: 0, dropped: 0 }, hdr: null };
+        b = {
+          point: {
+            t: slot * intervalMs,
+            vus: 0,
+            inFlight: 0,
+            rps: 0,
+            errors: 0,
+            p50: null,
+            p95: null,
+            p99: null,
+            stage: 0,
+            iterations: 0,
+            dropped: 0,
+          },
+          hdr: null,
+        };
         buckets.set(slot, b);
       }
       const q = b.point;
@@ -151,15 +187,17 @@ function mergeTimelines(ordered: SegmentResult[], starts: number[], t0: number, 
     }
   });
   const round = (us: number) => Math.round(us) / 1000;
-  return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => {
-    if (b.hdr && b.hdr.totalCount > 0) {
-      const lo = b.hdr.minNonZeroValue || 0;
-      const hi = b.hdr.maxValue;
-      b.point.p50 = round(clampedPercentileUs(b.hdr, 50, lo, hi));
-      b.point.p95 = round(clampedPercentileUs(b.hdr, 95, lo, hi));
-      b.point.p99 = round(clampedPercentileUs(b.hdr, 99, lo, hi));
-      b.point.hdr = encodeHistogram(b.hdr);
-    }
-    return b.point;
-  });
+  return [...buckets.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, b]) => {
+      if (b.hdr && b.hdr.totalCount > 0) {
+        const lo = b.hdr.minNonZeroValue || 0;
+        const hi = b.hdr.maxValue;
+        b.point.p50 = round(clampedPercentileUs(b.hdr, 50, lo, hi));
+        b.point.p95 = round(clampedPercentileUs(b.hdr, 95, lo, hi));
+        b.point.p99 = round(clampedPercentileUs(b.hdr, 99, lo, hi));
+        b.point.hdr = encodeHistogram(b.hdr);
+      }
+      return b.point;
+    });
 }

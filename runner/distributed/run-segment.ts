@@ -41,10 +41,19 @@ export class SegmentRun {
   readonly session: SegmentSession;
   private readonly hash: string;
 
-  constructor(private readonly o: DistributedOptions, private readonly info: SegmentRunInfo, log: (line: string) => void) {
+  constructor(
+    private readonly o: DistributedOptions,
+    private readonly info: SegmentRunInfo,
+    log: (line: string) => void,
+  ) {
     this.hash = scenarioHash(readFileSync(fileURLToPath(info.bundleUrl), 'utf8'), info.plan, info.thresholds, info.workers);
     this.session = new SegmentSession({
-      store: o.store, segment: o.segment, scenarioHash: this.hash, startAt: o.startAt, barrierTimeoutMs: o.barrierTimeoutMs, log,
+      store: o.store,
+      segment: o.segment,
+      scenarioHash: this.hash,
+      startAt: o.startAt,
+      barrierTimeoutMs: o.barrierTimeoutMs,
+      log,
     });
   }
 
@@ -57,13 +66,19 @@ export class SegmentRun {
     const skew = this.o.store?.skew() ?? { ms: 0, uncertaintyMs: 0 };
     const i = this.info;
     return buildManifest({
-      segment: this.o.segment, scenarioHash: this.hash,
+      segment: this.o.segment,
+      scenarioHash: this.hash,
       scenario: { name: i.scenarioName, file: i.file, profile: i.plan.profile ?? null },
       workers: i.workers,
       ...(this.session.startAtStoreMs !== undefined ? { startAt: new Date(this.session.startAtStoreMs).toISOString() } : {}),
-      clockSkewMs: skew.ms, ...(Number.isFinite(skew.uncertaintyMs) ? { clockUncertaintyMs: skew.uncertaintyMs } : {}),
-      intervalMs: i.intervalMs, plan: i.plan, thresholds: i.thresholds, customTypes: i.customTypes,
-      ...(i.target ? { target: i.target } : {}), failUnmeasured: i.failUnmeasured,
+      clockSkewMs: skew.ms,
+      ...(Number.isFinite(skew.uncertaintyMs) ? { clockUncertaintyMs: skew.uncertaintyMs } : {}),
+      intervalMs: i.intervalMs,
+      plan: i.plan,
+      thresholds: i.thresholds,
+      customTypes: i.customTypes,
+      ...(i.target ? { target: i.target } : {}),
+      failUnmeasured: i.failUnmeasured,
     });
   }
 

@@ -21,19 +21,27 @@ export class S3Store implements RunStore {
   private low = -Infinity;
   private high = Infinity;
 
-  constructor(readonly where: string, private readonly bucket: string, private readonly prefix: string, options: UploadOptions) {
+  constructor(
+    readonly where: string,
+    private readonly bucket: string,
+    private readonly prefix: string,
+    options: UploadOptions,
+  ) {
     const resolved = resolveS3Options({ ...options, timeoutMs: options.timeoutMs ?? STORE_TIMEOUT_MS, maxAttempts: options.maxAttempts ?? 2 });
     this.endpoint = resolved.endpoint ?? 'AWS S3';
     this.secrets = secretsOf(resolved);
     this.agents = createCountingAgents(4, () => {});
     const silent = { debug() {}, info() {}, warn() {}, error() {} };
     this.client = new S3Client(s3ClientConfig(resolved, this.agents, silent));
-    this.client.middlewareStack.add((next) => async (args) => {
-      const sent = Date.now();
-      const out = await next(args);
-      this.sampleClock(sent, Date.now(), (out.response as { headers?: Record<string, string> })?.headers?.date);
-      return out;
-    }, { step: 'deserialize', name: 'rampartStoreClock' });
+    this.client.middlewareStack.add(
+      (next) => async (args) => {
+        const sent = Date.now();
+        const out = await next(args);
+        this.sampleClock(sent, Date.now(), (out.response as { headers?: Record<string, string> })?.headers?.date);
+        return out;
+      },
+      { step: 'deserialize', name: 'rampartStoreClock' },
+    );
   }
 
   private sampleClock(sent: number, received: number, date: string | undefined): void {
@@ -42,7 +50,11 @@ export class S3Store implements RunStore {
     // the server stamped a time in [at, at + 1000) somewhere between sent and received
     const low = at - received;
     const high = at + 1000 - sent;
-    if (low > this.high || high < this.low) { this.low = low; this.high = high; return; } // its clock jumped: start over
+    if (low > this.high || high < this.low) {
+      this.low = low;
+      this.high = high;
+      return;
+    } // its clock jumped: start over
     this.low = Math.max(this.low, low);
     this.high = Math.min(this.high, high);
   }
@@ -58,10 +70,14 @@ export class S3Store implements RunStore {
 
   private failure(what: string, err: unknown): UsageError {
     const e = classifyS3Error(err, null, this.secrets);
-    const why = e.kind === 'not-found' ? `bucket '${this.bucket}' does not exist at ${this.endpoint}`
-      : e.kind === 'auth' ? `access to bucket '${this.bucket}' was denied (check the AWS credentials)`
-      : ['connect', 'dns', 'reset', 'timeout'].includes(e.kind) ? `cannot reach ${this.endpoint}: ${e.message}`
-      : `${what}: ${e.message}`;
+    const why =
+      e.kind === 'not-found'
+        ? `bucket '${this.bucket}' does not exist at ${this.endpoint}`
+        : e.kind === 'auth'
+          ? `access to bucket '${this.bucket}' was denied (check the AWS credentials)`
+          : ['connect', 'dns', 'reset', 'timeout'].includes(e.kind)
+            ? `cannot reach ${this.endpoint}: ${e.message}`
+            : `${what}: ${e.message}`;
     return new UsageError(`store ${this.where}: ${why}`);
   }
 
@@ -86,9 +102,15 @@ export class S3Store implements RunStore {
 
   async put(key: string, body: string): Promise<void> {
     try {
-      await this.client.send(new PutObjectCommand({
-        Bucket: this.bucket, Key: this.key(key), Body: body, ContentType: 'application/json', ContentLength: Buffer.byteLength(body),
-      }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key(key),
+          Body: body,
+          ContentType: 'application/json',
+          ContentLength: Buffer.byteLength(body),
+        }),
+      );
     } catch (err) {
       throw this.failure(`cannot write ${key}`, err);
     }

@@ -53,8 +53,12 @@ export function resolveSegment(flags: { segment?: string; segments?: number }, e
     return parseSegment(flags.segment);
   }
   const countSource = flags.segments !== undefined ? '--segments' : env.RAMPART_SEGMENTS ? 'RAMPART_SEGMENTS' : undefined;
-  const count = flags.segments !== undefined ? Number(flags.segments)
-    : env.RAMPART_SEGMENTS ? wholeNumber(env.RAMPART_SEGMENTS, 'RAMPART_SEGMENTS', 1) : undefined;
+  const count =
+    flags.segments !== undefined
+      ? Number(flags.segments)
+      : env.RAMPART_SEGMENTS
+        ? wholeNumber(env.RAMPART_SEGMENTS, 'RAMPART_SEGMENTS', 1)
+        : undefined;
   if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= MAX_SEGMENTS)) {
     throw new UsageError(`--segments must be a whole number from 1 to ${MAX_SEGMENTS}, got ${String(flags.segments)}`);
   }
@@ -70,7 +74,9 @@ export function resolveSegment(flags: { segment?: string; segments?: number }, e
     return checked(wholeNumber(env.CI_NODE_INDEX, 'CI_NODE_INDEX', 1) - 1, total, `CI_NODE_INDEX=${env.CI_NODE_INDEX} of CI_NODE_TOTAL=${total}`);
   }
   if (count !== undefined) {
-    throw new UsageError(`${countSource} ${count}: no segment index found (set JOB_COMPLETION_INDEX, CI_NODE_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, or use --segment I/N)`);
+    throw new UsageError(
+      `${countSource} ${count}: no segment index found (set JOB_COMPLETION_INDEX, CI_NODE_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, or use --segment I/N)`,
+    );
   }
   return undefined;
 }

@@ -88,7 +88,9 @@ export class SegmentSession {
 
   constructor(private readonly o: SessionOptions) {}
 
-  get label(): string { return segmentLabel(this.o.segment); }
+  get label(): string {
+    return segmentLabel(this.o.segment);
+  }
 
   /** Before setup(): nothing of this segment is in the store yet (a new RUN_ID per run), and check in. */
   async checkIn(): Promise<void> {
@@ -103,7 +105,10 @@ export class SegmentSession {
     // this run's: another segment failed before this one got here (or a store of an old run: the message says which)
     if (marker) throw new AbortedBeforeStartError(`store ${store.where}: ${abortText(marker.body)} before the load started`);
     if (!(await store.get(keys.run))) await store.put(keys.run, JSON.stringify({ segments: segment.count }));
-    await store.put(keys.ready(segment.index), JSON.stringify({ segment: segment.index, count: segment.count, host: hostname(), scenarioHash: this.o.scenarioHash }));
+    await store.put(
+      keys.ready(segment.index),
+      JSON.stringify({ segment: segment.index, count: segment.count, host: hostname(), scenarioHash: this.o.scenarioHash }),
+    );
   }
 
   /** Resolves at the common start instant. */
@@ -120,7 +125,10 @@ export class SegmentSession {
     for (;;) {
       if (this.interrupted.signal.aborted) return;
       const start = await store.get(keys.start);
-      if (start) { this.startAtStoreMs = Date.parse((JSON.parse(start.body) as { startAt: string }).startAt); break; }
+      if (start) {
+        this.startAtStoreMs = Date.parse((JSON.parse(start.body) as { startAt: string }).startAt);
+        break;
+      }
       let lastWrite = 0;
       for (let i = 0; i < segment.count; i++) {
         if (seen.has(i)) continue;
@@ -128,7 +136,9 @@ export class SegmentSession {
         if (!ready) continue;
         const hash = (JSON.parse(ready.body) as { scenarioHash?: string }).scenarioHash;
         if (hash !== this.o.scenarioHash) {
-          throw new IncompleteRunError(`store ${store.where}: segment ${segmentLabel({ index: i, count: segment.count })} runs another scenario, profile or --workers (hash ${hash?.slice(0, 12)}, this one ${this.o.scenarioHash.slice(0, 12)})`);
+          throw new IncompleteRunError(
+            `store ${store.where}: segment ${segmentLabel({ index: i, count: segment.count })} runs another scenario, profile or --workers (hash ${hash?.slice(0, 12)}, this one ${this.o.scenarioHash.slice(0, 12)})`,
+          );
         }
         seen.add(i);
         lastWrite = Math.max(lastWrite, ready.writtenAt);
@@ -137,25 +147,33 @@ export class SegmentSession {
         // the same objects give every segment the same instant, so two first ones agree
         const readyTimes = await Promise.all([...seen].map(async (i) => (await store.get(keys.ready(i)))?.writtenAt ?? 0));
         this.startAtStoreMs = Math.ceil((Math.max(...readyTimes) + START_LEAD_MS) / 1000) * 1000;
-        if (!(await store.get(keys.start))) await store.put(keys.start, JSON.stringify({ startAt: new Date(this.startAtStoreMs).toISOString(), by: segment.index }));
+        if (!(await store.get(keys.start)))
+          await store.put(keys.start, JSON.stringify({ startAt: new Date(this.startAtStoreMs).toISOString(), by: segment.index }));
         break;
       }
       const marker = await store.get(keys.abort);
       if (marker) throw new AbortedBeforeStartError(`store ${store.where}: ${abortText(marker.body)} before the load started`);
       if (Date.now() >= deadline) {
         const missing = Array.from({ length: segment.count }, (_, i) => i).filter((i) => !seen.has(i));
-        throw new IncompleteRunError(`barrier: segment(s) ${missing.map((i) => segmentLabel({ index: i, count: segment.count })).join(', ')} did not arrive at ${store.where} within --barrier-timeout ${Math.round(this.o.barrierTimeoutMs / 1000)}s`);
+        throw new IncompleteRunError(
+          `barrier: segment(s) ${missing.map((i) => segmentLabel({ index: i, count: segment.count })).join(', ')} did not arrive at ${store.where} within --barrier-timeout ${Math.round(this.o.barrierTimeoutMs / 1000)}s`,
+        );
       }
       await waitFor(POLL_MS, this.interrupted.signal);
     }
     // the start lies seconds ahead: spend them narrowing the clock estimate (each response's Date is
     // whole seconds; reading at phases 73 ms apart pins down where the store's second turns)
-    while (!this.interrupted.signal.aborted && store.skew().uncertaintyMs > CLOCK_GOOD_MS && Date.now() < this.startAtStoreMs - store.skew().ms - 300) {
+    while (
+      !this.interrupted.signal.aborted &&
+      store.skew().uncertaintyMs > CLOCK_GOOD_MS &&
+      Date.now() < this.startAtStoreMs - store.skew().ms - 300
+    ) {
       await store.get(keys.start);
       await waitFor(CLOCK_SAMPLE_MS, new AbortController().signal);
     }
     const skew = store.skew();
-    if (skew.uncertaintyMs > 250 && Number.isFinite(skew.uncertaintyMs)) this.o.log?.(`rampart: the store's clock is known to ±${skew.uncertaintyMs}ms only; segments may start that far apart`);
+    if (skew.uncertaintyMs > 250 && Number.isFinite(skew.uncertaintyMs))
+      this.o.log?.(`rampart: the store's clock is known to ±${skew.uncertaintyMs}ms only; segments may start that far apart`);
     await sleepUntil(this.startAtStoreMs - skew.ms, this.interrupted.signal);
   }
 

@@ -23,11 +23,16 @@ export function segmentShare(plan: Plan, s: Segment): StepShare[] {
   return plan.steps.map((step: PlanStep): StepShare => {
     const base = { index: step.index, workload: step.workload };
     switch (step.executor) {
-      case 'vu-levels': return { ...base, vus: [part(step.fromVUs), part(step.toVUs)] };
-      case 'shared-iterations': return { ...base, vus: [part(step.vus), part(step.vus)], iterations: budgetShareOf(step.iterations, step.vus, s.index, s.count) };
-      case 'arrival-rate': return { ...base, rate: [rate(step.fromRate), rate(step.toRate)], maxVUs: part(step.maxVUs) };
-      case 'arrival-burst': return { ...base, iterations: arrivalsOf(step.iterations, s), maxVUs: part(step.maxVUs) };
-      case 'idle': return base;
+      case 'vu-levels':
+        return { ...base, vus: [part(step.fromVUs), part(step.toVUs)] };
+      case 'shared-iterations':
+        return { ...base, vus: [part(step.vus), part(step.vus)], iterations: budgetShareOf(step.iterations, step.vus, s.index, s.count) };
+      case 'arrival-rate':
+        return { ...base, rate: [rate(step.fromRate), rate(step.toRate)], maxVUs: part(step.maxVUs) };
+      case 'arrival-burst':
+        return { ...base, iterations: arrivalsOf(step.iterations, s), maxVUs: part(step.maxVUs) };
+      case 'idle':
+        return base;
     }
   });
 }

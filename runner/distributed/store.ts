@@ -71,7 +71,9 @@ class FolderStore implements RunStore {
       throw new UsageError(`store ${this.where}: cannot write ${key}: ${(err as Error).message}`);
     }
   }
-  skew() { return { ms: 0, uncertaintyMs: 0 }; }
+  skew() {
+    return { ms: 0, uncertaintyMs: 0 };
+  }
   async check(): Promise<void> {
     try {
       await mkdir(this.where, { recursive: true });

@@ -52,7 +52,11 @@ export class Coordinator {
   /** the most iterations in flight at once: each thread's peak within an interval, summed, at its highest */
   peakVus = 0;
 
-  constructor(private readonly inits: WorkerInit[], private readonly events: CoordinatorEvents, private readonly intervalMs = 1000) {
+  constructor(
+    private readonly inits: WorkerInit[],
+    private readonly events: CoordinatorEvents,
+    private readonly intervalMs = 1000,
+  ) {
     this.cumulative = new Collector(inits[0].trackedKeys, inits[0].customTypes);
     this.interval = new Collector(inits[0].trackedKeys, inits[0].customTypes);
     const serverless = inits[0].serverless;
@@ -73,17 +77,21 @@ export class Coordinator {
   async load(): Promise<void> {
     // shared, not copied: every thread counts each workload's iterations on the same counters
     const workloadIterations = new SharedArrayBuffer(8 * this.inits[0].plan.workloads.length);
-    const ready = this.inits.map((init) => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(WORKER_FILE, { workerData: { ...init, workloadIterations }, stdout: false, stderr: false });
-      const thread: Thread = { worker, progress: { vus: 0, peakVus: 0, inFlight: 0, stage: 0 }, done: false };
-      this.threads.push(thread);
-      worker.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') resolve();
-        else if (m.type === 'fatal') reject(new ScenarioError(`${m.location ? `${m.location}: ` : ''}the scenario threw while loading: ${m.message}`));
-        else this.onMessage(thread, m);
-      });
-      worker.on('error', (err) => reject(new ScenarioError(`worker thread failed to start: ${err.message}`)));
-    }));
+    const ready = this.inits.map(
+      (init) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(WORKER_FILE, { workerData: { ...init, workloadIterations }, stdout: false, stderr: false });
+          const thread: Thread = { worker, progress: { vus: 0, peakVus: 0, inFlight: 0, stage: 0 }, done: false };
+          this.threads.push(thread);
+          worker.on('message', (m: FromWorker) => {
+            if (m.type === 'ready') resolve();
+            else if (m.type === 'fatal')
+              reject(new ScenarioError(`${m.location ? `${m.location}: ` : ''}the scenario threw while loading: ${m.message}`));
+            else this.onMessage(thread, m);
+          });
+          worker.on('error', (err) => reject(new ScenarioError(`worker thread failed to start: ${err.message}`)));
+        }),
+    );
     await Promise.all(ready);
   }
 
@@ -101,7 +109,9 @@ export class Coordinator {
           this.releaseBarriers(); // the threads waiting at a burst's end no longer wait for this one
           if (this.threads.every((t) => t.done)) resolve();
         };
-        thread.worker.on('message', (m: FromWorker) => { if (m.type === 'done') end(); });
+        thread.worker.on('message', (m: FromWorker) => {
+          if (m.type === 'done') end();
+        });
         thread.worker.on('error', (err) => end(`a worker thread died: ${err.message}`));
         thread.worker.on('exit', (code) => end(`a worker thread exited with code ${code} before it finished`));
       }
@@ -179,8 +189,16 @@ export class Coordinator {
   /** Turns what the threads reported for the interval ending at `at` into a timeline point. */
   private closePoint(at: number): void {
     this.classify();
-    const point = timelinePoint(this.interval, at - this.t0, (at - this.lastTick) / 1000, this.threads.map((t) => t.progress));
-    this.peakVus = Math.max(this.peakVus, this.threads.reduce((sum, t) => sum + t.progress.peakVus, 0));
+    const point = timelinePoint(
+      this.interval,
+      at - this.t0,
+      (at - this.lastTick) / 1000,
+      this.threads.map((t) => t.progress),
+    );
+    this.peakVus = Math.max(
+      this.peakVus,
+      this.threads.reduce((sum, t) => sum + t.progress.peakVus, 0),
+    );
     this.lastTick = at;
     this.cumulative.absorb(this.interval);
     this.interval.reset();

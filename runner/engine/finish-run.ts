@@ -54,20 +54,40 @@ export async function finishRun(o: RunOptions, p: Prepared, mask: SecretMask, pa
     ? `${coordinator.workerDeaths} of ${threads} worker thread(s) died during the run; what they had not reported yet is lost (see errors)`
     : undefined;
   const exitCode = runExitCode({
-    scenarioFailed: Boolean(teardownError || workerDeath || badOption), aborted, abortReason, thresholdsPassed: allPassed(thresholdResults), verdict,
+    scenarioFailed: Boolean(teardownError || workerDeath || badOption),
+    aborted,
+    abortReason,
+    thresholdsPassed: allPassed(thresholdResults),
+    verdict,
   });
   // masked here too, so that user reporters never see a secret either
-  const summary = mask.maskDeep(buildSummary({
-    scenario: { name: scenario.name, file: o.file, profile: plan.profile },
-    startedAt, durationMs, aborted, abortReason, exitCode, verdict, collector: coordinator.cumulative,
-    thresholds: thresholdResults, timeline: coordinator.timeline, plan, workers: threads, connections: thread.connections,
-    retry: retryMeta(http.retry), serverless: serverlessMeta(serverless, coordinator.detectedHeader, coordinator.serviceTimes()),
-  }));
+  const summary = mask.maskDeep(
+    buildSummary({
+      scenario: { name: scenario.name, file: o.file, profile: plan.profile },
+      startedAt,
+      durationMs,
+      aborted,
+      abortReason,
+      exitCode,
+      verdict,
+      collector: coordinator.cumulative,
+      thresholds: thresholdResults,
+      timeline: coordinator.timeline,
+      plan,
+      workers: threads,
+      connections: thread.connections,
+      retry: retryMeta(http.retry),
+      serverless: serverlessMeta(serverless, coordinator.detectedHeader, coordinator.serviceTimes()),
+    }),
+  );
   if (teardownError) summary.errors.push({ kind: 'teardown', message: teardownError, count: 1 });
-  const stored = await segment?.finish(summary).then(() => true, (err) => {
-    process.stderr.write(`rampart: segment results not stored: ${mask.mask(messageOf(err))}\n`);
-    return false;
-  });
+  const stored = await segment?.finish(summary).then(
+    () => true,
+    (err) => {
+      process.stderr.write(`rampart: segment results not stored: ${mask.mask(messageOf(err))}\n`);
+      return false;
+    },
+  );
   const { files, failures } = await writeReports(p.reporters, summary);
   for (const failure of failures) process.stderr.write(`rampart: ${mask.mask(failure)}\n`);
   if (teardownError) process.stderr.write(`rampart: ${teardownError}\n`);

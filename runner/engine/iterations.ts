@@ -106,7 +106,9 @@ export class Iterations {
     return {
       http,
       jobs: this.o.serverless ? this.o.serverless.jobs(http, this.signal) : NO_JOBS,
-      get s3() { return s3(); },
+      get s3() {
+        return s3();
+      },
       llm: llmClient(http, this.o.collector, this.llm, ref),
       env: this.o.env,
       signal: this.signal,
@@ -191,10 +193,30 @@ function customMetrics(c: Collector): CustomMetrics {
     return [list, tagSetKey(list)];
   };
   return {
-    counter: (name) => ({ add: (value = 1, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'counter', l, k)) (m as CounterMetric).add(value); } }),
-    rate: (name) => ({ add: (value, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'rate', l, k)) (m as any).add(value); } }),
-    trend: (name) => ({ add: (ms, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'trend', l, k)) (m as TrendMetric).record(msToUs(ms)); } }),
-    gauge: (name) => ({ set: (value, tags) => { const [l, k] = tagList(tags); for (const m of c.tagged(name, 'gauge', l, k)) (m as any).set(value); } }),
+    counter: (name) => ({
+      add: (value = 1, tags) => {
+        const [l, k] = tagList(tags);
+        for (const m of c.tagged(name, 'counter', l, k)) (m as CounterMetric).add(value);
+      },
+    }),
+    rate: (name) => ({
+      add: (value, tags) => {
+        const [l, k] = tagList(tags);
+        for (const m of c.tagged(name, 'rate', l, k)) (m as any).add(value);
+      },
+    }),
+    trend: (name) => ({
+      add: (ms, tags) => {
+        const [l, k] = tagList(tags);
+        for (const m of c.tagged(name, 'trend', l, k)) (m as TrendMetric).record(msToUs(ms));
+      },
+    }),
+    gauge: (name) => ({
+      set: (value, tags) => {
+        const [l, k] = tagList(tags);
+        for (const m of c.tagged(name, 'gauge', l, k)) (m as any).set(value);
+      },
+    }),
   };
 }
 

@@ -6,7 +6,24 @@ import { messageOf, userLocation } from './source-location.js';
 import { checkHttpOptions } from '../http/options.js';
 import { checkLlmOptions } from '../llm/options.js';
 
-const FIELDS = ['name', 'target', 'stages', 'profiles', 'thresholds', 'metrics', 'http', 'gracefulStop', 'setup', 'iteration', 'teardown', 'serverless', 's3', 'workloads', 'llm', 'slo'];
+const FIELDS = [
+  'name',
+  'target',
+  'stages',
+  'profiles',
+  'thresholds',
+  'metrics',
+  'http',
+  'gracefulStop',
+  'setup',
+  'iteration',
+  'teardown',
+  'serverless',
+  's3',
+  'workloads',
+  'llm',
+  'slo',
+];
 const METRIC_TYPES = ['counter', 'rate', 'trend', 'gauge'];
 
 /**
@@ -37,7 +54,8 @@ export async function loadScenario(url: string, file: string, ownDir: string): P
   }
   if (typeof def.name !== 'string' || def.name.trim() === '') throw new UsageError(`${file}: 'name' must be a non-empty string`);
   // with `workloads`, each workload brings its iteration (checked with its stages, runner/plan/workloads.ts)
-  if (def.workloads === undefined && typeof def.iteration !== 'function') throw new UsageError(`${file}: 'iteration' must be a function (ctx, data) => ...`);
+  if (def.workloads === undefined && typeof def.iteration !== 'function')
+    throw new UsageError(`${file}: 'iteration' must be a function (ctx, data) => ...`);
   for (const hook of ['setup', 'teardown'] as const) {
     if (def[hook] !== undefined && typeof def[hook] !== 'function') throw new UsageError(`${file}: '${hook}' must be a function`);
   }
@@ -46,7 +64,8 @@ export async function loadScenario(url: string, file: string, ownDir: string): P
   if (def.target !== undefined && typeof def.target !== 'string') throw new UsageError(`${file}: 'target' must be a URL string`);
   const metrics = def.metrics as Record<string, unknown> | undefined;
   if (metrics !== undefined) {
-    if (typeof metrics !== 'object' || metrics === null) throw new UsageError(`${file}: 'metrics' must be { name: 'trend' | 'counter' | 'rate' | 'gauge' }`);
+    if (typeof metrics !== 'object' || metrics === null)
+      throw new UsageError(`${file}: 'metrics' must be { name: 'trend' | 'counter' | 'rate' | 'gauge' }`);
     for (const [name, type] of Object.entries(metrics)) {
       if (!METRIC_TYPES.includes(type as string)) throw new UsageError(`${file}: metrics.${name} must be one of ${METRIC_TYPES.join(', ')}`);
     }

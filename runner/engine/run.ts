@@ -79,21 +79,28 @@ export interface Prepared {
 }
 
 async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
-  const { scenario, plan, bundle } = await loadPlan(o.file, { ...process.env, ...o.env }, o.overrides ? o.profile : o.profile ?? o.config.profile ?? null, o.overrides);
+  const { scenario, plan, bundle } = await loadPlan(
+    o.file,
+    { ...process.env, ...o.env },
+    o.overrides ? o.profile : (o.profile ?? o.config.profile ?? null),
+    o.overrides,
+  );
   try {
     checkWorkloadThresholds(scenario.thresholds, plan, o.file);
     const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
     const types = new Collector([], customTypes);
     const source = readFileSync(bundle.file, 'utf8'); // tags the scenario's code mentions are the user's own
     const thresholds = [
-      ...parseThresholds(o.config.thresholds, (n) => types.typeOf(n), `${o.config.path ? relative(process.cwd(), o.config.path) : 'rampart.yaml'}: thresholds`, source),
+      ...parseThresholds(
+        o.config.thresholds,
+        (n) => types.typeOf(n),
+        `${o.config.path ? relative(process.cwd(), o.config.path) : 'rampart.yaml'}: thresholds`,
+        source,
+      ),
       ...parseThresholds(scenario.thresholds as Record<string, unknown> | undefined, (n) => types.typeOf(n), `${o.file}: thresholds`, source),
     ];
     const target = checkTarget(scenario.target ?? o.config.target, scenario.target ? o.file : 'rampart.yaml');
-    const reporters = [
-      ...(await o.createReporters(mask.values)),
-      ...(o.reporters ?? []),
-    ];
+    const reporters = [...(await o.createReporters(mask.values)), ...(o.reporters ?? [])];
     return { scenario, plan, thresholds, customTypes, target, reporters, dispose: bundle.dispose, bundleUrl: bundle.url };
   } catch (err) {
     await bundle.dispose();
@@ -126,15 +133,35 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const settings = runSettings(o, p, mask);
   const { env, headers, gracefulStopMs, serverless, thread } = settings;
   const threads = o.workers;
-  const segment = o.distributed && new SegmentRun(o.distributed, {
-    bundleUrl: p.bundleUrl, file: o.file, scenarioName: scenario.name, plan, thresholds, customTypes: p.customTypes, target: p.target,
-    workers: threads, intervalMs: o.intervalMs ?? 1000, failUnmeasured: o.failUnmeasured !== false,
-  }, (line) => process.stderr.write(`${mask.mask(line)}\n`));
+  const segment =
+    o.distributed &&
+    new SegmentRun(
+      o.distributed,
+      {
+        bundleUrl: p.bundleUrl,
+        file: o.file,
+        scenarioName: scenario.name,
+        plan,
+        thresholds,
+        customTypes: p.customTypes,
+        target: p.target,
+        workers: threads,
+        intervalMs: o.intervalMs ?? 1000,
+        failUnmeasured: o.failUnmeasured !== false,
+      },
+      (line) => process.stderr.write(`${mask.mask(line)}\n`),
+    );
   const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => {
     // a segment's threads take their shares of every segment's threads (runner/distributed/segment-source.ts)
     const share = segment ? segment.thread(i, threads) : { thread: i, threads };
     return {
-      ...thread, bundleUrl: p.bundleUrl, plan, ...share, gracefulStopMs, secrets: mask.values, shared: sharedData(),
+      ...thread,
+      bundleUrl: p.bundleUrl,
+      plan,
+      ...share,
+      gracefulStopMs,
+      secrets: mask.values,
+      shared: sharedData(),
       connections: Math.max(1, shareOf(thread.connections, share.thread, share.threads)),
     };
   });
@@ -142,16 +169,26 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   // setup and teardown run on this thread, with their own client and metrics
   const mainKit = new ThreadKit({ ...thread, connections: 4 }, mask);
   const mainCollector = mainKit.collector;
-  const lifecycle = mainKit.iterations(scenario, undefined, 0, 1, (line) => process.stderr.write(`${mask.mask(line)}\n`), () => {});
-  const monitor = serverless?.monitor && p.target
-    ? new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs ?? o.intervalMs ?? 1000, headers)
-    : null;
+  const lifecycle = mainKit.iterations(
+    scenario,
+    undefined,
+    0,
+    1,
+    (line) => process.stderr.write(`${mask.mask(line)}\n`),
+    () => {},
+  );
+  const monitor =
+    serverless?.monitor && p.target
+      ? new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs ?? o.intervalMs ?? 1000, headers)
+      : null;
   /** abortTest() called in setup(): the run is interrupted before its load (exit 105) */
   let setupAbort: string | undefined;
   installRuntime({
     env,
     recordCheck: (name, ok, tags) => mainCollector.recordCheck(name, ok, tags && Object.entries(tags)),
-    abortTest: (reason) => { setupAbort ??= reason; },
+    abortTest: (reason) => {
+      setupAbort ??= reason;
+    },
   });
 
   const forwardRecords = (records: RequestRecord[] | undefined) => {
@@ -165,34 +202,40 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   /** the first bad request option an iteration made (exit 107) */
   let badOption: string | undefined;
   let signals = 0;
-  const coordinator = new Coordinator(inits, {
-    onInterval: (point, cumulative) => {
-      addServerlessGauges(point, cumulative, monitor);
-      cumulative.gauge('vus').set(point.vus);
-      cumulative.gauge('vus').notePeak(coordinator.peakVus); // sampled at the tick, its max the true peak
-      cumulative.gauge('vus_max').set(plan.peakVUs);
-      const totals = {
-        requests: cumulative.counter('http_reqs').count,
-        failed: cumulative.rate('http_req_failed').trues,
-        iterations: cumulative.counter('iterations').count,
-        dropped: cumulative.counter('dropped_iterations').count,
-      };
-      const stageDescription = plan.steps[point.stage ?? 0]?.description ?? '';
-      for (const r of p.reporters) r.onInterval?.({ elapsedMs: point.t, point, stageDescription, totals, metrics: cumulative.metrics });
-      const critical = abortingThresholds(thresholds, point.t);
-      if (!aborted && critical.length && !allPassed(evaluateThresholds(critical, cumulative, point.t))) {
-        stop('threshold');
-      }
+  const coordinator = new Coordinator(
+    inits,
+    {
+      onInterval: (point, cumulative) => {
+        addServerlessGauges(point, cumulative, monitor);
+        cumulative.gauge('vus').set(point.vus);
+        cumulative.gauge('vus').notePeak(coordinator.peakVus); // sampled at the tick, its max the true peak
+        cumulative.gauge('vus_max').set(plan.peakVUs);
+        const totals = {
+          requests: cumulative.counter('http_reqs').count,
+          failed: cumulative.rate('http_req_failed').trues,
+          iterations: cumulative.counter('iterations').count,
+          dropped: cumulative.counter('dropped_iterations').count,
+        };
+        const stageDescription = plan.steps[point.stage ?? 0]?.description ?? '';
+        for (const r of p.reporters) r.onInterval?.({ elapsedMs: point.t, point, stageDescription, totals, metrics: cumulative.metrics });
+        const critical = abortingThresholds(thresholds, point.t);
+        if (!aborted && critical.length && !allPassed(evaluateThresholds(critical, cumulative, point.t))) {
+          stop('threshold');
+        }
+      },
+      onAbortTest: (reason) => {
+        if (!reason.startsWith(BAD_OPTION_MARK)) return stop(`scenario: ${reason}`);
+        badOption ??= mask.mask(reason.slice(BAD_OPTION_MARK.length));
+        stop('scenario error');
+      },
+      onLog: (line) => process.stderr.write(`${mask.mask(line)}\n`),
+      onRecords: (records) => forwardRecords(records),
+      onSecrets: (values) => {
+        for (const v of values) mask.add(v);
+      },
     },
-    onAbortTest: (reason) => {
-      if (!reason.startsWith(BAD_OPTION_MARK)) return stop(`scenario: ${reason}`);
-      badOption ??= mask.mask(reason.slice(BAD_OPTION_MARK.length));
-      stop('scenario error');
-    },
-    onLog: (line) => process.stderr.write(`${mask.mask(line)}\n`),
-    onRecords: (records) => forwardRecords(records),
-    onSecrets: (values) => { for (const v of values) mask.add(v); },
-  }, o.intervalMs);
+    o.intervalMs,
+  );
   const stop = (reason: string) => {
     if (aborted) return;
     aborted = true;
@@ -223,7 +266,8 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       data = scenario.setup ? await scenario.setup(lifecycle.lifecycleContext('setup')) : undefined;
       structuredClone(data);
     } catch (err) {
-      if (setupAbort === undefined) throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
+      if (setupAbort === undefined)
+        throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
     }
     if (setupAbort !== undefined) stop(`scenario: ${setupAbort}`);
     await segment?.session.waitForStart();
@@ -245,7 +289,13 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
       }
     }
     forwardRecords(mainKit.takeRecords()); // teardown's requests
-    return await finishRun(o, p, mask, { coordinator, mainCollector, settings, segment }, { startedAt, durationMs, aborted, abortReason, teardownError, badOption });
+    return await finishRun(
+      o,
+      p,
+      mask,
+      { coordinator, mainCollector, settings, segment },
+      { startedAt, durationMs, aborted, abortReason, teardownError, badOption },
+    );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -273,13 +323,21 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
   mask.addHeaders(headers);
   const serverless = serverlessSettings(scenario.serverless, o.file);
   const thread: ThreadConfig = {
-    env, target: p.target, timeoutMs, headers, connections: http.connections ?? plan.poolSize, retry: http.retry,
+    env,
+    target: p.target,
+    timeoutMs,
+    headers,
+    connections: http.connections ?? plan.poolSize,
+    retry: http.retry,
     // the open model starts iterations whatever the latency: its pool connects before t=0 (warm-pool.ts)
     warmup: http.warmup ?? plan.steps.some((s) => s.executor === 'arrival-rate' || s.executor === 'arrival-burst'),
     tls: connectionSettings(http, o.file),
     features: { redirects: http.redirects, compression: http.compression, cookies: http.cookies, auth: http.auth },
-    trackedKeys: thresholds.map((t) => t.metricKey), customTypes: p.customTypes,
-    serverless, s3: { ...o.config.s3, ...scenario.s3 }, ownDir: OWN_DIR,
+    trackedKeys: thresholds.map((t) => t.metricKey),
+    customTypes: p.customTypes,
+    serverless,
+    s3: { ...o.config.s3, ...scenario.s3 },
+    ownDir: OWN_DIR,
     recordRequests: p.reporters.some((r) => r.onRecords),
   };
   return { env, http, headers, gracefulStopMs, serverless, thread };
@@ -289,9 +347,11 @@ async function announceStart(p: Prepared, file: string, startedAt: Date): Promis
   const { scenario, plan } = p;
   for (const r of p.reporters) {
     await r.onStart?.({
-      scenario: { name: scenario.name, file, profile: plan.profile }, startedAt: startedAt.toISOString(),
+      scenario: { name: scenario.name, file, profile: plan.profile },
+      startedAt: startedAt.toISOString(),
       stages: plan.steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs })),
-      totalDurationMs: plan.totalDurationMs, peakVUs: plan.peakVUs,
+      totalDurationMs: plan.totalDurationMs,
+      peakVUs: plan.peakVUs,
     });
   }
 }

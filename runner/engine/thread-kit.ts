@@ -46,11 +46,21 @@ export class ThreadKit {
   /** per-request records since the last take(), when config.recordRequests */
   private records: RequestRecord[] = [];
 
-  constructor(private readonly config: ThreadConfig, private readonly mask?: SecretMask) {
+  constructor(
+    private readonly config: ThreadConfig,
+    private readonly mask?: SecretMask,
+  ) {
     this.collector = new Collector(config.trackedKeys, config.customTypes);
     this.http = new HttpEngine({
-      collector: this.collector, target: config.target, timeoutMs: config.timeoutMs, headers: config.headers,
-      connections: config.connections, tls: config.tls, retry: config.retry, features: config.features, mask,
+      collector: this.collector,
+      target: config.target,
+      timeoutMs: config.timeoutMs,
+      headers: config.headers,
+      connections: config.connections,
+      tls: config.tls,
+      retry: config.retry,
+      features: config.features,
+      mask,
       record: config.recordRequests ? (r) => this.records.push(r) : undefined,
     });
     this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;
@@ -69,12 +79,26 @@ export class ThreadKit {
   }
 
   iterations(
-    scenario: ScenarioDefinition, data: unknown, thread: number, threads: number,
-    log: (line: string) => void, onAbortTest: (reason: string) => void,
+    scenario: ScenarioDefinition,
+    data: unknown,
+    thread: number,
+    threads: number,
+    log: (line: string) => void,
+    onAbortTest: (reason: string) => void,
   ): Iterations {
     return new Iterations({
-      scenario, data, http: this.http, collector: this.collector, env: this.config.env, thread, threads,
-      log, onAbortTest, ownDir: this.config.ownDir, serverless: this.serverless, s3: this.s3,
+      scenario,
+      data,
+      http: this.http,
+      collector: this.collector,
+      env: this.config.env,
+      thread,
+      threads,
+      log,
+      onAbortTest,
+      ownDir: this.config.ownDir,
+      serverless: this.serverless,
+      s3: this.s3,
     });
   }
 

@@ -75,7 +75,8 @@ function progress(its: Iterations): Progress {
 
 function takeSnapshot() {
   // the histogram holds whole timer periods: the lag is what exceeds the 10 ms resolution
-  if (loopDelay.count > 0) collector.trend('event_loop_delay').record(Math.max(0, Math.round(loopDelay.percentile(99) / 1000) - LOOP_RESOLUTION_MS * 1000));
+  if (loopDelay.count > 0)
+    collector.trend('event_loop_delay').record(Math.max(0, Math.round(loopDelay.percentile(99) / 1000) - LOOP_RESOLUTION_MS * 1000));
   loopDelay.reset();
   const snapshot = collector.snapshot();
   collector.reset();
@@ -83,13 +84,29 @@ function takeSnapshot() {
 }
 
 async function runSegment(data: unknown): Promise<void> {
-  const its = kit.iterations(byWorkload(scenario), data, init.thread, init.threads,
-    (line) => post({ type: 'log', line }), (reason) => post({ type: 'abortTest', reason }));
+  const its = kit.iterations(
+    byWorkload(scenario),
+    data,
+    init.thread,
+    init.threads,
+    (line) => post({ type: 'log', line }),
+    (reason) => post({ type: 'abortTest', reason }),
+  );
   port.on('message', (m: ToWorker) => {
     if (m.type === 'snapshot') {
-      post({ type: 'interval', seq: m.seq, snapshot: takeSnapshot(), progress: progress(its), records: kit.takeRecords(), observations: kit.serverless?.take() });
+      post({
+        type: 'interval',
+        seq: m.seq,
+        snapshot: takeSnapshot(),
+        progress: progress(its),
+        records: kit.takeRecords(),
+        observations: kit.serverless?.take(),
+      });
+    } else if (m.type === 'hardStop') {
+      stopping.abort();
+      hardStop.abort();
+      its.hardStop();
     }
-    else if (m.type === 'hardStop') { stopping.abort(); hardStop.abort(); its.hardStop(); }
   });
   // a workload's samples carry its tags: the collector adds them to every sample of its stages
   collector.stageTags = init.plan.steps.map((s) => Object.entries(workloadOf(s.workload).sampleTags));
@@ -111,10 +128,20 @@ async function runWorkload(w: WorkloadPlan, its: Iterations): Promise<void> {
   const tags = Object.entries(w.sampleTags);
   const dropped = collector.tagged('dropped_iterations', 'counter', tags) as CounterMetric[];
   const rt: StepRuntime = {
-    iterations: its, thread: init.thread, threads: init.threads, stopping: stopping.signal,
-    dropped: { add: (n = 1) => { for (const m of dropped) m.add(n); } },
-    pool: new VuPool(its, stopping.signal), freeSlots: [],
-    setStage: (i) => { stage = i; },
+    iterations: its,
+    thread: init.thread,
+    threads: init.threads,
+    stopping: stopping.signal,
+    dropped: {
+      add: (n = 1) => {
+        for (const m of dropped) m.add(n);
+      },
+    },
+    pool: new VuPool(its, stopping.signal),
+    freeSlots: [],
+    setStage: (i) => {
+      stage = i;
+    },
   };
   for (let i = 0; i < w.steps.length && !stopping.signal.aborted; i++) {
     const step = w.steps[i];

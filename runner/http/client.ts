@@ -108,7 +108,11 @@ export class HttpEngine {
       patch: (url, o, p?: unknown) => send('patch', 'PATCH', url, o, p),
       delete: (url, o, p?: unknown) => send('delete', 'DELETE', url, o, p),
       stream: (method, url, o, p?: unknown) => openStream(this, vu, method, url, o, p),
-      cookies: cookieAccess(jar, () => jar?.sync(vu.iteration), (url) => new URL(this.urls.resolve(url).href)),
+      cookies: cookieAccess(
+        jar,
+        () => jar?.sync(vu.iteration),
+        (url) => new URL(this.urls.resolve(url).href),
+      ),
     };
   }
 
@@ -168,7 +172,13 @@ export class HttpEngine {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const wake = { abort: () => { clearTimeout(timer); this.inflight.delete(wake); resolve(); } };
+      const wake = {
+        abort: () => {
+          clearTimeout(timer);
+          this.inflight.delete(wake);
+          resolve();
+        },
+      };
       const timer = setTimeout(wake.abort, ms);
       this.inflight.add(wake);
     });
@@ -182,7 +192,15 @@ export class HttpEngine {
     return name;
   }
 
-  private async attempt(method: string, url: string, opts: RequestOptions, vu: VuRef, attempt: number, hop = 0, make = plainExchange): Promise<HttpResponse> {
+  private async attempt(
+    method: string,
+    url: string,
+    opts: RequestOptions,
+    vu: VuRef,
+    attempt: number,
+    hop = 0,
+    make = plainExchange,
+  ): Promise<HttpResponse> {
     const { collector } = this.options;
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
@@ -233,10 +251,14 @@ export class HttpEngine {
     };
     if (jar && rawHeaders) storeCookies(jar, rawHeaders, full.href);
     // a redirect to follow: this hop is a sample of its own, then the next hop is requested
-    const limit = isRedirect(status) && !error ? opts.redirects ?? this.features.redirects : 0;
+    const limit = isRedirect(status) && !error ? (opts.redirects ?? this.features.redirects) : 0;
     const location = limit > 0 ? locationOf(rawHeaders) : undefined;
     if (location !== undefined && hop >= limit) {
-      error = { kind: 'redirect', code: 'RAMPART_REDIRECTS', message: `stopped after ${limit} redirect${limit === 1 ? '' : 's'} (next: ${location})` };
+      error = {
+        kind: 'redirect',
+        code: 'RAMPART_REDIRECTS',
+        message: `stopped after ${limit} redirect${limit === 1 ? '' : 's'} (next: ${location})`,
+      };
     }
     const failed = error !== undefined || (status >= 400 && !(opts.expect?.includes(status) ?? false));
     const res = new HttpResponse(status, rawHeaders, text, timings, error, full.href, method, name, attempt, failed);
@@ -244,17 +266,46 @@ export class HttpEngine {
 
     this.observer?.(res);
     this.options.record?.({
-      t: round3(performance.timeOrigin + start), intended: vu.intendedAt ? round3(vu.intendedAt) : null,
-      duration: round3(timings.duration), blocked: round3(timings.blocked), connecting: round3(timings.connecting),
-      tlsHandshaking: round3(timings.tlsHandshaking), sending: round3(timings.sending),
-      waiting: round3(timings.waiting), receiving: round3(timings.receiving),
-      status, error: error?.kind ?? null, worker: res.worker ?? null, attempt, vu: vu.vu, iteration: vu.iteration,
-      stage: vu.stage, name, method,
+      t: round3(performance.timeOrigin + start),
+      intended: vu.intendedAt ? round3(vu.intendedAt) : null,
+      duration: round3(timings.duration),
+      blocked: round3(timings.blocked),
+      connecting: round3(timings.connecting),
+      tlsHandshaking: round3(timings.tlsHandshaking),
+      sending: round3(timings.sending),
+      waiting: round3(timings.waiting),
+      receiving: round3(timings.receiving),
+      status,
+      error: error?.kind ?? null,
+      worker: res.worker ?? null,
+      attempt,
+      vu: vu.vu,
+      iteration: vu.iteration,
+      stage: vu.stage,
+      name,
+      method,
     });
     collector.recordRequest(
-      this.sinks.find(name, method, status, vu.stage, error, attempt, vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group }, !failed),
-      msToUs(timings.duration), msToUs(timings.waiting), msToUs(timings.connecting), msToUs(timings.tlsHandshaking),
-      msToUs(timings.sending), msToUs(timings.blocked), msToUs(timings.receiving), failed, sent, received,
+      this.sinks.find(
+        name,
+        method,
+        status,
+        vu.stage,
+        error,
+        attempt,
+        vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group },
+        !failed,
+      ),
+      msToUs(timings.duration),
+      msToUs(timings.waiting),
+      msToUs(timings.connecting),
+      msToUs(timings.tlsHandshaking),
+      msToUs(timings.sending),
+      msToUs(timings.blocked),
+      msToUs(timings.receiving),
+      failed,
+      sent,
+      received,
     );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
     else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}`, ...bodySample(text) });
@@ -278,4 +329,3 @@ function bodySample(text: string): { sample?: string } {
   if (!line) return {};
   return { sample: line.length > SAMPLE_CHARS ? `${line.slice(0, SAMPLE_CHARS - 1)}…` : line };
 }
-

@@ -25,7 +25,10 @@ export class CookieJar {
   /** the VU iteration the jar belongs to ('iteration' mode empties it when the iteration changes) */
   private iteration = 0;
 
-  constructor(private readonly mode: CookieMode, private readonly learn?: (value: string) => void) {}
+  constructor(
+    private readonly mode: CookieMode,
+    private readonly learn?: (value: string) => void,
+  ) {}
 
   /** k6's rule: each iteration starts with an empty jar, unless `cookies: 'keep'`. */
   sync(iteration: number): void {
@@ -144,7 +147,10 @@ export function cookieAccess(jar: CookieJar | null, sync: () => void, resolve: (
   };
   if (!jar) return { get: () => ({}), set: off, clear: () => {} };
   return {
-    get: (url) => { sync(); return jar.get(resolve(url)); },
+    get: (url) => {
+      sync();
+      return jar.get(resolve(url));
+    },
     set: (url, name, value, opts) => {
       sync();
       if (!jar.set(resolve(url), String(name), String(value), opts)) {

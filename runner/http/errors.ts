@@ -26,8 +26,15 @@ const BY_CODE: Record<string, HttpErrorKind> = {
  * of 400 or more is 1000 + its status, as in k6.
  */
 const K6_CODES: Record<string, number> = {
-  unknown: 1000, aborted: 1000, redirect: 1000, protocol: 1000,
-  timeout: 1050, dns: 1100, connect: 1210, reset: 1220, tls: 1300,
+  unknown: 1000,
+  aborted: 1000,
+  redirect: 1000,
+  protocol: 1000,
+  timeout: 1050,
+  dns: 1100,
+  connect: 1210,
+  reset: 1220,
+  tls: 1300,
 };
 const K6_BY_CODE: Record<string, number> = { ECONNREFUSED: 1212, UND_ERR_CONNECT_TIMEOUT: 1211, ENOTFOUND: 1101, EPIPE: 1201 };
 

@@ -47,8 +47,14 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound, Connec
   tlsMs = 0;
   private socket: TimedSocket | null = null;
 
-  constructor(private readonly keepBody: boolean, private readonly timeoutMs: number, private readonly binary = false) {
-    this.done = new Promise((resolve) => { this.resolveFn = resolve; });
+  constructor(
+    private readonly keepBody: boolean,
+    private readonly timeoutMs: number,
+    private readonly binary = false,
+  ) {
+    this.done = new Promise((resolve) => {
+      this.resolveFn = resolve;
+    });
   }
 
   /** Ends the exchange now with `reason` (TIMEOUT_REASON or STOP_REASON). */

@@ -15,7 +15,10 @@ export class Features {
   readonly cookieMode: CookieMode | null;
   private readonly learn: ((value: string) => void) | undefined;
 
-  constructor(f: ClientFeatures = {}, private readonly mask?: SecretMask) {
+  constructor(
+    f: ClientFeatures = {},
+    private readonly mask?: SecretMask,
+  ) {
     this.redirects = f.redirects ?? DEFAULT_REDIRECTS;
     this.cookieMode = f.cookies === false ? null : f.cookies === 'keep' ? 'keep' : 'iteration';
     this.learn = mask ? (value) => mask.addCookieValue(value) : undefined;
@@ -38,8 +41,12 @@ export class Features {
    * `headers` is the request's own object or the shared defaults (copied before a change).
    */
   extras(
-    opts: RequestOptions, headers: Record<string, string>, own: boolean, body: string | Uint8Array | undefined,
-    jar: CookieJar | null, url: ResolvedUrl,
+    opts: RequestOptions,
+    headers: Record<string, string>,
+    own: boolean,
+    body: string | Uint8Array | undefined,
+    jar: CookieJar | null,
+    url: ResolvedUrl,
   ): { headers: Record<string, string>; body: string | Uint8Array | undefined } {
     const h = own ? headers : { ...headers };
     if (opts.form !== undefined || opts.multipart !== undefined) {

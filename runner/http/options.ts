@@ -1,4 +1,4 @@
-import type { HttpOptions, RequestOptions } from '../../scenarios/types.js';
+import type { HttpOptions } from '../../scenarios/types.js';
 import { UsageError } from '../errors.js';
 import { isFileData } from './body.js';
 
@@ -16,8 +16,20 @@ export class BadOptionError extends TypeError {
 export const BAD_OPTION_MARK = 'rampart:bad-option:';
 
 export const REQUEST_OPTIONS = [
-  'json', 'body', 'form', 'multipart', 'headers', 'query', 'name', 'tags', 'timeout', 'expect', 'responseType', 'retry',
-  'redirects', 'auth',
+  'json',
+  'body',
+  'form',
+  'multipart',
+  'headers',
+  'query',
+  'name',
+  'tags',
+  'timeout',
+  'expect',
+  'responseType',
+  'retry',
+  'redirects',
+  'auth',
 ];
 const REQUEST_KEYS = new Set(REQUEST_OPTIONS);
 
@@ -34,9 +46,13 @@ export function checkRequestOptions(call: string, opts: unknown, extra: boolean)
   const where = `ctx.http.${call}`;
   if (extra || (opts !== undefined && (typeof opts !== 'object' || opts === null || opts instanceof Uint8Array || Array.isArray(opts)))) {
     if (WITH_BODY.has(call)) {
-      throw new BadOptionError(`${where}(url, body, params) is k6's call shape; rampart's is ${call}(url, { json | body | form | multipart, headers, ... })`);
+      throw new BadOptionError(
+        `${where}(url, body, params) is k6's call shape; rampart's is ${call}(url, { json | body | form | multipart, headers, ... })`,
+      );
     }
-    throw new BadOptionError(`${where}: options must be an object such as { headers, query, tags }${extra ? ' (one options argument, after the URL)' : ''}`);
+    throw new BadOptionError(
+      `${where}: options must be an object such as { headers, query, tags }${extra ? ' (one options argument, after the URL)' : ''}`,
+    );
   }
   if (opts === undefined) return;
   const o = opts as Record<string, unknown>;

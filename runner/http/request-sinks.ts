@@ -15,10 +15,16 @@ export class RequestSinks {
   constructor(private readonly collector: Collector) {}
 
   find(
-    name: string, method: string, status: number, stage: number, error: HttpError | undefined, attempt: number, tags: Tags | undefined,
+    name: string,
+    method: string,
+    status: number,
+    stage: number,
+    error: HttpError | undefined,
+    attempt: number,
+    tags: Tags | undefined,
     expected = status > 0 && status < 400,
   ): RequestSink {
-    if (error === undefined && attempt === 1 && tags === undefined && expected === (status < 400)) {
+    if (error === undefined && attempt === 1 && tags === undefined && expected === status < 400) {
       let byMethod = this.plain.get(name);
       if (!byMethod) this.plain.set(name, (byMethod = new Map()));
       let byStatus = byMethod.get(method);
@@ -33,10 +39,21 @@ export class RequestSinks {
   }
 
   private build(
-    name: string, method: string, status: number, stage: number, error: HttpError | undefined, attempt: number, tags: Tags | undefined,
+    name: string,
+    method: string,
+    status: number,
+    stage: number,
+    error: HttpError | undefined,
+    attempt: number,
+    tags: Tags | undefined,
     expected: boolean,
   ): RequestSink {
-    const list: TagList = [['name', name], ['method', method], ['status', String(status)], ['stage', String(stage)]];
+    const list: TagList = [
+      ['name', name],
+      ['method', method],
+      ['status', String(status)],
+      ['stage', String(stage)],
+    ];
     if (error) list.push(['error', error.kind]);
     list.push(['expected_response', String(expected)]);
     const code = errorCode(error, status);

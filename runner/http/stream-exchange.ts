@@ -44,7 +44,10 @@ export class StreamExchange extends Exchange {
   private readonly text = new TextDecoder();
   private chunkAt = 0;
 
-  constructor(timeoutMs: number, private readonly format: 'sse' | 'raw') {
+  constructor(
+    timeoutMs: number,
+    private readonly format: 'sse' | 'raw',
+  ) {
     super(true, timeoutMs, false);
     void this.done.then(() => this.close());
   }
@@ -102,7 +105,9 @@ export class StreamExchange extends Exchange {
         return item;
       }
       if (this.ended) return null;
-      await new Promise<void>((wake) => { this.waiter = wake; });
+      await new Promise<void>((wake) => {
+        this.waiter = wake;
+      });
     }
   }
 

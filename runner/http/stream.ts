@@ -14,7 +14,14 @@ const FORMATS = ['sse', 'raw'];
  * request is one http_reqs sample like any other (deadline, hard stop, error kinds); on top it
  * records http_stream_first_event, http_stream_event_gap and http_stream_events, tagged by name.
  */
-export function openStream(engine: HttpEngine, vu: VuRef, method: string, url: string, options: StreamOptions | undefined, extra: unknown): ResponseStream {
+export function openStream(
+  engine: HttpEngine,
+  vu: VuRef,
+  method: string,
+  url: string,
+  options: StreamOptions | undefined,
+  extra: unknown,
+): ResponseStream {
   const { format = 'sse', ...rest } = (options ?? {}) as StreamOptions & Record<string, unknown>;
   checkStreamOptions(rest, format, extra);
   let exchange!: StreamExchange;
@@ -56,7 +63,9 @@ export function openStream(engine: HttpEngine, vu: VuRef, method: string, url: s
   };
   return {
     response,
-    get events() { return read; },
+    get events() {
+      return read;
+    },
     [Symbol.asyncIterator]: () => ({ next, return: stop }),
   };
 }

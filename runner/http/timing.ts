@@ -40,7 +40,10 @@ export function announceConnect(handler: SocketBound): void {
 }
 
 /** Where a request's connection set-up times go. */
-export interface ConnectTimes { connectMs: number; tlsMs: number }
+export interface ConnectTimes {
+  connectMs: number;
+  tlsMs: number;
+}
 
 /** The set-up times of the socket's new connection, once: later requests on it reused it. */
 export function takeConnectTimes(socket: TimedSocket, into: ConnectTimes): void {
@@ -52,7 +55,10 @@ export function takeConnectTimes(socket: TimedSocket, into: ConnectTimes): void 
 }
 
 /** Where a request's bytes go. */
-export interface Bytes { sent: number; received: number }
+export interface Bytes {
+  sent: number;
+  received: number;
+}
 
 /**
  * The bytes the connection wrote and read since the last request that ended on it. With one
@@ -94,7 +100,10 @@ export function timedConnector(options: buildConnector.BuildOptions = {}): build
     // a TLS socket emits 'connect' when TCP is up, before its handshake
     // (undici's connector returns the socket, though its type says void)
     const tls = socket as unknown as Socket | undefined;
-    if (opts.protocol === 'https:' && tls) tls.once('connect', () => { tcpAt = performance.now(); });
+    if (opts.protocol === 'https:' && tls)
+      tls.once('connect', () => {
+        tcpAt = performance.now();
+      });
     return socket;
   };
 }

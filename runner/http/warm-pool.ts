@@ -47,31 +47,40 @@ export async function openSpares(target: string, count: number, connect: buildCo
   const key = keyOf(url.protocol, hostname, url.port);
   const list = spares.get(key) ?? [];
   spares.set(key, list);
-  const opts = { protocol: url.protocol, hostname, host: url.host, port: url.port || (url.protocol === 'https:' ? '443' : '80'), servername: undefined as string | undefined };
+  const opts = {
+    protocol: url.protocol,
+    hostname,
+    host: url.host,
+    port: url.port || (url.protocol === 'https:' ? '443' : '80'),
+    servername: undefined as string | undefined,
+  };
   if (url.protocol === 'https:' && !/^[\d.:]+$/.test(hostname)) opts.servername = hostname;
   let opened = 0;
   let refused = false;
-  const one = () => new Promise<void>((resolve) => {
-    if (refused) return resolve();
-    connect(opts as buildConnector.Options, (err, socket) => {
-      if (err || !socket) {
-        refused = true; // one refusal says the rest would be refused too
-        return resolve();
-      }
-      const s = socket as Socket;
-      // a spare the server closes while it waits is dropped, never handed out
-      s.once('close', () => {
-        const i = list.indexOf(s);
-        if (i >= 0) list.splice(i, 1);
+  const one = () =>
+    new Promise<void>((resolve) => {
+      if (refused) return resolve();
+      connect(opts as buildConnector.Options, (err, socket) => {
+        if (err || !socket) {
+          refused = true; // one refusal says the rest would be refused too
+          return resolve();
+        }
+        const s = socket as Socket;
+        // a spare the server closes while it waits is dropped, never handed out
+        s.once('close', () => {
+          const i = list.indexOf(s);
+          if (i >= 0) list.splice(i, 1);
+        });
+        s.on('error', () => {});
+        list.push(s);
+        opened++;
+        resolve();
       });
-      s.on('error', () => {});
-      list.push(s);
-      opened++;
-      resolve();
     });
-  });
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, WARM_LIMIT_MS); });
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, WARM_LIMIT_MS);
+  });
   // a few at a time, as a pool connects: a listen backlog of 511 is not flooded by 1,000 SYNs
   let started = 0;
   const lanes = Array.from({ length: Math.min(count, 16) }, async () => {

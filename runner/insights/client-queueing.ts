@@ -31,7 +31,7 @@ export function clientQueueing(s: Summary): Insight | null {
   const duration = trend(s, 'http_req_duration');
   if (blocked) {
     const [b95, bMax] = percentiles(blocked, [95, 100]) ?? [blocked.p95, blocked.max];
-    const d50 = duration ? percentiles(duration, [50])?.[0] ?? duration.med : null;
+    const d50 = duration ? (percentiles(duration, [50])?.[0] ?? duration.med) : null;
     const limit = Math.max(BLOCKED_MIN_MS, d50 !== null ? BLOCKED_SHARE_OF_P50 * d50 : 0);
     const realWait = Math.max(REAL_WAIT_MIN_MS, d50 !== null ? REAL_WAIT_SHARE_OF_P50 * d50 : 0);
     const connections = typeof s.meta?.connectionsPerOrigin === 'number' ? (s.meta.connectionsPerOrigin as number) : null;
@@ -45,10 +45,14 @@ export function clientQueueing(s: Summary): Insight | null {
     data.connectionsPerOrigin = connections;
     if (b95 > limit && (oversubscribed || b95 > realWait)) {
       causes.push('http_req_blocked');
-      const conns = connections !== null ? ` (${plural(connections, 'connection')} per origin` +
-        `${oversubscribed ? `, up to ${peak} requests or VUs at once` : ''})` : '';
-      parts.push(`Requests waited up to ${fmtMs(b95)} (p95; max ${fmtMs(bMax)}) for a free connection inside rampart${conns}` +
-        `${d50 !== null ? `, against a median request of ${fmtMs(d50)}` : ''}.`);
+      const conns =
+        connections !== null
+          ? ` (${plural(connections, 'connection')} per origin` + `${oversubscribed ? `, up to ${peak} requests or VUs at once` : ''})`
+          : '';
+      parts.push(
+        `Requests waited up to ${fmtMs(b95)} (p95; max ${fmtMs(bMax)}) for a free connection inside rampart${conns}` +
+          `${d50 !== null ? `, against a median request of ${fmtMs(d50)}` : ''}.`,
+      );
     }
   }
 
@@ -62,8 +66,10 @@ export function clientQueueing(s: Summary): Insight | null {
     data.intervals = loop.count;
     if (l99 > LOOP_DELAY_P99_MS && lagging >= LOOP_LAGGING_MIN_INTERVALS && share >= LOOP_LAGGING_MIN_SHARE) {
       causes.push('event_loop_delay');
-      parts.push(`rampart's event loop lagged ${fmtMs(l99)} (p99; over ${fmtMs(LOOP_DELAY_P99_MS)} in ${lagging} of ${loop.count} interval samples), ` +
-        'so requests went out late and timings include that lag.');
+      parts.push(
+        `rampart's event loop lagged ${fmtMs(l99)} (p99; over ${fmtMs(LOOP_DELAY_P99_MS)} in ${lagging} of ${loop.count} interval samples), ` +
+          'so requests went out late and timings include that lag.',
+      );
     }
   }
 
@@ -72,7 +78,7 @@ export function clientQueueing(s: Summary): Insight | null {
     causes.push('s3_pool_saturated');
     data.s3PoolSaturated = saturated;
     const wait = trend(s, 's3_pool_wait');
-    const w95 = wait ? percentiles(wait, [95])?.[0] ?? wait.p95 : null;
+    const w95 = wait ? (percentiles(wait, [95])?.[0] ?? wait.p95) : null;
     if (w95 !== null) data.s3PoolWaitP95 = round(w95, 3);
     parts.push(`The S3 client's connection pool was full ${plural(saturated, 'time')}${w95 !== null ? ` (p95 wait ${fmtMs(w95)})` : ''}.`);
   }
@@ -81,7 +87,7 @@ export function clientQueueing(s: Summary): Insight | null {
   const sound = causes.includes('event_loop_delay')
     ? 'Latencies of the target are over-stated: lower the load per thread (more --workers) before trusting them.'
     : causes.includes('http_req_blocked')
-      ? 'http_req_duration includes this wait, so it over-states the target; http_req_waiting (time to first byte) is still the target\'s own. Raise the connection limit or lower concurrency.'
+      ? "http_req_duration includes this wait, so it over-states the target; http_req_waiting (time to first byte) is still the target's own. Raise the connection limit or lower concurrency."
       : 'The HTTP measurements are unaffected, but S3 operations queued in the client: raise the S3 pool size (maxSockets).';
   const [first, ...rest] = parts;
   return {

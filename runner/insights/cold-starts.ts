@@ -21,10 +21,14 @@ function tagged(s: Summary, what: (typeof TAGGED)[number]): Insight | null {
   const total = coldCount + warmCount;
   if (total === 0) return null;
   const share = coldCount / total;
-  const coldP50 = cold ? percentiles(cold, [50])?.[0] ?? null : null;
-  const warmP50 = warm ? percentiles(warm, [50])?.[0] ?? null : null;
+  const coldP50 = cold ? (percentiles(cold, [50])?.[0] ?? null) : null;
+  const warmP50 = warm ? (percentiles(warm, [50])?.[0] ?? null) : null;
   const data: Record<string, unknown> = {
-    unit: what.many, coldCount, warmCount, total, share: round(share, 4),
+    unit: what.many,
+    coldCount,
+    warmCount,
+    total,
+    share: round(share, 4),
     coldP50: coldP50 === null ? null : round(coldP50, 3),
     warmP50: warmP50 === null ? null : round(warmP50, 3),
     penaltyMs: null,
@@ -39,21 +43,23 @@ function tagged(s: Summary, what: (typeof TAGGED)[number]): Insight | null {
   }
   let message = `${coldCount} of ${total} ${what.many} (${fmtPct(share)}) came from a cold worker`;
   // the classifier's warm service-time bound is learnt from responses only
-  const service = what.trend === 'http_req_duration' ? warmService(s)?.bound ?? null : null;
+  const service = what.trend === 'http_req_duration' ? (warmService(s)?.bound ?? null) : null;
   if (coldP50 !== null && warmP50 !== null && service !== null && service < 0.8 * warmP50) {
     // warm responses queued too (a burst at a balancer): compare with a warm worker's own service time
     const penalty = coldP50 - service;
     data.penaltyMs = round(penalty, 3);
     data.warmServiceMs = service;
-    message += `; cold p50 ${fmtMs(coldP50)} against a warm worker's service time of about ${fmtMs(service)} ` +
+    message +=
+      `; cold p50 ${fmtMs(coldP50)} against a warm worker's service time of about ${fmtMs(service)} ` +
       `(its fastest answers): a cold start costs up to ${fmtMs(penalty)}. Warm responses took p50 ${fmtMs(warmP50)} ` +
       `because they also waited at the balancer for a busy worker.`;
   } else if (coldP50 !== null && warmP50 !== null) {
     const penalty = coldP50 - warmP50;
     data.penaltyMs = round(penalty, 3);
-    message += penalty > 0
-      ? `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: a cold start costs about ${fmtMs(penalty)}.`
-      : `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: cold ${what.many} were not slower here.`;
+    message +=
+      penalty > 0
+        ? `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: a cold start costs about ${fmtMs(penalty)}.`
+        : `; cold p50 ${fmtMs(coldP50)} vs warm p50 ${fmtMs(warmP50)}: cold ${what.many} were not slower here.`;
   } else {
     message += warmCount === 0 ? `; no ${what.one} came from a warm worker, so the penalty cannot be measured.` : '.';
   }
@@ -66,12 +72,14 @@ function responses(s: Summary): Insight[] {
   // no per-response or per-job classification: only the counter, if any
   const n = count(s, 'cold_starts');
   if (n <= 0) return [];
-  return [{
-    kind: 'cold-starts',
-    severity: 'warn',
-    message: `${plural(n, 'cold start')} counted; the run did not tag responses or jobs cold or warm, so the cold-start penalty cannot be measured.`,
-    data: { coldCount: n, warmCount: null, total: null, share: null },
-  }];
+  return [
+    {
+      kind: 'cold-starts',
+      severity: 'warn',
+      message: `${plural(n, 'cold start')} counted; the run did not tag responses or jobs cold or warm, so the cold-start penalty cannot be measured.`,
+      data: { coldCount: n, warmCount: null, total: null, share: null },
+    },
+  ];
 }
 
 function jobs(s: Summary): Insight | null {
@@ -90,13 +98,14 @@ function jobs(s: Summary): Insight | null {
   return {
     kind: 'cold-starts',
     severity: platformSlow ? 'warn' : 'info',
-    message:
-      `Jobs waited p50 ${fmtMs(q50)} (p95 ${fmtMs(q95)}) in the queue and ran p50 ${fmtMs(e50)} (p95 ${fmtMs(e95)}) on a worker: ${verdict}.`,
+    message: `Jobs waited p50 ${fmtMs(q50)} (p95 ${fmtMs(q95)}) in the queue and ran p50 ${fmtMs(e50)} (p95 ${fmtMs(e95)}) on a worker: ${verdict}.`,
     data: {
       variant: 'jobs',
       jobs: queue.count,
-      queueP50: round(q50, 3), queueP95: round(q95, 3),
-      executionP50: round(e50, 3), executionP95: round(e95, 3),
+      queueP50: round(q50, 3),
+      queueP95: round(q95, 3),
+      executionP50: round(e50, 3),
+      executionP95: round(e95, 3),
       platformSlow,
     },
   };

@@ -40,7 +40,7 @@ export function droppedIterations(s: Summary): Insight | null {
   const sweeps = sweepStageIndexes(s);
   const inSweep = (p: { stage?: number }) => p.stage !== undefined && sweeps.has(p.stage);
   const tl = s.timeline.filter((p) => !inSweep(p));
-  const inSweeps = (key: 'dropped' | 'iterations') => s.timeline.reduce((n, p) => n + (inSweep(p) ? p[key] ?? 0 : 0), 0);
+  const inSweeps = (key: 'dropped' | 'iterations') => s.timeline.reduce((n, p) => n + (inSweep(p) ? (p[key] ?? 0) : 0), 0);
   const dropped = count(s, 'dropped_iterations') - inSweeps('dropped');
   if (dropped <= 0) return null;
   const done = count(s, 'iterations') - inSweeps('iterations');
@@ -57,7 +57,7 @@ export function droppedIterations(s: Summary): Insight | null {
 
   const peakVUs = gauge(s, 'vus')?.max ?? null; // measured, sampled once per interval
   const iter = trend(s, 'iteration_duration');
-  const [iterP50, iterP95] = iter ? percentiles(iter, [50, 95]) ?? [iter.med, iter.p95] : [null, null];
+  const [iterP50, iterP95] = iter ? (percentiles(iter, [50, 95]) ?? [iter.med, iter.p95]) : [null, null];
   const durationS = s.durationMs / 1000;
   // the plan's rate when known, else what arrived over the whole run
   const rate = plan?.rate ?? (plan?.atOnce == null && durationS > 0 ? planned / durationS : null);
@@ -67,7 +67,8 @@ export function droppedIterations(s: Summary): Insight | null {
   const neededP95 = rate !== null && iterP95 !== null ? round((rate * iterP95) / 1000, 1) : null;
   const maxVUs = plan?.maxVUs ?? null;
 
-  let message = `${plural(dropped, 'iteration')} of ${planned} planned (${fmtPct(share)}) were dropped` +
+  let message =
+    `${plural(dropped, 'iteration')} of ${planned} planned (${fmtPct(share)}) were dropped` +
     `${firstMs !== null ? `, the first ${fmtMs(firstMs)} into the run` : ''}` +
     `${stage ? ` (mostly in stage ${stage.index}: ${stage.description})` : ''}: ` +
     `an arrival found every VU busy` +
@@ -76,11 +77,12 @@ export function droppedIterations(s: Summary): Insight | null {
   let recommended: number | null = null;
   if (plan?.atOnce != null) {
     recommended = plan.atOnce > plan.maxVUs ? plan.atOnce : null;
-    message += recommended !== null
-      ? ` A burst of ${plan.atOnce} arrivals at once needs ${plan.atOnce} VUs at once: raise maxVUs to ${plan.atOnce}, or spread the burst with 'over'.`
-      : '';
+    message +=
+      recommended !== null
+        ? ` A burst of ${plan.atOnce} arrivals at once needs ${plan.atOnce} VUs at once: raise maxVUs to ${plan.atOnce}, or spread the burst with 'over'.`
+        : '';
   } else if (needed !== null && neededP95 !== null && rate !== null && iterP50 !== null && iterP95 !== null) {
-    const arithmetic = `${rateSource === 'plan' ? 'The plan\'s' : 'Run-wide'} ${round(rate, 2)} arrivals/s × iteration p50 ${fmtMs(iterP50)} ≈ ${round(needed, 1)} in flight on average (Little's law, L = λW)`;
+    const arithmetic = `${rateSource === 'plan' ? "The plan's" : 'Run-wide'} ${round(rate, 2)} arrivals/s × iteration p50 ${fmtMs(iterP50)} ≈ ${round(needed, 1)} in flight on average (Little's law, L = λW)`;
     if (maxVUs === null) {
       // no plan to compare with (an older results file): state the need, advise no number
       message += ` ${arithmetic}; at p95 ${fmtMs(iterP95)} ≈ ${round(neededP95, 1)}.`;
@@ -89,10 +91,12 @@ export function droppedIterations(s: Summary): Insight | null {
       message += ` ${arithmetic}, more than maxVUs ${maxVUs}: raise maxVUs to at least ${recommended} (λ × iteration p95 ${fmtMs(iterP95)} ≈ ${round(neededP95, 1)}) or make iterations faster.`;
     } else if (neededP95 > maxVUs) {
       recommended = Math.ceil(neededP95);
-      message += ` ${arithmetic}, within maxVUs ${maxVUs}, but the slower iterations (p95 ${fmtMs(iterP95)}) need ≈ ${round(neededP95, 1)}: ` +
+      message +=
+        ` ${arithmetic}, within maxVUs ${maxVUs}, but the slower iterations (p95 ${fmtMs(iterP95)}) need ≈ ${round(neededP95, 1)}: ` +
         `raise maxVUs to at least ${recommended} for headroom, or find why iterations slow down.`;
     } else {
-      message += ` ${arithmetic}, ≈ ${round(neededP95, 1)} at iteration p95 ${fmtMs(iterP95)}, both within maxVUs ${maxVUs}: ` +
+      message +=
+        ` ${arithmetic}, ≈ ${round(neededP95, 1)} at iteration p95 ${fmtMs(iterP95)}, both within maxVUs ${maxVUs}: ` +
         'the drops came from the slowest iterations or arrivals bunched together; the run does not support a number.';
     }
   }
@@ -101,9 +105,16 @@ export function droppedIterations(s: Summary): Insight | null {
     severity: 'warn',
     message,
     data: {
-      dropped, iterations: done, planned, share: round(share, 4), firstMs,
-      stage: worst ? worst[0] : null, maxVUs, peakVUs,
-      rate: rate === null ? null : round(rate, 3), rateSource,
+      dropped,
+      iterations: done,
+      planned,
+      share: round(share, 4),
+      firstMs,
+      stage: worst ? worst[0] : null,
+      maxVUs,
+      peakVUs,
+      rate: rate === null ? null : round(rate, 3),
+      rateSource,
       iterationP50: iterP50 === null ? null : round(iterP50, 3),
       iterationP95: iterP95 === null ? null : round(iterP95, 3),
       neededInFlight: needed === null ? null : round(needed, 2),

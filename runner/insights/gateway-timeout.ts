@@ -66,7 +66,16 @@ export function failureClusters(s: Summary): FailureCluster[] {
     // rampart's own timeout is a fixed limit whatever its value; an HTTP status must prove it
     if (c.error === null && (p10 < CUTOFF_FLOOR_MS || (success !== null && p10 < success.p50))) continue;
     out.push({
-      status: c.status, error: c.error, count: t.count, min: t.min, max: t.max, p10, p50, p90, clusterMs, toleranceMs,
+      status: c.status,
+      error: c.error,
+      count: t.count,
+      min: t.min,
+      max: t.max,
+      p10,
+      p50,
+      p90,
+      clusterMs,
+      toleranceMs,
       successP50: success?.p50 ?? null,
     });
   }

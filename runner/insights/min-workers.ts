@@ -22,17 +22,26 @@ import { count, fmtMs, percentiles, plural, rate, round, trend } from './util.js
 /** the last wave of a burst must start by this share of the timeout */
 const TIMEOUT_MARGIN = 0.9;
 
-interface ServiceTime { typical: number; high: number | null; label: string; source: string }
+interface ServiceTime {
+  typical: number;
+  high: number | null;
+  label: string;
+  source: string;
+}
 
 /** A warm worker's service time, ms: what the classifier learnt, else the execution or warm durations. */
 function serviceTime(s: Summary, jobs: boolean): ServiceTime | null {
-  const learnt = (s.meta?.serverless as { serviceTimes?: Record<string, { typical?: number; high?: number }> } | undefined)
-    ?.serviceTimes?.[jobs ? 'job_total_time' : 'http_req_duration'];
+  const learnt = (s.meta?.serverless as { serviceTimes?: Record<string, { typical?: number; high?: number }> } | undefined)?.serviceTimes?.[
+    jobs ? 'job_total_time' : 'http_req_duration'
+  ];
   if (!jobs && learnt?.typical && learnt.typical > 0) {
     return { typical: learnt.typical, high: learnt.high && learnt.high > 0 ? learnt.high : null, label: 'warm service time', source: 'serviceTimes' };
   }
   // a queue API reports how long each job ran on its worker; else warm durations (they may include queueing)
-  for (const [key, label] of [['job_execution_time', 'execution time'], ['http_req_duration{cold:false}', 'warm response time']]) {
+  for (const [key, label] of [
+    ['job_execution_time', 'execution time'],
+    ['http_req_duration{cold:false}', 'warm response time'],
+  ]) {
     const t = trend(s, key);
     const ps = t ? percentiles(t, [50, 90]) : null;
     if (ps && ps[0] > 0) return { typical: ps[0], high: ps[1], label, source: key };
@@ -43,7 +52,8 @@ function serviceTime(s: Summary, jobs: boolean): ServiceTime | null {
 function burstAdvice(s: Summary, burst: NonNullable<PlannedLoad['burst']>, unit: string, st: ServiceTime | null) {
   const n = burst.n;
   const one = unit.slice(0, -1);
-  let message = `The plan started a burst (${burst.description}): ${plural(n, one, unit)} in flight at once need ${n} warm workers ` +
+  let message =
+    `The plan started a burst (${burst.description}): ${plural(n, one, unit)} in flight at once need ${n} warm workers ` +
     `to start with no queue and no cold start, so set min workers ≥ ${n} for bursts this size.`;
   let timeoutMs: number | null = null;
   let forTimeout: number | null = null;
@@ -55,12 +65,24 @@ function burstAdvice(s: Summary, burst: NonNullable<PlannedLoad['burst']>, unit:
     forTimeout = Math.ceil(n / maxWaves);
     if (forTimeout < n) {
       const waves = Math.ceil(n / forTimeout);
-      message += ` Fewer warm workers serve it in waves: a warm worker took up to ${fmtMs(W)} per ${one} (p90), so with ` +
+      message +=
+        ` Fewer warm workers serve it in waves: a warm worker took up to ${fmtMs(W)} per ${one} (p90), so with ` +
         `${forTimeout} the last of ${waves} waves starts after ${fmtMs((waves - 1) * W)}, inside the ${fmtMs(timeoutMs)} timeout with 10% to spare: ` +
         `at least ${forTimeout} min workers avoid the timeouts even before the autoscaler adds any.`;
     }
   }
-  return { message, recommended: n, data: { basis: 'burst', burst: n, stage: burst.stage, timeoutMs: timeoutMs === null ? null : round(timeoutMs, 3), wHigh: W === null ? null : round(W, 3), minWorkersForTimeout: forTimeout } };
+  return {
+    message,
+    recommended: n,
+    data: {
+      basis: 'burst',
+      burst: n,
+      stage: burst.stage,
+      timeoutMs: timeoutMs === null ? null : round(timeoutMs, 3),
+      wHigh: W === null ? null : round(W, 3),
+      minWorkersForTimeout: forTimeout,
+    },
+  };
 }
 
 function rateAdvice(s: Summary, r: NonNullable<PlannedLoad['rate']>, unit: string, jobs: boolean, st: ServiceTime | null) {
@@ -73,15 +95,24 @@ function rateAdvice(s: Summary, r: NonNullable<PlannedLoad['rate']>, unit: strin
   const L = (lambda * st.typical) / 1000;
   const recommended = Math.max(1, Math.ceil(round(L, 2)));
   const perIt = round(perIteration, 2) === 1 ? '' : ` × ${round(perIteration, 2)} ${unit} per iteration`;
-  const message = `The plan offered ${round(r.perSecond, 2)} iterations/s (${r.description})${perIt} = ${round(lambda, 2)} ${unit}/s; × ${st.label} ` +
+  const message =
+    `The plan offered ${round(r.perSecond, 2)} iterations/s (${r.description})${perIt} = ${round(lambda, 2)} ${unit}/s; × ${st.label} ` +
     `${fmtMs(st.typical)} = ${round(L, 2)} workers busy on average (Little's law, L = λW). Set min workers ≥ ${recommended} to serve this rate with no cold start.`;
-  return { message, recommended, data: { basis: 'rate', lambda: round(lambda, 4), W: round(st.typical, 3), wSource: st.source, L: round(L, 3), stage: r.stage } };
+  return {
+    message,
+    recommended,
+    data: { basis: 'rate', lambda: round(lambda, 4), W: round(st.typical, 3), wSource: st.source, L: round(L, 3), stage: r.stage },
+  };
 }
 
 export function minWorkers(s: Summary): Insight | null {
   if (!workerIdentity(s)) return null;
   const failures = (rate(s, 'http_req_failed')?.trues ?? 0) + (rate(s, 'job_failed')?.trues ?? 0);
-  const cold = Math.max(count(s, 'cold_starts'), trend(s, 'http_req_duration{cold:true}')?.count ?? 0, trend(s, 'job_total_time{cold:true}')?.count ?? 0);
+  const cold = Math.max(
+    count(s, 'cold_starts'),
+    trend(s, 'http_req_duration{cold:true}')?.count ?? 0,
+    trend(s, 'job_total_time{cold:true}')?.count ?? 0,
+  );
   if (failures === 0 && cold === 0) return null; // every worker was warm and nothing failed: nothing to size
   const load = plannedLoad(s);
   if (!load) return null;
@@ -97,7 +128,8 @@ export function minWorkers(s: Summary): Insight | null {
   return {
     kind: 'min-workers',
     severity: 'info',
-    message: `This run cannot size min workers: its load was a closed loop (${load.closedLoop.description}), whose request rate follows the workers ` +
+    message:
+      `This run cannot size min workers: its load was a closed loop (${load.closedLoop.description}), whose request rate follows the workers ` +
       `that answered. Offer the load as a burst or at an open-model rate to measure how many warm workers it needs.`,
     data: { recommended: null, basis: 'closed-loop', vus: load.closedLoop.vus, stage: load.closedLoop.stage, ...evidence },
   };

@@ -46,8 +46,9 @@ export function sweepStageIndexes(s: Summary): Set<number> {
 
 /** The load the plan offered, from `stages[].offered`; null when the results file has none. Sweep steps that never ran offered nothing. */
 export function plannedLoad(s: Summary): PlannedLoad | null {
-  const stages = (s.stages ?? []).filter((st): st is typeof st & { offered: OfferedLoad } =>
-    st.offered !== undefined && (st.kind !== 'sweep' || stageRan(s, st.index)));
+  const stages = (s.stages ?? []).filter(
+    (st): st is typeof st & { offered: OfferedLoad } => st.offered !== undefined && (st.kind !== 'sweep' || stageRan(s, st.index)),
+  );
   if (!stages.length) return null;
   const out: PlannedLoad = { burst: null, rate: null, closedLoop: null };
   for (const st of stages) {

@@ -44,7 +44,8 @@ export function retries(s: Summary): Insight | null {
     return {
       kind: 'retries',
       severity: 'info',
-      message: `${plural(rescued, 'call')} succeeded only thanks to a retry (${plural(extra, 'extra attempt')})` +
+      message:
+        `${plural(rescued, 'call')} succeeded only thanks to a retry (${plural(extra, 'extra attempt')})` +
         `${still > 0 ? `; ${plural(still, 'call')} still failed after every attempt` : ''}${attemptsNote}.`,
       data: { rescued, extraAttempts: extra, callsFailed: still, calls: callFailed ? callFailed.trues + callFailed.falses : null, attemptsFailed },
     };
@@ -54,7 +55,8 @@ export function retries(s: Summary): Insight | null {
     return {
       kind: 'retries',
       severity: 'info',
-      message: `Retries made ${plural(extra, 'extra attempt')} but rescued no call${still > 0 ? `: ${plural(still, 'call')} failed after every attempt` : ''}${attemptsNote}; ` +
+      message:
+        `Retries made ${plural(extra, 'extra attempt')} but rescued no call${still > 0 ? `: ${plural(still, 'call')} failed after every attempt` : ''}${attemptsNote}; ` +
         'the failures were not transient within the backoff.',
       data: { rescued: 0, extraAttempts: extra, callsFailed: still, attemptsFailed },
     };
@@ -63,9 +65,9 @@ export function retries(s: Summary): Insight | null {
   // retries ran on nothing (http_retries is 0): either none was configured, or the policy
   // does not cover the statuses and errors that failed
   const retry = retryMeta(s);
-  const covers = (k: string) => retry?.configured === true && (k.startsWith('http ')
-    ? (retry.statuses ?? RETRYABLE_STATUSES).includes(Number(k.slice(5)))
-    : (retry.errors ?? RETRYABLE_ERRORS).includes(k));
+  const covers = (k: string) =>
+    retry?.configured === true &&
+    (k.startsWith('http ') ? (retry.statuses ?? RETRYABLE_STATUSES).includes(Number(k.slice(5))) : (retry.errors ?? RETRYABLE_ERRORS).includes(k));
 
   // retryable failures, by status and error kind
   const byKind: Record<string, number> = {};
@@ -73,12 +75,18 @@ export function retries(s: Summary): Insight | null {
   const gateway400 = failureClusters(s).find((c) => c.status === 400);
   for (const st of gateway400 ? [400, ...RETRYABLE_STATUSES] : RETRYABLE_STATUSES) {
     const n = count(s, `http_reqs{status:${st}}`);
-    if (n > 0 && !covers(`http ${st}`)) { byKind[`http ${st}`] = n; statuses.push(st); }
+    if (n > 0 && !covers(`http ${st}`)) {
+      byKind[`http ${st}`] = n;
+      statuses.push(st);
+    }
   }
   const errors: string[] = [];
   for (const e of RETRYABLE_ERRORS) {
     const n = s.errors.filter((g) => g.kind === e).reduce((a, g) => a + g.count, 0) || count(s, `http_reqs{error:${e}}`);
-    if (n > 0 && !covers(e)) { byKind[e] = n; errors.push(e); }
+    if (n > 0 && !covers(e)) {
+      byKind[e] = n;
+      errors.push(e);
+    }
   }
   const failed = Object.values(byKind).reduce((a, b) => a + b, 0);
   if (failed === 0) return null;
@@ -101,9 +109,10 @@ export function retries(s: Summary): Insight | null {
   successesAfter = Math.min(successesAfter, successes);
   const kinds = keys.join(', ');
   // say which share of http_req_failed these are, so the two numbers never seem to disagree
-  const lead = attemptsFailed > failed
-    ? `${failed} of the ${attemptsFailed} failed requests (http_req_failed) had retryable errors (${kinds})`
-    : `${plural(failed, 'request')} failed with retryable errors (${kinds})`;
+  const lead =
+    attemptsFailed > failed
+      ? `${failed} of the ${attemptsFailed} failed requests (http_req_failed) had retryable errors (${kinds})`
+      : `${plural(failed, 'request')} failed with retryable errors (${kinds})`;
   const data = { failed, failedAll: attemptsFailed, byKind, firstFailureMs: tl[first].t, successesAfter, retryConfigured: retry?.configured ?? null };
 
   if (successesAfter === 0) {
@@ -112,15 +121,16 @@ export function retries(s: Summary): Insight | null {
     return {
       kind: 'retries',
       severity: 'info',
-      message: `${lead}, but no request completed in a later second ` +
+      message:
+        `${lead}, but no request completed in a later second ` +
         `than the first failure (${fmtMs(tl[first].t)} in)${sameInterval > 0 ? `, though ${plural(sameInterval, 'success', 'successes')} came in that same second` : ''}: ` +
         'the run does not show whether a retry would have succeeded.',
       data: { ...data, sameInterval },
     };
   }
   const configured = retry?.configured === true;
-  const suggestStatuses = [...new Set([...statuses, ...(configured ? retry.statuses ?? RETRYABLE_STATUSES : [429, 503])])].sort((a, b) => a - b);
-  const suggestErrors = [...new Set([...errors, ...(configured ? retry.errors ?? RETRYABLE_ERRORS : [])])];
+  const suggestStatuses = [...new Set([...statuses, ...(configured ? (retry.statuses ?? RETRYABLE_STATUSES) : [429, 503])])].sort((a, b) => a - b);
+  const suggestErrors = [...new Set([...errors, ...(configured ? (retry.errors ?? RETRYABLE_ERRORS) : [])])];
   const attempts = configured && retry.attempts && retry.attempts > 1 ? retry.attempts : 3;
   const backoff = suggestBackoff(gateway400?.p50 ?? null);
   const suggestion = `http: { retry: { statuses: [${suggestStatuses.join(', ')}]${suggestErrors.length ? `, errors: [${suggestErrors.map((e) => `'${e}'`).join(', ')}]` : ''}, attempts: ${attempts}, backoff: '${backoff}' } }`;
@@ -128,7 +138,8 @@ export function retries(s: Summary): Insight | null {
   return {
     kind: 'retries',
     severity: 'warn',
-    message: `${lead} and ${why}; ` +
+    message:
+      `${lead} and ${why}; ` +
       `requests completing after them succeeded (${plural(successesAfter, 'success', 'successes')} after the first failure at ${fmtMs(tl[first].t)}), ` +
       `so a retry with backoff would likely have rescued them: e.g. ${suggestion}.`,
     data: { ...data, suggestion: { statuses: suggestStatuses, errors: suggestErrors, attempts, backoff } },

@@ -48,7 +48,8 @@ export function itlConcurrency(s: Summary): Insight | null {
   return {
     kind: 'itl-concurrency',
     severity: 'warn',
-    message: `The gap between tokens grows with concurrency: median ITL ${fmtMs(quiet.medianMs)} with ~${round(quiet.inFlight)} streams in flight ` +
+    message:
+      `The gap between tokens grows with concurrency: median ITL ${fmtMs(quiet.medianMs)} with ~${round(quiet.inFlight)} streams in flight ` +
       `(stage ${quiet.stage}) against ${fmtMs(busy.medianMs)} with ~${round(busy.inFlight)} (stage ${busy.stage}), ${round(ratio)}×. ` +
       'The server decodes more sequences per step as its batch fills (batch saturation): each stream gets slower tokens; ' +
       'if the TPOT target matters more than throughput, cap the batch (vLLM --max-num-seqs) or add workers.',
@@ -75,13 +76,13 @@ export function ttftWaiting(s: Summary): Insight | null {
   if (p95 < floor * MIN_TTFT_RATIO || p95 - floor < MIN_TTFT_EXCESS_MS) return null;
   // the serverless classifier's cold requests, when it ran
   const cold = count(s, 'http_reqs{cold:true}');
-  const cause = cold > 0
-    ? `waiting for a batch slot or a worker, and cold starts (${cold} requests met one)`
-    : 'waiting for a batch slot or a worker (queueing)';
+  const cause =
+    cold > 0 ? `waiting for a batch slot or a worker, and cold starts (${cold} requests met one)` : 'waiting for a batch slot or a worker (queueing)';
   return {
     kind: 'ttft-waiting',
     severity: 'warn',
-    message: `Time to first token is mostly waiting, not prefill: p10 ${fmtMs(floor)} (what a request that finds a free slot pays: prefill and network) ` +
+    message:
+      `Time to first token is mostly waiting, not prefill: p10 ${fmtMs(floor)} (what a request that finds a free slot pays: prefill and network) ` +
       `against p95 ${fmtMs(p95)}, ${round(p95 / floor)}×; the difference is ${cause}. ` +
       'Prefill grows with the prompt; this does not. More workers, a larger batch, or a lower rate shorten it; a shorter prompt does not.',
     data: { count: t.count, p10Ms: round(floor, 1), p95Ms: round(p95, 1), ratio: round(p95 / floor, 2), coldRequests: cold },

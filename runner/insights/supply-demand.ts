@@ -31,7 +31,11 @@ export function supplyDemand(s: Summary): Insight | null {
   const hasWorkers = tl.some((p) => p.gauges && typeof p.gauges.workers_seen === 'number');
   const jobs = queueMode(s);
   const waiting = jobs ? 'jobs waited in the queue' : 'requests waited at the balancer for a worker';
-  const what = hasQueue ? (jobs ? 'no request failed and no job waited in the queue' : 'no request failed or waited at the balancer') : 'no request failed';
+  const what = hasQueue
+    ? jobs
+      ? 'no request failed and no job waited in the queue'
+      : 'no request failed or waited at the balancer'
+    : 'no request failed';
   const short = (p: TimelinePoint) => p.errors > 0 || queued(p) > 0;
 
   // the last time a new worker appeared
@@ -48,9 +52,10 @@ export function supplyDemand(s: Summary): Insight | null {
     }
     workersSeen = prev;
   }
-  const workerNote = workersSeen !== null && workersStableMs !== null
-    ? ` The last new worker appeared ${fmtMs(workersStableMs)} in (${plural(workersSeen, 'worker')} seen in all).`
-    : '';
+  const workerNote =
+    workersSeen !== null && workersStableMs !== null
+      ? ` The last new worker appeared ${fmtMs(workersStableMs)} in (${plural(workersSeen, 'worker')} seen in all).`
+      : '';
 
   let last = -1;
   for (let i = 0; i < tl.length; i++) if (short(tl[i])) last = i;
@@ -82,7 +87,8 @@ export function supplyDemand(s: Summary): Insight | null {
       return {
         kind: 'supply-demand',
         severity: 'info',
-        message: `No request failed, but ${waiting} until the run's last interval with traffic (${fmtMs(tMs)} in; at most ${maxQueued} waiting at once): ` +
+        message:
+          `No request failed, but ${waiting} until the run's last interval with traffic (${fmtMs(tMs)} in; at most ${maxQueued} waiting at once): ` +
           `supply kept up without failures, not without queueing.${workerNote}`,
         data: { tMs: null, lastShortMs: tMs, rule: 'queued-to-the-end', servedAfter, ...base },
       };
@@ -91,7 +97,8 @@ export function supplyDemand(s: Summary): Insight | null {
     return {
       kind: 'supply-demand',
       severity: 'warn',
-      message: `The run does not show supply catching up with demand: ${reason} in its last interval with traffic (${fmtMs(tMs)} in; ` +
+      message:
+        `The run does not show supply catching up with demand: ${reason} in its last interval with traffic (${fmtMs(tMs)} in; ` +
         `${plural(failedTotal, 'request')} failed in all).${workerNote}`,
       data: { tMs: null, lastShortMs: tMs, rule: 'never-met', servedAfter, ...base },
     };

@@ -55,7 +55,10 @@ export function judgeStep(s: Summary, st: SweepStage, limits: SweepLimits): Swee
   const offered = (st.offered.fromRate * st.durationMs) / 1000;
   const ran = reqs > 0 || droppedCount > 0 || goodput !== null;
   const base = {
-    stage: i, step: st.offered.sweep.step, rate: st.offered.fromRate, ran,
+    stage: i,
+    step: st.offered.sweep.step,
+    rate: st.offered.fromRate,
+    ran,
     throughput: ran ? round(reqs / (st.durationMs / 1000), 2) : null,
     errorRate: failed ? round(failed.rate, 4) : null,
     p95Ms: duration ? round(duration.p95) : null,
@@ -90,7 +93,8 @@ export function sweepCapacity(s: Summary): Insight[] {
     if (breaking && sustainable === null) {
       message = `Capacity sweep: even the first rate, ${breaking.rate} ${unit}, did not hold (${breaking.broke.join(', ')}); the sustainable rate is below it: sweep lower.`;
     } else if (breaking) {
-      message = `Capacity sweep: the highest sustainable rate is ${sustainable} ${unit}; at ${breaking.rate} ${unit} ${breaking.broke.join(', ')}` +
+      message =
+        `Capacity sweep: the highest sustainable rate is ${sustainable} ${unit}; at ${breaking.rate} ${unit} ${breaking.broke.join(', ')}` +
         `${breaking.throughput !== null ? ` (${breaking.throughput} req/s completed)` : ''}.`;
     } else {
       message = `Capacity sweep: every rate held, up to ${sustainable} ${unit}; the capacity is above it: sweep higher.`;

@@ -3,16 +3,7 @@
  * trend's HDR histogram, and the number formats every message uses.
  */
 import { decodeHistogram, percentileMs } from '../metrics/hdr.js';
-import type {
-  CounterSummary,
-  GaugeSummary,
-  Insight,
-  RateSummary,
-  RetryMeta,
-  Summary,
-  TimelinePoint,
-  TrendSummary,
-} from '../results/types.js';
+import type { CounterSummary, GaugeSummary, Insight, RateSummary, RetryMeta, Summary, TimelinePoint, TrendSummary } from '../results/types.js';
 
 export type Finding = (summary: Summary) => Insight | Insight[] | null;
 
@@ -113,7 +104,7 @@ export function retryMeta(s: Summary): RetryMeta | null {
 /** Peak concurrency the run offered: the most requests in flight, else the peak VUs. */
 export function peakConcurrency(s: Summary): number | null {
   const inFlight = s.timeline.reduce((m, p) => Math.max(m, p.inFlight ?? 0), 0); // no spread: day-long timelines
-  const peak = typeof s.meta?.peakVUs === 'number' ? s.meta.peakVUs : gauge(s, 'vus')?.max ?? 0;
+  const peak = typeof s.meta?.peakVUs === 'number' ? s.meta.peakVUs : (gauge(s, 'vus')?.max ?? 0);
   const n = Math.max(inFlight, peak);
   return n > 0 ? n : null;
 }

@@ -78,29 +78,35 @@ function podSpec(plan: K8sPlan, args: string[], component: string, mountScenario
       restartPolicy: 'Never',
       // SIGTERM lets rampart stop the load, write its results to the store and mark the run aborted
       terminationGracePeriodSeconds: 60,
-      containers: [{
-        name: CONTAINER,
-        image: plan.image,
-        args,
-        ...(env.length ? { env } : {}),
-        // the store's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3
-        envFrom: [{ secretRef: { name: plan.secretName } }],
-        // requests = limits: Guaranteed QoS, so a neighbour's burst does not show up as the target's latency
-        resources: {
-          requests: { cpu: plan.cpu, memory: plan.memory },
-          limits: { cpu: plan.cpu, memory: plan.memory },
-        },
-        ...(mountScenario ? { volumeMounts: [{ name: 'scenario', mountPath: MOUNT, readOnly: true }] } : {}),
-      }],
-      ...(mountScenario ? {
-        volumes: [{
-          name: 'scenario',
-          configMap: {
-            name: `${plan.name}-scenario`,
-            items: plan.files.map((f) => ({ key: configMapKey(f.path), path: f.path })),
+      containers: [
+        {
+          name: CONTAINER,
+          image: plan.image,
+          args,
+          ...(env.length ? { env } : {}),
+          // the store's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3
+          envFrom: [{ secretRef: { name: plan.secretName } }],
+          // requests = limits: Guaranteed QoS, so a neighbour's burst does not show up as the target's latency
+          resources: {
+            requests: { cpu: plan.cpu, memory: plan.memory },
+            limits: { cpu: plan.cpu, memory: plan.memory },
           },
-        }],
-      } : {}),
+          ...(mountScenario ? { volumeMounts: [{ name: 'scenario', mountPath: MOUNT, readOnly: true }] } : {}),
+        },
+      ],
+      ...(mountScenario
+        ? {
+            volumes: [
+              {
+                name: 'scenario',
+                configMap: {
+                  name: `${plan.name}-scenario`,
+                  items: plan.files.map((f) => ({ key: configMapKey(f.path), path: f.path })),
+                },
+              },
+            ],
+          }
+        : {}),
     },
   };
 }
@@ -108,7 +114,17 @@ function podSpec(plan: K8sPlan, args: string[], component: string, mountScenario
 /** The arguments of `rampart run` in every segment's pod; the index comes from JOB_COMPLETION_INDEX. */
 export function segmentArgs(plan: K8sPlan): string[] {
   const secrets = plan.secretEnv.flatMap((name) => ['--secret', name]);
-  return ['run', `${MOUNT}/${plan.files[0].path}`, '--segments', String(plan.segments), '--store', plan.store, '--quiet', ...secrets, ...plan.runArgs];
+  return [
+    'run',
+    `${MOUNT}/${plan.files[0].path}`,
+    '--segments',
+    String(plan.segments),
+    '--store',
+    plan.store,
+    '--quiet',
+    ...secrets,
+    ...plan.runArgs,
+  ];
 }
 
 /**

@@ -40,18 +40,31 @@ export function llmClient(http: HttpClient, collector: Collector, settings: LlmS
     if (!sink) {
       const get = <T>(metric: string, type: 'trend' | 'counter' | 'rate') => collector.tagged(metric, type, list, key) as T[];
       sink = {
-        ttft: get('llm_ttft', 'trend'), itl: get('llm_itl', 'trend'), tpot: get('llm_tpot', 'trend'), e2e: get('llm_e2e', 'trend'),
-        input: get('llm_input_tokens', 'counter'), output: get('llm_output_tokens', 'counter'), requests: get('llm_requests', 'counter'),
-        failed: get('llm_failed', 'rate'), goodput: get('llm_goodput', 'rate'),
+        ttft: get('llm_ttft', 'trend'),
+        itl: get('llm_itl', 'trend'),
+        tpot: get('llm_tpot', 'trend'),
+        e2e: get('llm_e2e', 'trend'),
+        input: get('llm_input_tokens', 'counter'),
+        output: get('llm_output_tokens', 'counter'),
+        requests: get('llm_requests', 'counter'),
+        failed: get('llm_failed', 'rate'),
+        goodput: get('llm_goodput', 'rate'),
       };
       sinks.set(key, sink);
     }
     return sink;
   };
 
-  const call = async (api: 'chat' | 'complete', path: string, body: Record<string, unknown>, options: LlmCallOptions | undefined): Promise<LlmResult> => {
+  const call = async (
+    api: 'chat' | 'complete',
+    path: string,
+    body: Record<string, unknown>,
+    options: LlmCallOptions | undefined,
+  ): Promise<LlmResult> => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new BadOptionError(`ctx.llm.${api}: the body must be an OpenAI request object such as { model, ${api === 'chat' ? 'messages' : 'prompt'}, max_tokens, stream }`);
+      throw new BadOptionError(
+        `ctx.llm.${api}: the body must be an OpenAI request object such as { model, ${api === 'chat' ? 'messages' : 'prompt'}, max_tokens, stream }`,
+      );
     }
     if (!settings.baseURL) throw new BadOptionError(`ctx.llm.${api}: no base URL: give the scenario a target or llm: { baseURL }`);
     const streamed = body.stream === true;
@@ -98,21 +111,35 @@ export function llmClient(http: HttpClient, collector: Collector, settings: LlmS
     for (let i = 1; i < tokens.length; i++) itl.push(tokens[i] - tokens[i - 1]);
     const { slo } = settings;
     // vLLM's rule: every SLO given must hold; a non-streamed answer's first token is seen at its end
-    const good = ok
-      && (slo.ttft === undefined || (ttft ?? e2e) <= slo.ttft)
-      && (slo.tpot === undefined || (tpot ?? 0) <= slo.tpot)
-      && (slo.e2e === undefined || e2e <= slo.e2e);
+    const good =
+      ok &&
+      (slo.ttft === undefined || (ttft ?? e2e) <= slo.ttft) &&
+      (slo.tpot === undefined || (tpot ?? 0) <= slo.tpot) &&
+      (slo.e2e === undefined || e2e <= slo.e2e);
     const result: LlmResult = {
-      ok, status: res.status, error, text: reading.text, finishReason: reading.finishReason, streamed,
-      inputTokens: reading.inputTokens, outputTokens, estimated: reading.outputTokens === undefined,
-      ttft, tpot, e2e, itl, good, response: res,
+      ok,
+      status: res.status,
+      error,
+      text: reading.text,
+      finishReason: reading.finishReason,
+      streamed,
+      inputTokens: reading.inputTokens,
+      outputTokens,
+      estimated: reading.outputTokens === undefined,
+      ttft,
+      tpot,
+      e2e,
+      itl,
+      good,
+      response: res,
     };
     if (res.error?.code === 'RAMPART_STOPPED') return result;
     const sink = sinkFor(res.name, options?.tags);
     for (const m of sink.requests) m.add();
     for (const m of sink.failed) m.add(!ok);
     for (const m of sink.goodput) m.add(good);
-    if (error && BODY_FAULT_KINDS.has(error.kind)) collector.recordError({ kind: error.kind, message: `${res.method} ${res.name}: ${error.message}` });
+    if (error && BODY_FAULT_KINDS.has(error.kind))
+      collector.recordError({ kind: error.kind, message: `${res.method} ${res.name}: ${error.message}` });
     if (!ok) return result;
     if (ttft !== undefined) for (const m of sink.ttft) m.record(msToUs(ttft));
     if (tpot !== undefined) for (const m of sink.tpot) m.record(msToUs(tpot));

@@ -24,7 +24,11 @@ export function checkLlmOptions(llm: unknown, slo: unknown, file: string): void 
     }
     if (o.baseURL !== undefined) {
       let url: URL | undefined;
-      try { url = new URL(String(o.baseURL)); } catch { /* below */ }
+      try {
+        url = new URL(String(o.baseURL));
+      } catch {
+        /* below */
+      }
       if (typeof o.baseURL !== 'string' || !url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
         throw new UsageError(`${file}: llm.baseURL must be an http(s) URL such as 'http://127.0.0.1:8000/v1', got ${JSON.stringify(o.baseURL)}`);
       }

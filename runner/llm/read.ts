@@ -64,7 +64,10 @@ export class StreamReading implements Reading {
       return;
     }
     if (chunk.error) {
-      this.fault ??= { kind: 'stream-error', message: `the server sent an error: ${sample(String(chunk.error.message ?? JSON.stringify(chunk.error)))}` };
+      this.fault ??= {
+        kind: 'stream-error',
+        message: `the server sent an error: ${sample(String(chunk.error.message ?? JSON.stringify(chunk.error)))}`,
+      };
       return;
     }
     takeUsage(this, chunk.usage);
@@ -118,7 +121,9 @@ export function errorMessageOf(status: number, body: string): string {
   try {
     const m = JSON.parse(body)?.error?.message;
     if (typeof m === 'string' && m) return `HTTP ${status}: ${sample(m)}`;
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON */
+  }
   const line = body.split('\n', 1)[0].trim();
   return line ? `HTTP ${status}: ${sample(line)}` : `HTTP ${status}`;
 }

@@ -1,8 +1,6 @@
 import type { CheckSummary, ErrorGroup, MetricType } from '../results/types.js';
 import { BUILTIN_METRICS, parseMetricKey, subMetricKey, tagSetKey } from './names.js';
-import {
-  CounterMetric, createMetric, GaugeMetric, RateMetric, TrendMetric, type Metric, type SerializedMetric,
-} from './metric.js';
+import { CounterMetric, createMetric, GaugeMetric, RateMetric, TrendMetric, type Metric, type SerializedMetric } from './metric.js';
 
 /** What one thread measured over one interval (or, merged, over the whole run). Plain data. */
 export interface Snapshot {
@@ -81,10 +79,18 @@ export class Collector {
     return m;
   }
 
-  trend(key: string): TrendMetric { return this.get(key, 'trend') as TrendMetric; }
-  counter(key: string): CounterMetric { return this.get(key, 'counter') as CounterMetric; }
-  rate(key: string): RateMetric { return this.get(key, 'rate') as RateMetric; }
-  gauge(key: string): GaugeMetric { return this.get(key, 'gauge') as GaugeMetric; }
+  trend(key: string): TrendMetric {
+    return this.get(key, 'trend') as TrendMetric;
+  }
+  counter(key: string): CounterMetric {
+    return this.get(key, 'counter') as CounterMetric;
+  }
+  rate(key: string): RateMetric {
+    return this.get(key, 'rate') as RateMetric;
+  }
+  gauge(key: string): GaugeMetric {
+    return this.get(key, 'gauge') as GaugeMetric;
+  }
 
   /**
    * Tags a sample of stage N carries besides `stage:N` (its workload's), by N; set by the engine.
@@ -128,8 +134,17 @@ export class Collector {
 
   /** One request's measurements (durations in whole µs) into its sink and the untagged phase trends. */
   recordRequest(
-    sink: RequestSink, durationUs: number, waitingUs: number, connectingUs: number, tlsUs: number, sendingUs: number,
-    blockedUs: number, receivingUs: number, failed: boolean, sent: number, received: number,
+    sink: RequestSink,
+    durationUs: number,
+    waitingUs: number,
+    connectingUs: number,
+    tlsUs: number,
+    sendingUs: number,
+    blockedUs: number,
+    receivingUs: number,
+    failed: boolean,
+    sent: number,
+    received: number,
   ): void {
     for (let i = 0; i < sink.duration.length; i++) sink.duration[i].record(durationUs);
     for (let i = 0; i < sink.reqs.length; i++) sink.reqs[i].count++;
@@ -203,8 +218,10 @@ export class Collector {
   private addChecksAndErrors(checks: Iterable<[string, CheckSummary]>, errors: Iterable<ErrorGroup>): void {
     for (const [name, c] of checks) {
       const mine = this.checks.get(name);
-      if (mine) { mine.passes += c.passes; mine.fails += c.fails; }
-      else this.checks.set(name, { ...c });
+      if (mine) {
+        mine.passes += c.passes;
+        mine.fails += c.fails;
+      } else this.checks.set(name, { ...c });
     }
     for (const e of errors) {
       const { count, ...group } = e;

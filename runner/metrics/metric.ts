@@ -3,7 +3,7 @@ import { clampedPercentileUs, createHistogram, decodeHistogram, encodeHistogram,
 
 /** A metric's data as it crosses threads and processes (plain, structured-cloneable). */
 export type SerializedMetric =
-  | { type: 'trend'; hdr: string; /** exact extremes in µs (a decoded histogram only knows its buckets) */ min: number; max: number }
+  | { type: 'trend'; hdr: string /** exact extremes in µs (a decoded histogram only knows its buckets) */; min: number; max: number }
   | { type: 'counter'; count: number }
   | { type: 'rate'; trues: number; falses: number }
   | { type: 'gauge'; value: number; min: number; max: number };
@@ -41,8 +41,12 @@ export class TrendMetric implements Metric {
     if (us < this.minUs) this.minUs = us;
     if (us > this.maxUs) this.maxUs = us;
   }
-  get empty() { return this.histogram.totalCount === 0; }
-  serialize(): SerializedMetric { return { type: 'trend', hdr: encodeHistogram(this.histogram), min: this.minUs, max: this.maxUs }; }
+  get empty() {
+    return this.histogram.totalCount === 0;
+  }
+  serialize(): SerializedMetric {
+    return { type: 'trend', hdr: encodeHistogram(this.histogram), min: this.minUs, max: this.maxUs };
+  }
   merge(data: SerializedMetric): void {
     if (data.type !== 'trend') return;
     const h = decodeHistogram(data.hdr);
@@ -57,7 +61,11 @@ export class TrendMetric implements Metric {
     this.minUs = Math.min(this.minUs, other.minUs);
     this.maxUs = Math.max(this.maxUs, other.maxUs);
   }
-  reset(): void { this.histogram.reset(); this.minUs = Infinity; this.maxUs = -Infinity; }
+  reset(): void {
+    this.histogram.reset();
+    this.minUs = Infinity;
+    this.maxUs = -Infinity;
+  }
   /** a percentile (0–100) in ms, within the exact extremes; null when empty */
   percentileMs(p: number): number | null {
     return this.empty ? null : clampedPercentileUs(this.histogram, p, this.minUs, this.maxUs) / 1000;
@@ -72,10 +80,16 @@ export class TrendMetric implements Metric {
     const h = this.histogram;
     const at = (p: number) => round(this.percentileMs(p) ?? 0);
     return {
-      type: 'trend', count: h.totalCount,
-      min: at(0), max: at(100),
+      type: 'trend',
+      count: h.totalCount,
+      min: at(0),
+      max: at(100),
       avg: round(this.meanMs() ?? 0),
-      med: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9),
+      med: at(50),
+      p90: at(90),
+      p95: at(95),
+      p99: at(99),
+      p999: at(99.9),
       hdr: encodeHistogram(h),
     };
   }
@@ -84,10 +98,14 @@ export class TrendMetric implements Metric {
     if (agg === 'count') return h.totalCount;
     if (h.totalCount === 0) return null;
     switch (agg) {
-      case 'avg': return this.meanMs();
-      case 'med': return this.percentileMs(50);
-      case 'min': return this.percentileMs(0);
-      case 'max': return this.percentileMs(100);
+      case 'avg':
+        return this.meanMs();
+      case 'med':
+        return this.percentileMs(50);
+      case 'min':
+        return this.percentileMs(0);
+      case 'max':
+        return this.percentileMs(100);
     }
     const p = /^p\((\d+(?:\.\d+)?)\)$/.exec(agg);
     return p ? this.percentileMs(Number(p[1])) : null;
@@ -97,12 +115,24 @@ export class TrendMetric implements Metric {
 export class CounterMetric implements Metric {
   readonly type = 'counter';
   count = 0;
-  add(n = 1): void { this.count += n; }
-  get empty() { return this.count === 0; }
-  serialize(): SerializedMetric { return { type: 'counter', count: this.count }; }
-  merge(data: SerializedMetric): void { if (data.type === 'counter') this.count += data.count; }
-  absorb(other: Metric): void { this.merge(other.serialize()); }
-  reset(): void { this.count = 0; }
+  add(n = 1): void {
+    this.count += n;
+  }
+  get empty() {
+    return this.count === 0;
+  }
+  serialize(): SerializedMetric {
+    return { type: 'counter', count: this.count };
+  }
+  merge(data: SerializedMetric): void {
+    if (data.type === 'counter') this.count += data.count;
+  }
+  absorb(other: Metric): void {
+    this.merge(other.serialize());
+  }
+  reset(): void {
+    this.count = 0;
+  }
   summarize(durationMs: number): MetricSummary {
     return { type: 'counter', count: this.count, rate: durationMs > 0 ? round(this.count / (durationMs / 1000)) : 0 };
   }
@@ -117,16 +147,36 @@ export class RateMetric implements Metric {
   readonly type = 'rate';
   trues = 0;
   falses = 0;
-  add(value: boolean): void { if (value) this.trues++; else this.falses++; }
-  get empty() { return this.trues + this.falses === 0; }
-  get rate() { const n = this.trues + this.falses; return n ? this.trues / n : 0; }
-  serialize(): SerializedMetric { return { type: 'rate', trues: this.trues, falses: this.falses }; }
-  merge(data: SerializedMetric): void {
-    if (data.type === 'rate') { this.trues += data.trues; this.falses += data.falses; }
+  add(value: boolean): void {
+    if (value) this.trues++;
+    else this.falses++;
   }
-  absorb(other: Metric): void { this.merge(other.serialize()); }
-  reset(): void { this.trues = 0; this.falses = 0; }
-  summarize(): MetricSummary { return { type: 'rate', trues: this.trues, falses: this.falses, rate: round(this.rate) }; }
+  get empty() {
+    return this.trues + this.falses === 0;
+  }
+  get rate() {
+    const n = this.trues + this.falses;
+    return n ? this.trues / n : 0;
+  }
+  serialize(): SerializedMetric {
+    return { type: 'rate', trues: this.trues, falses: this.falses };
+  }
+  merge(data: SerializedMetric): void {
+    if (data.type === 'rate') {
+      this.trues += data.trues;
+      this.falses += data.falses;
+    }
+  }
+  absorb(other: Metric): void {
+    this.merge(other.serialize());
+  }
+  reset(): void {
+    this.trues = 0;
+    this.falses = 0;
+  }
+  summarize(): MetricSummary {
+    return { type: 'rate', trues: this.trues, falses: this.falses, rate: round(this.rate) };
+  }
   aggregate(agg: string): number | null {
     if (agg === 'count') return this.trues + this.falses;
     if (agg === 'rate') return this.empty ? null : this.rate;
@@ -148,16 +198,25 @@ export class GaugeMetric implements Metric {
   notePeak(v: number): void {
     if (!this.empty && v > this.max) this.max = v;
   }
-  get empty() { return this.min === Infinity; }
-  serialize(): SerializedMetric { return { type: 'gauge', value: this.value, min: this.min, max: this.max }; }
+  get empty() {
+    return this.min === Infinity;
+  }
+  serialize(): SerializedMetric {
+    return { type: 'gauge', value: this.value, min: this.min, max: this.max };
+  }
   merge(data: SerializedMetric): void {
     if (data.type !== 'gauge' || data.min === Infinity || data.min === null) return;
     this.value = data.value;
     this.min = Math.min(this.min, data.min);
     this.max = Math.max(this.max, data.max);
   }
-  absorb(other: Metric): void { this.merge(other.serialize()); }
-  reset(): void { this.min = Infinity; this.max = -Infinity; }
+  absorb(other: Metric): void {
+    this.merge(other.serialize());
+  }
+  reset(): void {
+    this.min = Infinity;
+    this.max = -Infinity;
+  }
   summarize(): MetricSummary {
     return { type: 'gauge', value: this.value, min: this.empty ? 0 : this.min, max: this.empty ? 0 : this.max };
   }
@@ -172,9 +231,13 @@ export class GaugeMetric implements Metric {
 
 export function createMetric(type: MetricType): Metric {
   switch (type) {
-    case 'trend': return new TrendMetric();
-    case 'counter': return new CounterMetric();
-    case 'rate': return new RateMetric();
-    case 'gauge': return new GaugeMetric();
+    case 'trend':
+      return new TrendMetric();
+    case 'counter':
+      return new CounterMetric();
+    case 'rate':
+      return new RateMetric();
+    case 'gauge':
+      return new GaugeMetric();
   }
 }

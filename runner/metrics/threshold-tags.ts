@@ -7,9 +7,7 @@
  * be known in advance. What is refused is a near miss of one of rampart's tags (`Status`,
  * `expected_respons`, `stauts`) that the scenario's code never mentions: a typo, not a tag.
  */
-export const RAMPART_TAGS = [
-  'name', 'method', 'status', 'stage', 'error', 'retry', 'cold', 'workload', 'group', 'expected_response', 'error_code',
-];
+export const RAMPART_TAGS = ['name', 'method', 'status', 'stage', 'error', 'retry', 'cold', 'workload', 'group', 'expected_response', 'error_code'];
 
 /** Values a tag can take, where rampart knows them all on every metric (status is not one: jobs{status:COMPLETED}). */
 const VALUES: Record<string, RegExp> = {

@@ -77,9 +77,14 @@ export function parseThresholds(
         throw new UsageError(`${where}.${metricKey}: '${m[1]}' does not apply to ${key.name}, a ${type}`);
       }
       out.push({
-        metricKey: metricKey.trim(), metricName: key.name, expression: expression.trim(),
-        aggregation: m[1], operator: m[2] as Threshold['operator'], value: Number(m[3]),
-        abortOnFail, delayAbortEvalMs,
+        metricKey: metricKey.trim(),
+        metricName: key.name,
+        expression: expression.trim(),
+        aggregation: m[1],
+        operator: m[2] as Threshold['operator'],
+        value: Number(m[3]),
+        abortOnFail,
+        delayAbortEvalMs,
       });
     }
   }
@@ -114,28 +119,28 @@ export function abortingThresholds(thresholds: Threshold[], elapsedMs: number): 
 
 function compare(actual: number, op: Threshold['operator'], expected: number): boolean {
   switch (op) {
-    case '<': return actual < expected;
-    case '<=': return actual <= expected;
-    case '>': return actual > expected;
-    case '>=': return actual >= expected;
-    case '==': return actual === expected;
-    case '!=': return actual !== expected;
+    case '<':
+      return actual < expected;
+    case '<=':
+      return actual <= expected;
+    case '>':
+      return actual > expected;
+    case '>=':
+      return actual >= expected;
+    case '==':
+      return actual === expected;
+    case '!=':
+      return actual !== expected;
   }
 }
 
 /** Evaluates every threshold on the cumulative metrics. A metric with no sample fails as noData. */
-export function evaluateThresholds(
-  thresholds: Threshold[],
-  collector: Collector,
-  durationMs: number,
-): Record<string, ThresholdResult[]> {
+export function evaluateThresholds(thresholds: Threshold[], collector: Collector, durationMs: number): Record<string, ThresholdResult[]> {
   const results: Record<string, ThresholdResult[]> = {};
   for (const t of thresholds) {
     const metric = collector.metrics.get(t.metricKey);
     // a counter that never moved is 0, not "no data": `dropped_iterations: ['count==0']` must pass
-    const raw = metric && !metric.empty
-      ? metric.aggregate(t.aggregation, durationMs)
-      : collector.typeOf(t.metricName) === 'counter' ? 0 : null;
+    const raw = metric && !metric.empty ? metric.aggregate(t.aggregation, durationMs) : collector.typeOf(t.metricName) === 'counter' ? 0 : null;
     const actual = raw === null ? null : Math.round(raw * 1000) / 1000;
     const result: ThresholdResult = {
       expression: t.expression,

@@ -1,6 +1,5 @@
 import { UsageError } from '../errors.js';
 import { StageFieldError, type RawStage } from './fields.js';
-import type { StageContext } from './executors/context.js';
 import { STAGE_KINDS } from './executors/index.js';
 import type { Plan, PlanStep, WorkloadPlan } from './types.js';
 import { overrideStages, type PlanOverrides } from './overrides.js';
@@ -24,7 +23,9 @@ export function buildPlan(source: StageSource, profile: string | null, file = 's
   const specs = workloadSpecs(source, file);
   if (overrides && profile !== null) throw new UsageError('--vus/--duration/--iterations replace the stages: use them without --profile');
   if (overrides && specs.length > 1) {
-    throw new UsageError(`${file}: --vus/--duration/--iterations replace the stages of a single workload; this scenario has ${specs.length} (${specs.map((s) => s.name).join(', ')})`);
+    throw new UsageError(
+      `${file}: --vus/--duration/--iterations replace the stages of a single workload; this scenario has ${specs.length} (${specs.map((s) => s.name).join(', ')})`,
+    );
   }
   if (profile !== null && specs.length > 1 && !specs.some((s) => s.profiles !== undefined)) {
     throw new UsageError(`${file}: --profile ${profile} given, but no workload has 'profiles'`);
@@ -37,7 +38,8 @@ export function buildPlan(source: StageSource, profile: string | null, file = 's
     return w;
   });
   return {
-    steps, workloads,
+    steps,
+    workloads,
     totalDurationMs: Math.max(...workloads.map((w) => w.startAfterMs + w.durationMs)),
     peakVUs: workloads.reduce((sum, w) => sum + w.peakVUs, 0),
     poolSize: workloads.reduce((sum, w) => sum + w.poolSize, 0),
@@ -57,7 +59,13 @@ function workloadSteps(spec: WorkloadSpec, list: unknown[], at: string, firstInd
       throw new UsageError(`${where}: not a stage; build stages with ramp(), soak(), burst(), pause() or sweep()`);
     }
     try {
-      const made = config(raw as RawStage, { index: firstIndex + steps.length, workload: spec.name, where, startMs, previous: steps[steps.length - 1] });
+      const made = config(raw as RawStage, {
+        index: firstIndex + steps.length,
+        workload: spec.name,
+        where,
+        startMs,
+        previous: steps[steps.length - 1],
+      });
       for (const step of Array.isArray(made) ? made : [made]) {
         steps.push(step);
         startMs += step.durationMs;
@@ -70,8 +78,13 @@ function workloadSteps(spec: WorkloadSpec, list: unknown[], at: string, firstInd
   // VUs of the previous stage may still finish their iteration while the next stage starts.
   const poolSize = Math.max(1, ...steps.map((s, i) => s.peakConcurrency + (steps[i - 1]?.peakConcurrency ?? 0)));
   return {
-    name: spec.name, startAfterMs: spec.startAfterMs, steps, sampleTags: spec.sampleTags,
-    durationMs: startMs - spec.startAfterMs, peakVUs: Math.max(0, ...steps.map((s) => s.peakConcurrency)), poolSize,
+    name: spec.name,
+    startAfterMs: spec.startAfterMs,
+    steps,
+    sampleTags: spec.sampleTags,
+    durationMs: startMs - spec.startAfterMs,
+    peakVUs: Math.max(0, ...steps.map((s) => s.peakConcurrency)),
+    poolSize,
   };
 }
 

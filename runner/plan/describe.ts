@@ -15,14 +15,24 @@ export function describePlan(plan: Plan, title: string): string {
   ]);
   const header = ['#', ...(several ? ['workload'] : []), 'stage', 'start', 'duration', 'peak', 'plan'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const dynamic = plan.steps.some((s) => s.dynamic);
   const workloadLines = several
-    ? ['', 'workloads (side by side):', ...plan.workloads.map((w) => {
-      const tags = Object.entries(w.sampleTags).map(([k, v]) => `${k}:${v}`).join(',');
-      const bursty = w.steps.some((s) => s.dynamic) ? '≤ ' : '';
-      return `  ${w.name}: from ${formatDuration(w.startAfterMs)}, ${bursty}${formatDuration(w.durationMs)}, ${w.steps.length} stage${w.steps.length === 1 ? '' : 's'}, peak ${w.peakVUs} VUs, tags {${tags}}`;
-    })]
+    ? [
+        '',
+        'workloads (side by side):',
+        ...plan.workloads.map((w) => {
+          const tags = Object.entries(w.sampleTags)
+            .map(([k, v]) => `${k}:${v}`)
+            .join(',');
+          const bursty = w.steps.some((s) => s.dynamic) ? '≤ ' : '';
+          return `  ${w.name}: from ${formatDuration(w.startAfterMs)}, ${bursty}${formatDuration(w.durationMs)}, ${w.steps.length} stage${w.steps.length === 1 ? '' : 's'}, peak ${w.peakVUs} VUs, tags {${tags}}`;
+        }),
+      ]
     : [];
   return [
     title,
@@ -32,7 +42,7 @@ export function describePlan(plan: Plan, title: string): string {
     ...workloadLines,
     '',
     `total duration: ${dynamic ? '≤ ' : ''}${formatDuration(plan.totalDurationMs)}${dynamicNote(plan)}`,
-    `peak VUs: ${plan.peakVUs}${several && plan.workloads.length > 1 ? ' (the workloads\' peaks added up)' : ''}`,
+    `peak VUs: ${plan.peakVUs}${several && plan.workloads.length > 1 ? " (the workloads' peaks added up)" : ''}`,
     `connections per origin: ${plan.poolSize}`,
   ].join('\n');
 }

@@ -19,9 +19,19 @@ interface StepBase {
 }
 
 /** Closed model: a VU level moving linearly from fromVUs to toVUs. */
-export interface VuLevelsStep extends StepBase { executor: 'vu-levels'; fromVUs: number; toVUs: number }
+export interface VuLevelsStep extends StepBase {
+  executor: 'vu-levels';
+  fromVUs: number;
+  toVUs: number;
+}
 /** Open model: iterations started at a rate moving linearly from fromRate to toRate (per second). */
-export interface ArrivalRateStep extends StepBase { executor: 'arrival-rate'; fromRate: number; toRate: number; maxVUs: number; sweep?: SweepStepInfo }
+export interface ArrivalRateStep extends StepBase {
+  executor: 'arrival-rate';
+  fromRate: number;
+  toRate: number;
+  maxVUs: number;
+  sweep?: SweepStepInfo;
+}
 
 /** What a step sustains in a capacity sweep: it holds while every limit does (runner/plan/executors/sweep.ts). */
 export interface SweepLimits {
@@ -45,11 +55,22 @@ export interface SweepStepInfo {
   limits: SweepLimits;
 }
 /** Closed burst: `vus` slots start together and share `iterations`. */
-export interface SharedIterationsStep extends StepBase { executor: 'shared-iterations'; vus: number; iterations: number }
+export interface SharedIterationsStep extends StepBase {
+  executor: 'shared-iterations';
+  vus: number;
+  iterations: number;
+}
 /** Open burst: `iterations` arrivals spread over overMs (0 = all at once), at most maxVUs in flight. */
-export interface ArrivalBurstStep extends StepBase { executor: 'arrival-burst'; iterations: number; maxVUs: number; overMs: number }
+export interface ArrivalBurstStep extends StepBase {
+  executor: 'arrival-burst';
+  iterations: number;
+  maxVUs: number;
+  overMs: number;
+}
 /** No load. */
-export interface IdleStep extends StepBase { executor: 'idle' }
+export interface IdleStep extends StepBase {
+  executor: 'idle';
+}
 
 export type PlanStep = VuLevelsStep | ArrivalRateStep | SharedIterationsStep | ArrivalBurstStep | IdleStep;
 

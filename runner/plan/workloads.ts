@@ -23,7 +23,10 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
  * The workloads of a scenario: its `workloads` entries, or one named 'default' made of the
  * top-level `stages`/`profiles`. Every message names the field at fault.
  */
-export function workloadSpecs(source: { stages?: unknown; profiles?: unknown; workloads?: unknown; iteration?: unknown }, file: string): WorkloadSpec[] {
+export function workloadSpecs(
+  source: { stages?: unknown; profiles?: unknown; workloads?: unknown; iteration?: unknown },
+  file: string,
+): WorkloadSpec[] {
   if (source.workloads === undefined) {
     return [{ name: DEFAULT_WORKLOAD, path: '', stages: source.stages, profiles: source.profiles, startAfterMs: 0, sampleTags: {} }];
   }
@@ -57,7 +60,14 @@ function workloadSpec(name: string, raw: unknown, file: string): WorkloadSpec {
     if (err instanceof StageFieldError) throw new UsageError(err.message);
     throw err;
   }
-  return { name, path: `workloads.${name}.`, stages: w.stages, profiles: w.profiles, startAfterMs, sampleTags: { ...sampleTags(w.tags, where), workload: name } };
+  return {
+    name,
+    path: `workloads.${name}.`,
+    stages: w.stages,
+    profiles: w.profiles,
+    startAfterMs,
+    sampleTags: { ...sampleTags(w.tags, where), workload: name },
+  };
 }
 
 function sampleTags(tags: unknown, where: string): Record<string, string> {
@@ -65,7 +75,8 @@ function sampleTags(tags: unknown, where: string): Record<string, string> {
   if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) throw new UsageError(`${where}: 'tags' must be { tag: 'value' }`);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(tags)) {
-    if (!NAME.test(k) || k === 'workload') throw new UsageError(`${where}: tags: '${k}' is not a tag name you can set (letters, digits, '_', '-', '.'; not 'workload')`);
+    if (!NAME.test(k) || k === 'workload')
+      throw new UsageError(`${where}: tags: '${k}' is not a tag name you can set (letters, digits, '_', '-', '.'; not 'workload')`);
     if (!['string', 'number', 'boolean'].includes(typeof v) || !NAME.test(String(v))) {
       throw new UsageError(`${where}: tags.${k} must be a value of letters, digits, '_', '-' and '.', got ${JSON.stringify(v)}`);
     }
@@ -83,8 +94,10 @@ export function checkWorkloadThresholds(thresholds: Record<string, unknown> | un
   for (const key of Object.keys(thresholds ?? {})) {
     const workload = parseMetricKey(key)?.tags.find(([k]) => k === 'workload')?.[1];
     if (workload === undefined || names.includes(workload)) continue;
-    throw new UsageError(names.length
-      ? `${file}: thresholds.${key}: no workload '${workload}' (workloads: ${names.join(', ')})`
-      : `${file}: thresholds.${key}: the scenario has no 'workloads', so no sample carries a workload tag`);
+    throw new UsageError(
+      names.length
+        ? `${file}: thresholds.${key}: no workload '${workload}' (workloads: ${names.join(', ')})`
+        : `${file}: thresholds.${key}: the scenario has no 'workloads', so no sample carries a workload tag`,
+    );
   }
 }

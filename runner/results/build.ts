@@ -49,11 +49,20 @@ export function buildSummary(i: SummaryInput): Summary {
     errors: [...i.collector.errors.values()].sort((a, b) => b.count - a.count),
     insights: [],
     stages: i.plan.steps.map((s) => ({
-      index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs, offered: offeredLoad(s),
+      index: s.index,
+      kind: s.kind,
+      description: s.description,
+      startMs: s.startMs,
+      durationMs: s.durationMs,
+      offered: offeredLoad(s),
       ...(i.plan.workloads.some((w) => w.sampleTags.workload) ? { workload: s.workload } : {}),
     })),
     meta: {
-      rampart: VERSION, workers: i.workers, node: process.version, peakVUs: i.plan.peakVUs, connectionsPerOrigin: i.connections ?? i.plan.poolSize,
+      rampart: VERSION,
+      workers: i.workers,
+      node: process.version,
+      peakVUs: i.plan.peakVUs,
+      connectionsPerOrigin: i.connections ?? i.plan.poolSize,
       ...(i.retry ? { retry: i.retry } : {}),
       ...(i.serverless ? { serverless: i.serverless } : {}),
     },
@@ -66,10 +75,15 @@ export function buildSummary(i: SummaryInput): Summary {
 /** A step's own numbers: what the findings may state as the offered load (docs/findings.md). */
 function offeredLoad(s: PlanStep): OfferedLoad {
   switch (s.executor) {
-    case 'vu-levels': return { executor: s.executor, fromVUs: s.fromVUs, toVUs: s.toVUs };
-    case 'shared-iterations': return { executor: s.executor, vus: s.vus, iterations: s.iterations };
-    case 'arrival-rate': return { executor: s.executor, fromRate: s.fromRate, toRate: s.toRate, maxVUs: s.maxVUs, ...(s.sweep ? { sweep: s.sweep } : {}) };
-    case 'arrival-burst': return { executor: s.executor, iterations: s.iterations, overMs: s.overMs, maxVUs: s.maxVUs };
-    case 'idle': return { executor: s.executor };
+    case 'vu-levels':
+      return { executor: s.executor, fromVUs: s.fromVUs, toVUs: s.toVUs };
+    case 'shared-iterations':
+      return { executor: s.executor, vus: s.vus, iterations: s.iterations };
+    case 'arrival-rate':
+      return { executor: s.executor, fromRate: s.fromRate, toRate: s.toRate, maxVUs: s.maxVUs, ...(s.sweep ? { sweep: s.sweep } : {}) };
+    case 'arrival-burst':
+      return { executor: s.executor, iterations: s.iterations, overMs: s.overMs, maxVUs: s.maxVUs };
+    case 'idle':
+      return { executor: s.executor };
   }
 }

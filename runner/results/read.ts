@@ -7,8 +7,13 @@ import type { Summary } from './types.js';
 export function looksLikeSummary(x: unknown): x is Summary {
   const s = x as Partial<Summary> | null;
   return (
-    typeof s === 'object' && s !== null && s.version === 1 &&
-    typeof s.metrics === 'object' && s.metrics !== null && typeof s.scenario === 'object' && s.scenario !== null
+    typeof s === 'object' &&
+    s !== null &&
+    s.version === 1 &&
+    typeof s.metrics === 'object' &&
+    s.metrics !== null &&
+    typeof s.scenario === 'object' &&
+    s.scenario !== null
   );
 }
 
@@ -19,7 +24,8 @@ export async function readResultsFile(file: string): Promise<Summary> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     throw new UsageError(`cannot read results file ${file}: ${why}`);
   }
   let data: unknown;
@@ -29,7 +35,9 @@ export async function readResultsFile(file: string): Promise<Summary> {
     throw new UsageError(`${file} is not a rampart results file: not valid JSON`);
   }
   if (!looksLikeSummary(data)) {
-    throw new UsageError(`${file} is not a rampart results file (expected "version": 1 with "scenario" and "metrics"; write one with --out json=PATH)`);
+    throw new UsageError(
+      `${file} is not a rampart results file (expected "version": 1 with "scenario" and "metrics"; write one with --out json=PATH)`,
+    );
   }
   return data;
 }

@@ -8,7 +8,12 @@
  * s3_pool_wait (trend) for operations that waited for a free socket.
  */
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
   type GetObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import type { Collector, TagList } from '../metrics/collector.js';
@@ -106,7 +111,10 @@ class PooledS3Helper implements S3Helper {
   private readonly sinks = new Map<string, OpSink>();
   private readonly names = new Set<string>();
 
-  constructor(options: S3HelperOptions, private readonly collector: Collector) {
+  constructor(
+    options: S3HelperOptions,
+    private readonly collector: Collector,
+  ) {
     const resolved = resolveS3Options(options);
     this.maxSockets = Math.max(1, Math.floor(options.maxSockets));
     this.timeoutMs = resolved.timeoutMs;
@@ -128,10 +136,22 @@ class PooledS3Helper implements S3Helper {
     const bytes = typeof body === 'string' ? encoder.encode(body) : body;
     const contentType = opts.contentType ?? contentTypeFor(key);
     return this.run({
-      op: 'put', bucket, key, name: opts.name, sent: bytes.byteLength,
-      send: (abortSignal) => this.client.send(new PutObjectCommand({
-        Bucket: bucket, Key: key, Body: bytes, ContentType: contentType, ContentLength: bytes.byteLength,
-      }), { abortSignal }),
+      op: 'put',
+      bucket,
+      key,
+      name: opts.name,
+      sent: bytes.byteLength,
+      send: (abortSignal) =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: bytes,
+            ContentType: contentType,
+            ContentLength: bytes.byteLength,
+          }),
+          { abortSignal },
+        ),
       read: (out, r) => {
         r.etag = out.ETag;
         r.contentType = contentType;
@@ -143,7 +163,11 @@ class PooledS3Helper implements S3Helper {
 
   async get(bucket: string, key: string, opts: S3OpOptions = {}): Promise<S3GetResult> {
     const result = await this.run<GetObjectCommandOutput>({
-      op: 'get', bucket, key, name: opts.name, sent: 0,
+      op: 'get',
+      bucket,
+      key,
+      name: opts.name,
+      sent: 0,
       send: (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
       read: async (out, r) => {
         const body = out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
@@ -159,7 +183,11 @@ class PooledS3Helper implements S3Helper {
 
   head(bucket: string, key: string, opts: S3OpOptions = {}): Promise<S3Result> {
     return this.run({
-      op: 'head', bucket, key, name: opts.name, sent: 0,
+      op: 'head',
+      bucket,
+      key,
+      name: opts.name,
+      sent: 0,
       send: (abortSignal) => this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
       read: (out, r) => {
         r.etag = out.ETag;
@@ -172,7 +200,11 @@ class PooledS3Helper implements S3Helper {
 
   delete(bucket: string, key: string, opts: S3OpOptions = {}): Promise<S3Result> {
     return this.run({
-      op: 'delete', bucket, key, name: opts.name, sent: 0,
+      op: 'delete',
+      bucket,
+      key,
+      name: opts.name,
+      sent: 0,
       send: (abortSignal) => this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }),
       read: () => 0,
     });
@@ -180,7 +212,11 @@ class PooledS3Helper implements S3Helper {
 
   headBucket(bucket: string, opts: S3OpOptions = {}): Promise<S3Result> {
     return this.run({
-      op: 'head-bucket', bucket, key: '', name: opts.name, sent: 0,
+      op: 'head-bucket',
+      bucket,
+      key: '',
+      name: opts.name,
+      sent: 0,
       send: (abortSignal) => this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }),
       read: () => 0,
     });
@@ -194,11 +230,19 @@ class PooledS3Helper implements S3Helper {
   /** One measured operation under the helper's deadline; never rejects for S3 or network errors. */
   private async run<T extends { $metadata: { httpStatusCode?: number } }>(spec: OpSpec<T>): Promise<S3Result & { body?: Uint8Array }> {
     const result: S3Result & { body?: Uint8Array } = {
-      ok: false, op: spec.op, bucket: spec.bucket, key: spec.key, status: 0, durationMs: 0,
+      ok: false,
+      op: spec.op,
+      bucket: spec.bucket,
+      key: spec.key,
+      status: 0,
+      durationMs: 0,
     };
     const ac = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; ac.abort(); }, this.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, this.timeoutMs);
     const started = performance.now();
     let received = 0;
     this.inFlight++;
@@ -225,7 +269,10 @@ class PooledS3Helper implements S3Helper {
     const tagKey = `${spec.op}\u0001${spec.bucket}\u0001${name ?? ''}`;
     let sink = this.sinks.get(tagKey);
     if (!sink) {
-      const tags: TagList = [['op', spec.op], ['bucket', spec.bucket]];
+      const tags: TagList = [
+        ['op', spec.op],
+        ['bucket', spec.bucket],
+      ];
       if (name !== undefined) tags.push(['name', name]);
       sink = {
         duration: c.tagged('s3_op_duration', 'trend', tags, tagKey) as TrendMetric[],

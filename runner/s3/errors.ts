@@ -20,8 +20,15 @@ export interface S3Error {
 const SDK_TIMEOUTS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 const AUTH_CODES = new Set([
-  'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken',
-  'TokenRefreshRequired', 'AuthorizationHeaderMalformed', 'CredentialsProviderError', 'Forbidden',
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'AuthorizationHeaderMalformed',
+  'CredentialsProviderError',
+  'Forbidden',
 ]);
 
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NoSuchBucket', 'NotFound', 'NoSuchUpload', 'NoSuchVersion']);
@@ -66,4 +73,3 @@ function kindOf(code: string, name: string | undefined, status: number): S3Error
   if (status > 0) return 's3';
   return 'unknown';
 }
-

@@ -8,7 +8,10 @@ import type { S3Helper, S3HelperOptions } from './client.js';
  * run's `mask`, so a scenario that prints or sends them cannot leak them into any output.
  */
 export function lazyS3Helper(
-  options: S3HelperOptions, collector: Collector, env: Record<string, string | undefined> = process.env, mask?: SecretMask,
+  options: S3HelperOptions,
+  collector: Collector,
+  env: Record<string, string | undefined> = process.env,
+  mask?: SecretMask,
 ): S3Helper {
   let helper: S3Helper | undefined;
   let loading: Promise<S3Helper> | undefined;
@@ -26,9 +29,17 @@ export function lazyS3Helper(
     head: async (...args) => (await load()).head(...args),
     delete: async (...args) => (await load()).delete(...args),
     headBucket: async (...args) => (await load()).headBucket(...args),
-    get saturationEvents() { return helper?.saturationEvents ?? 0; },
-    get maxSockets() { return helper?.maxSockets ?? options.maxSockets; },
-    get inFlight() { return helper?.inFlight ?? 0; },
-    close: async () => { if (loading) await (await loading).close(); },
+    get saturationEvents() {
+      return helper?.saturationEvents ?? 0;
+    },
+    get maxSockets() {
+      return helper?.maxSockets ?? options.maxSockets;
+    },
+    get inFlight() {
+      return helper?.inFlight ?? 0;
+    },
+    close: async () => {
+      if (loading) await (await loading).close();
+    },
   };
 }

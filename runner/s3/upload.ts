@@ -32,8 +32,7 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   const [, bucket, rest = ''] = m;
   if (bucket === '') throw new UsageError(`--upload '${url}': the bucket name is empty (expected s3://bucket[/prefix])`);
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
-    throw new UsageError(
-      `--upload '${url}': '${bucket}' is not a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)`);
+    throw new UsageError(`--upload '${url}': '${bucket}' is not a valid bucket name (3-63 lowercase letters, digits, dots, hyphens)`);
   }
   return { bucket, prefix: rest.replace(/^\/+|\/+$/g, '').replace(/\/{2,}/g, '/') };
 }
@@ -57,10 +56,17 @@ export async function checkUploadTarget(url: string, options: UploadOptions): Pr
     const where = resolveS3Options(options).endpoint ?? 'AWS S3';
     const why = (() => {
       switch (res.error?.kind) {
-        case 'not-found': return `bucket '${bucket}' does not exist at ${where}`;
-        case 'auth': return `access to bucket '${bucket}' was denied (check the AWS credentials)`;
-        case 'connect': case 'dns': case 'reset': case 'timeout': return `cannot reach ${where}: ${res.error.message}`;
-        default: return `bucket '${bucket}' is not usable: ${res.error?.message ?? `HTTP ${res.status}`}`;
+        case 'not-found':
+          return `bucket '${bucket}' does not exist at ${where}`;
+        case 'auth':
+          return `access to bucket '${bucket}' was denied (check the AWS credentials)`;
+        case 'connect':
+        case 'dns':
+        case 'reset':
+        case 'timeout':
+          return `cannot reach ${where}: ${res.error.message}`;
+        default:
+          return `bucket '${bucket}' is not usable: ${res.error?.message ?? `HTTP ${res.status}`}`;
       }
     })();
     throw new UsageError(`--upload ${url}: ${why}`);

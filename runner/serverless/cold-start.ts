@@ -74,7 +74,15 @@ export class ColdStartClassifier {
    * spent (time to first byte: no connection set-up or wait inside rampart), is what the
    * cold-start rule compares; `stream`, a stream (its completion is no gap). Returns cold, or null while undecided.
    */
-  observe(worker: string, durationMs: number, queueMs?: number, ok = true, now = performance.now(), serviceMs = durationMs, stream = false): boolean | null {
+  observe(
+    worker: string,
+    durationMs: number,
+    queueMs?: number,
+    ok = true,
+    now = performance.now(),
+    serviceMs = durationMs,
+    stream = false,
+  ): boolean | null {
     const last = this.lastSeenAt.get(worker);
     this.lastSeenAt.set(worker, now);
     const first = last === undefined;
@@ -150,7 +158,10 @@ export class ColdStartClassifier {
 export class ColdStarts {
   private readonly byTrend = new Map<string, ColdStartClassifier>();
 
-  constructor(private readonly collector: Collector, private readonly rule: { minDelayMs: number; factor: number }) {}
+  constructor(
+    private readonly collector: Collector,
+    private readonly rule: { minDelayMs: number; factor: number },
+  ) {}
 
   add(observations: WorkerObservation[]): void {
     observations.sort((a, b) => a.at - b.at);

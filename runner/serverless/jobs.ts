@@ -26,11 +26,20 @@ export class JobClient {
   async run(input: unknown, options: JobOptions = {}): Promise<JobResult> {
     const name = options.name ?? 'job';
     const started = performance.now();
-    const submitted = await this.http.post(this.cfg.routes.submit, { json: { input, ...options.body }, name: `${name} submit`, headers: options.headers });
+    const submitted = await this.http.post(this.cfg.routes.submit, {
+      json: { input, ...options.body },
+      name: `${name} submit`,
+      headers: options.headers,
+    });
     let body = jsonOf(submitted);
     const id = body?.[this.cfg.idField];
-    if (!submitted.ok || typeof id !== 'string' && typeof id !== 'number') {
-      return this.finish(name, started, { status: 'SUBMIT_FAILED', ok: false, error: submitted.error?.message ?? `HTTP ${submitted.status}`, polls: 0 });
+    if (!submitted.ok || (typeof id !== 'string' && typeof id !== 'number')) {
+      return this.finish(name, started, {
+        status: 'SUBMIT_FAILED',
+        ok: false,
+        error: submitted.error?.message ?? `HTTP ${submitted.status}`,
+        polls: 0,
+      });
     }
     let status = String(body?.[this.cfg.statusField] ?? '');
     let last: Response = submitted;
@@ -49,7 +58,14 @@ export class JobClient {
       last = await this.http.get(statusPath, { name: `${name} status`, headers: options.headers, expect: [404, 429] });
       polls++;
       this.collector.counter('job_polls').add();
-      if (last.status === 404) return this.finish(name, started, { id: String(id), status: 'LOST', ok: false, error: 'the platform no longer knows this job (404 on status)', polls });
+      if (last.status === 404)
+        return this.finish(name, started, {
+          id: String(id),
+          status: 'LOST',
+          ok: false,
+          error: 'the platform no longer knows this job (404 on status)',
+          polls,
+        });
       if (last.status === 429) {
         wait = Math.min(this.cfg.poll.maxMs, retryAfterMs(header(last, 'retry-after')) ?? wait * 2);
         continue;
@@ -63,12 +79,22 @@ export class JobClient {
     const queueMs = numberField(body, this.cfg.queueTimeField);
     const executionMs = numberField(body, this.cfg.executionTimeField);
     const error = body?.[this.cfg.errorField];
-    return this.finish(name, started, {
-      id: String(id), status, ok: this.cfg.successStatuses.has(status), output: body?.[this.cfg.outputField],
-      error: error === undefined ? undefined : typeof error === 'string' ? error : JSON.stringify(error),
-      queueMs, executionMs, polls,
-      workerId: workerOf(last, body, this.cfg),
-    }, runningSeenAt);
+    return this.finish(
+      name,
+      started,
+      {
+        id: String(id),
+        status,
+        ok: this.cfg.successStatuses.has(status),
+        output: body?.[this.cfg.outputField],
+        error: error === undefined ? undefined : typeof error === 'string' ? error : JSON.stringify(error),
+        queueMs,
+        executionMs,
+        polls,
+        workerId: workerOf(last, body, this.cfg),
+      },
+      runningSeenAt,
+    );
   }
 
   private async cancel(id: string, name: string, headers: Record<string, string> | undefined): Promise<void> {
@@ -80,7 +106,10 @@ export class JobClient {
     const end = performance.now();
     const result: JobResult = { ...r, totalMs: end - started };
     const c = this.collector;
-    const tags: [string, string][] = [['name', name], ['status', r.status]];
+    const tags: [string, string][] = [
+      ['name', name],
+      ['status', r.status],
+    ];
     const key = `${name}\u0001${r.status}`;
     for (const m of c.tagged('jobs', 'counter', tags, key)) (m as import('../metrics/metric.js').CounterMetric).add();
     for (const m of c.tagged('job_failed', 'rate', tags.slice(0, 1), name)) (m as RateMetric).add(!r.ok);
@@ -91,7 +120,8 @@ export class JobClient {
       const execMs = r.executionMs ?? (runningSeenAt ? end - runningSeenAt : undefined);
       if (queueMs !== undefined) c.trend('job_queue_time').record(msToUs(queueMs));
       if (execMs !== undefined) c.trend('job_execution_time').record(msToUs(execMs));
-      if (r.workerId) this.note({ worker: r.workerId, trend: 'job_total_time', durationMs: result.totalMs, queueMs, ok: r.ok, at: performance.timeOrigin + end });
+      if (r.workerId)
+        this.note({ worker: r.workerId, trend: 'job_total_time', durationMs: result.totalMs, queueMs, ok: r.ok, at: performance.timeOrigin + end });
     }
     return result;
   }

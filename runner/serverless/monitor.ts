@@ -22,14 +22,22 @@ export class HealthMonitor {
   failures = 0;
   samples = 0;
 
-  constructor(private readonly url: string, private readonly everyMs: number, private readonly headers: Record<string, string>) {}
+  constructor(
+    private readonly url: string,
+    private readonly everyMs: number,
+    private readonly headers: Record<string, string>,
+  ) {}
 
   /** Call when the run's clock starts: timeline times are measured from here. */
   start(): void {
     this.startedAt = performance.now();
     const sample = async () => {
       try {
-        const res = await request(this.url, { dispatcher: this.agent, headers: this.headers, signal: AbortSignal.timeout(Math.max(1000, this.everyMs)) });
+        const res = await request(this.url, {
+          dispatcher: this.agent,
+          headers: this.headers,
+          signal: AbortSignal.timeout(Math.max(1000, this.everyMs)),
+        });
         const body = await res.body.text();
         if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
         const values = flattenNumbers(JSON.parse(body));
@@ -75,5 +83,8 @@ export function flattenNumbers(value: unknown, prefix = '', out: Record<string, 
 }
 
 function snake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toLowerCase();
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toLowerCase();
 }

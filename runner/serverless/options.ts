@@ -27,22 +27,36 @@ type Preset = Omit<ServerlessOptions, 'preset'>;
 
 const PRESETS: Record<string, Preset> = {
   runpod: {
-    workerHeader: 'x-runpod-worker-id', workerField: 'workerId',
+    workerHeader: 'x-runpod-worker-id',
+    workerField: 'workerId',
     routes: { submit: '/run', status: '/status/{id}', cancel: '/cancel/{id}', health: '/health' },
-    idField: 'id', statusField: 'status',
-    finalStatuses: ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'], successStatuses: ['COMPLETED'],
-    queueTimeField: 'delayTime', executionTimeField: 'executionTime', outputField: 'output', errorField: 'error',
+    idField: 'id',
+    statusField: 'status',
+    finalStatuses: ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'],
+    successStatuses: ['COMPLETED'],
+    queueTimeField: 'delayTime',
+    executionTimeField: 'executionTime',
+    outputField: 'output',
+    errorField: 'error',
   },
   replicate: {
     routes: { submit: '/v1/predictions', status: '/v1/predictions/{id}', cancel: '/v1/predictions/{id}/cancel' },
-    idField: 'id', statusField: 'status',
-    finalStatuses: ['succeeded', 'failed', 'canceled'], successStatuses: ['succeeded'], outputField: 'output', errorField: 'error',
+    idField: 'id',
+    statusField: 'status',
+    finalStatuses: ['succeeded', 'failed', 'canceled'],
+    successStatuses: ['succeeded'],
+    outputField: 'output',
+    errorField: 'error',
     monitor: false,
   },
   beam: {
     routes: { submit: '/', status: '/v2/task/{id}/', cancel: '/v2/task/cancel/' },
-    idField: 'task_id', statusField: 'status',
-    finalStatuses: ['COMPLETE', 'FAILED', 'TIMEOUT', 'CANCELED', 'EXPIRED'], successStatuses: ['COMPLETE'], outputField: 'outputs', errorField: 'error',
+    idField: 'task_id',
+    statusField: 'status',
+    finalStatuses: ['COMPLETE', 'FAILED', 'TIMEOUT', 'CANCELED', 'EXPIRED'],
+    successStatuses: ['COMPLETE'],
+    outputField: 'outputs',
+    errorField: 'error',
     monitor: false,
   },
   none: { routes: { submit: '/run', status: '/status/{id}' }, idField: 'id', statusField: 'status', monitor: false },
@@ -69,7 +83,11 @@ export function serverlessSettings(raw: unknown, where: string): ResolvedServerl
 }
 
 /** What the results file says of serverless: the preset and what was learnt, or for a detected header which one and how to configure it. */
-export function serverlessMeta(cfg: ResolvedServerless | null, detectedHeader: string | undefined, serviceTimes: Record<string, { bound: number; typical: number; high?: number }> | undefined) {
+export function serverlessMeta(
+  cfg: ResolvedServerless | null,
+  detectedHeader: string | undefined,
+  serviceTimes: Record<string, { bound: number; typical: number; high?: number }> | undefined,
+) {
   if (!cfg) return null;
   if (!cfg.detect) return { preset: cfg.preset, serviceTimes };
   if (!detectedHeader) return null;
@@ -77,8 +95,23 @@ export function serverlessMeta(cfg: ResolvedServerless | null, detectedHeader: s
   return { preset, serviceTimes, detected: { header: detectedHeader, configure: `serverless: '${preset}'` } };
 }
 
-const KEYS = ['preset', 'workerHeader', 'workerField', 'routes', 'idField', 'statusField', 'finalStatuses', 'successStatuses',
-  'queueTimeField', 'executionTimeField', 'outputField', 'errorField', 'poll', 'monitor', 'cold'];
+const KEYS = [
+  'preset',
+  'workerHeader',
+  'workerField',
+  'routes',
+  'idField',
+  'statusField',
+  'finalStatuses',
+  'successStatuses',
+  'queueTimeField',
+  'executionTimeField',
+  'outputField',
+  'errorField',
+  'poll',
+  'monitor',
+  'cold',
+];
 
 /** The scenario's `serverless` field (a preset name or options over a preset) resolved, or a usage error naming the field. */
 export function resolveServerless(raw: unknown, where: string): ResolvedServerless | null {
@@ -97,10 +130,13 @@ export function resolveServerless(raw: unknown, where: string): ResolvedServerle
     if (!(n >= 0)) throw new UsageError(`${where}: serverless.${field} must be a duration such as '1s', got ${String(value)}`);
     return n;
   };
-  const monitor = o.monitor === false || !o.routes.health ? null : {
-    route: o.monitor?.route ?? o.routes.health,
-    everyMs: o.monitor?.every === undefined ? null : ms(o.monitor?.every, 1000, 'monitor.every'),
-  };
+  const monitor =
+    o.monitor === false || !o.routes.health
+      ? null
+      : {
+          route: o.monitor?.route ?? o.routes.health,
+          everyMs: o.monitor?.every === undefined ? null : ms(o.monitor?.every, 1000, 'monitor.every'),
+        };
   return {
     preset: presetName,
     workerHeader: o.workerHeader?.toLowerCase(),

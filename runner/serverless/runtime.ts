@@ -34,7 +34,10 @@ export class ServerlessRuntime {
   private observations: WorkerObservation[] = [];
   private readonly note = (o: WorkerObservation) => this.observations.push(o);
 
-  constructor(readonly cfg: ResolvedServerless, private readonly collector: Collector) {}
+  constructor(
+    readonly cfg: ResolvedServerless,
+    private readonly collector: Collector,
+  ) {}
 
   /** Sees every response of ctx.http (load-balancer endpoints name the worker in a header). */
   observe(res: HttpResponse): void {
@@ -47,9 +50,14 @@ export class ServerlessRuntime {
     const { duration, waiting } = res.timings;
     const stream = res.header('content-type')?.startsWith('text/event-stream') ?? false;
     this.note({
-      worker, trend: 'http_req_duration', durationMs: duration, serviceMs: waiting > 0 ? waiting : duration, ok: res.status < 400,
+      worker,
+      trend: 'http_req_duration',
+      durationMs: duration,
+      serviceMs: waiting > 0 ? waiting : duration,
+      ok: res.status < 400,
       ...(stream ? { stream } : {}),
-      at: performance.timeOrigin + performance.now(), ...(this.cfg.detect ? { header } : {}),
+      at: performance.timeOrigin + performance.now(),
+      ...(this.cfg.detect ? { header } : {}),
     });
   }
 

@@ -48,7 +48,10 @@ export async function startFaultTarget(): Promise<FaultTarget> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
-    const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
     timers.add(t);
   };
   const track = (socket: net.Socket) => {
@@ -81,7 +84,15 @@ export async function startFaultTarget(): Promise<FaultTarget> {
         stats.connectionsByPath[path] = (stats.connectionsByPath[path] ?? 0) + 1;
       }
       busy = true;
-      respond(socket, path, () => { busy = false; next(); }, later);
+      respond(
+        socket,
+        path,
+        () => {
+          busy = false;
+          next();
+        },
+        later,
+      );
     };
     socket.on('data', (chunk) => {
       buffered = Buffer.concat([buffered, chunk]);
@@ -125,7 +136,9 @@ export async function startFaultTarget(): Promise<FaultTarget> {
 type Later = (ms: number, fn: () => void) => void;
 
 function headers(status: string, fields: Record<string, string | number>): string {
-  return `HTTP/1.1 ${status}\r\n${Object.entries(fields).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return `HTTP/1.1 ${status}\r\n${Object.entries(fields)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
 }
 
 function respond(socket: net.Socket, path: string, done: () => void, later: Later): void {

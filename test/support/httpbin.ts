@@ -6,7 +6,8 @@ export interface Httpbin {
   stop(): Promise<void>;
 }
 
-const START = "from httpbin import app; from werkzeug.serving import run_simple; import sys; run_simple('127.0.0.1', int(sys.argv[1]), app, threaded=True)";
+const START =
+  "from httpbin import app; from werkzeug.serving import run_simple; import sys; run_simple('127.0.0.1', int(sys.argv[1]), app, threaded=True)";
 
 /** Debian's httpbin (python3-httpbin) on a free loopback port; resolves once it answers. */
 export async function startHttpbin(): Promise<Httpbin> {

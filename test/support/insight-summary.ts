@@ -5,7 +5,7 @@
  * points count the requests that completed in each interval.
  */
 import { trendOf } from './summary-fixture.js';
-import { createHistogram, encodeHistogram, type Histogram } from '../../runner/metrics/hdr.js';
+import { createHistogram, encodeHistogram } from '../../runner/metrics/hdr.js';
 import type { ErrorGroup, MetricSummary, StageSummary, Summary, TimelinePoint, TrendSummary } from '../../runner/results/types.js';
 
 export interface Req {
@@ -42,9 +42,8 @@ export function trendMs(values: number[]): TrendSummary {
   return { ...trendOf(h), ...exact };
 }
 
-
 const failedOf = (r: Req) => r.error !== undefined || (r.status ?? 200) >= 400;
-const statusOf = (r: Req) => (r.error ? 0 : r.status ?? 200);
+const statusOf = (r: Req) => (r.error ? 0 : (r.status ?? 200));
 const kindOf = (r: Req) => (r.error ? r.error : `http ${statusOf(r)}`);
 
 export function buildRunSummary(reqs: Req[], options: RunOptions = {}): Summary {
@@ -86,8 +85,17 @@ export function buildRunSummary(reqs: Req[], options: RunOptions = {}): Summary 
     const inFlight = reqs.filter((r) => r.start <= t && end(r) > t).length;
     const p = (q: number) => (h.totalCount ? h.getValueAtPercentile(q) / 1000 : null);
     const point: TimelinePoint = {
-      t, vus: inFlight, inFlight, rps: done.length, errors: done.filter(failedOf).length,
-      p50: p(50), p95: p(95), p99: p(99), stage: 0, iterations: done.length, dropped: 0,
+      t,
+      vus: inFlight,
+      inFlight,
+      rps: done.length,
+      errors: done.filter(failedOf).length,
+      p50: p(50),
+      p95: p(95),
+      p99: p(99),
+      stage: 0,
+      iterations: done.length,
+      dropped: 0,
     };
     if (Object.keys(byKind).length) point.errorsByKind = byKind;
     const g = options.gauges?.(t);
@@ -101,9 +109,11 @@ export function buildRunSummary(reqs: Req[], options: RunOptions = {}): Summary 
   for (const r of reqs.filter(failedOf)) failedByKind.set(kindOf(r), [...(failedByKind.get(kindOf(r)) ?? []), r]);
   for (const list of failedByKind.values()) {
     const r = list[0];
-    errors.push(r.error
-      ? { kind: r.error, message: `POST /: ${r.error}`, count: list.length }
-      : { kind: 'http', status: statusOf(r), message: `POST /: HTTP ${statusOf(r)}`, count: list.length });
+    errors.push(
+      r.error
+        ? { kind: r.error, message: `POST /: ${r.error}`, count: list.length }
+        : { kind: 'http', status: statusOf(r), message: `POST /: HTTP ${statusOf(r)}`, count: list.length },
+    );
   }
 
   Object.assign(metrics, options.metrics ?? {});
@@ -122,10 +132,16 @@ export function buildRunSummary(reqs: Req[], options: RunOptions = {}): Summary 
     timeline,
     errors,
     insights: [],
-    stages: options.stages ?? [{
-      index: 0, kind: 'burst', description: `burst: ${peakVUs} VUs at once`, startMs: 0, durationMs,
-      offered: { executor: 'shared-iterations', vus: peakVUs, iterations: reqs.length },
-    }],
+    stages: options.stages ?? [
+      {
+        index: 0,
+        kind: 'burst',
+        description: `burst: ${peakVUs} VUs at once`,
+        startMs: 0,
+        durationMs,
+        offered: { executor: 'shared-iterations', vus: peakVUs, iterations: reqs.length },
+      },
+    ],
     meta: { rampart: '0.1.0', workers: 1, peakVUs, connectionsPerOrigin: peakVUs, ...options.meta },
   };
 }

@@ -51,7 +51,11 @@ export function checkWrittenResults(args: string[], cwd: string | undefined, sin
       continue; // not written (the run failed before its reports, on purpose in many tests)
     }
     let parsed: unknown;
-    try { parsed = JSON.parse(text); } catch { continue; }
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      continue;
+    }
     if (isResultsFile(parsed)) out.push(...resultsViolations(parsed as any).map((v) => `${p}: ${v}`));
   }
   return out;

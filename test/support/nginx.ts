@@ -31,7 +31,9 @@ export async function startNginxProxy(upstream: string, readTimeout = '1s'): Pro
   const port = await freePort();
   const pidFile = join(dir, 'nginx.pid');
   const conf = join(dir, 'nginx.conf');
-  writeFileSync(conf, `daemon on;
+  writeFileSync(
+    conf,
+    `daemon on;
 pid ${pidFile};
 worker_processes 1;
 error_log ${join(dir, 'error.log')} warn;
@@ -54,7 +56,8 @@ http {
     }
   }
 }
-`);
+`,
+  );
   // -e: the startup error log goes to the temp folder too, not /var/log/nginx
   await promisify(execFile)(NGINX_BIN, ['-e', join(dir, 'error.log'), '-c', conf], { timeout: 10_000 });
   const deadline = Date.now() + 5000;

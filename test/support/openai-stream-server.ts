@@ -33,13 +33,24 @@ export async function startOpenAiStreamServer(opts: { ttftMs?: number; itlMs?: n
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.setEncoding('utf8');
-    req.on('data', (c: string) => { raw += c; });
+    req.on('data', (c: string) => {
+      raw += c;
+    });
     req.on('end', () => handle(req, res, raw));
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
 
   function later(fn: () => void, at: number): void {
-    const t = setTimeout(() => { timers.delete(t); fn(); }, Math.max(0, at - performance.now()));
+    const t = setTimeout(
+      () => {
+        timers.delete(t);
+        fn();
+      },
+      Math.max(0, at - performance.now()),
+    );
     timers.add(t);
   }
 
@@ -47,7 +58,11 @@ export async function startOpenAiStreamServer(opts: { ttftMs?: number; itlMs?: n
     const arrived = performance.now();
     const path = (req.url ?? '').split('?')[0];
     let body: Record<string, any> = {};
-    try { body = raw ? JSON.parse(raw) : {}; } catch { /* answered below */ }
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      /* answered below */
+    }
     requests.push({ path, body, authorization: req.headers.authorization });
     if (path === '/v1/models') return json(res, 200, { object: 'list', data: [{ id: 'sim', object: 'model', created: 0, owned_by: 'test' }] });
     const chat = path === '/v1/chat/completions';
@@ -57,9 +72,7 @@ export async function startOpenAiStreamServer(opts: { ttftMs?: number; itlMs?: n
     }
     const model = String(body.model);
     const n = Number(body.max_completion_tokens ?? body.max_tokens ?? 8);
-    const input = chat
-      ? (body.messages ?? []).map((m: { content?: unknown }) => String(m.content ?? '')).join(' ')
-      : String(body.prompt ?? '');
+    const input = chat ? (body.messages ?? []).map((m: { content?: unknown }) => String(m.content ?? '')).join(' ') : String(body.prompt ?? '');
     const usage = { prompt_tokens: input.split(/\s+/).filter(Boolean).length, completion_tokens: n, total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const id = `cmpl-${requests.length}`;
@@ -67,41 +80,63 @@ export async function startOpenAiStreamServer(opts: { ttftMs?: number; itlMs?: n
     const token = (i: number) => `tok${i} `;
     const object = chat ? 'chat.completion.chunk' : 'text_completion';
     const chunk = (i: number | null, finish: string | null, role = false) => ({
-      id, object, created, model,
-      choices: [chat
-        ? { index: 0, delta: role ? { role: 'assistant', content: '' } : { content: i === null ? '' : token(i) }, logprobs: null, finish_reason: finish }
-        : { index: 0, text: i === null ? '' : token(i), logprobs: null, finish_reason: finish }],
+      id,
+      object,
+      created,
+      model,
+      choices: [
+        chat
+          ? {
+              index: 0,
+              delta: role ? { role: 'assistant', content: '' } : { content: i === null ? '' : token(i) },
+              logprobs: null,
+              finish_reason: finish,
+            }
+          : { index: 0, text: i === null ? '' : token(i), logprobs: null, finish_reason: finish },
+      ],
     });
 
     if (!body.stream) {
       const text = Array.from({ length: n }, (_, i) => token(i)).join('');
-      later(() => json(res, 200, {
-        id, object: chat ? 'chat.completion' : 'text_completion', created, model,
-        choices: [chat
-          ? { index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'length' }
-          : { index: 0, text, logprobs: null, finish_reason: 'length' }],
-        usage,
-      }), arrived + ttftMs + (n - 1) * itlMs);
+      later(
+        () =>
+          json(res, 200, {
+            id,
+            object: chat ? 'chat.completion' : 'text_completion',
+            created,
+            model,
+            choices: [
+              chat
+                ? { index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'length' }
+                : { index: 0, text, logprobs: null, finish_reason: 'length' },
+            ],
+            usage,
+          }),
+        arrived + ttftMs + (n - 1) * itlMs,
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const send = (data: unknown) => res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
     if (chat) send(chunk(null, null, true));
     for (let i = 0; i < n; i++) {
-      later(() => {
-        if (res.destroyed) return;
-        if (i === 3 && model === 'cut') return req.socket.destroy();
-        if (i === 2 && model === 'malformed') res.write('data: {"id": "oops", "choices": [\n\n');
-        if (i === 2 && model === 'stream-error') {
-          send({ error: { message: 'the engine died', type: 'internal_error', code: 500 } });
-          return res.end();
-        }
-        send(chunk(i, i === n - 1 ? 'length' : null));
-        if (i < n - 1) return;
-        if (body.stream_options?.include_usage && model !== 'no-usage') send({ id, object, created, model, choices: [], usage });
-        send('[DONE]');
-        res.end();
-      }, arrived + ttftMs + i * itlMs);
+      later(
+        () => {
+          if (res.destroyed) return;
+          if (i === 3 && model === 'cut') return req.socket.destroy();
+          if (i === 2 && model === 'malformed') res.write('data: {"id": "oops", "choices": [\n\n');
+          if (i === 2 && model === 'stream-error') {
+            send({ error: { message: 'the engine died', type: 'internal_error', code: 500 } });
+            return res.end();
+          }
+          send(chunk(i, i === n - 1 ? 'length' : null));
+          if (i < n - 1) return;
+          if (body.stream_options?.include_usage && model !== 'no-usage') send({ id, object, created, model, choices: [], usage });
+          send('[DONE]');
+          res.end();
+        },
+        arrived + ttftMs + i * itlMs,
+      );
     }
   }
 
@@ -111,11 +146,12 @@ export async function startOpenAiStreamServer(opts: { ttftMs?: number; itlMs?: n
     url: `http://127.0.0.1:${port}`,
     requests,
     openSockets: () => sockets.size,
-    close: () => new Promise((resolve) => {
-      for (const t of timers) clearTimeout(t);
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -79,7 +79,11 @@ export default scenario({
 }
 
 export function parseLoopDelays(stderr: string): LoopDelay[] {
-  return [...stderr.matchAll(/loop-delay t=(\d+) p99=([\d.]+) max=([\d.]+)/g)].map((m) => ({ t: Number(m[1]), p99Ms: Number(m[2]), maxMs: Number(m[3]) }));
+  return [...stderr.matchAll(/loop-delay t=(\d+) p99=([\d.]+) max=([\d.]+)/g)].map((m) => ({
+    t: Number(m[1]),
+    p99Ms: Number(m[2]),
+    maxMs: Number(m[3]),
+  }));
 }
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {

@@ -10,12 +10,7 @@ import { mulberry32 } from '../../shared/random.js';
  * Deterministic: a seeded generator, so every call returns the same numbers.
  */
 import * as hdr from 'hdr-histogram-js';
-import type {
-  Summary,
-  TimelinePoint,
-  TrendSummary,
-  ThresholdResult,
-} from '../../runner/results/types.js';
+import type { Summary, TimelinePoint, TrendSummary, ThresholdResult } from '../../runner/results/types.js';
 
 export interface FixtureOptions {
   /** timeline length in seconds (one point per second); default 12 */
@@ -183,7 +178,12 @@ export function buildSummaryFixture(options: FixtureOptions = {}): Summary {
     errors: [
       { kind: 'timeout', message: 'request timed out after 60s', count: timeouts },
       { kind: 'http', status: 503, message: 'HTTP 503 Service Unavailable', count: status503 },
-      { kind: 'exception', message: "TypeError: Cannot read properties of undefined (reading 'id')", location: 'examples/inference.ts:21:30', count: 2 },
+      {
+        kind: 'exception',
+        message: "TypeError: Cannot read properties of undefined (reading 'id')",
+        location: 'examples/inference.ts:21:30',
+        count: 2,
+      },
     ],
     insights: [
       {
@@ -197,7 +197,13 @@ export function buildSummaryFixture(options: FixtureOptions = {}): Summary {
     ],
     stages: [
       { index: 0, kind: 'burst', description: 'burst: 20 VUs at once', startMs: 0, durationMs: coldSeconds * 1000 },
-      { index: 1, kind: 'soak', description: `soak: 20 VUs for ${seconds - coldSeconds}s`, startMs: coldSeconds * 1000, durationMs: (seconds - coldSeconds) * 1000 },
+      {
+        index: 1,
+        kind: 'soak',
+        description: `soak: 20 VUs for ${seconds - coldSeconds}s`,
+        startMs: coldSeconds * 1000,
+        durationMs: (seconds - coldSeconds) * 1000,
+      },
     ],
     meta: { rampart: '0.1.0', node: 'v20.20.0', workers: 2, host: 'ci-runner' },
   };

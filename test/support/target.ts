@@ -66,6 +66,10 @@ export async function startTarget(seed = 1): Promise<Target> {
     reset() {
       Object.assign(stats, { requests: 0, inFlight: 0, maxInFlight: 0, arrivals: [], byPath: {} });
     },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -50,7 +50,12 @@ export async function runArrivals(
   }
   return {
     /** resolves when this step's iterations have all finished */
-    idle: () => (busy === 0 ? Promise.resolve() : new Promise<void>((resolve) => { wakeWhenIdle = resolve; })),
+    idle: () =>
+      busy === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            wakeWhenIdle = resolve;
+          }),
   };
 }
 

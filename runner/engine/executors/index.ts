@@ -11,7 +11,8 @@ import { runVuLevels } from './vu-levels.js';
 export const EXECUTORS: Record<PlanStep['executor'], Executor> = {
   'vu-levels': runVuLevels,
   // a sweep's rates are arrival-rate steps that may be skipped once the sweep has stopped
-  'arrival-rate': (step, rt, next) => (step.executor === 'arrival-rate' && step.sweep ? runSweepStep(step, rt, next) : runArrivalRate(step, rt, next)),
+  'arrival-rate': (step, rt, next) =>
+    step.executor === 'arrival-rate' && step.sweep ? runSweepStep(step, rt, next) : runArrivalRate(step, rt, next),
   'shared-iterations': runSharedIterations,
   'arrival-burst': runArrivalBurst,
   idle: runIdle,

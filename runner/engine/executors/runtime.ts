@@ -34,8 +34,10 @@ export class VuPool {
   private target = 0;
   stage = 0;
 
-  constructor(private readonly iterations: Iterations, private readonly stopping: AbortSignal) {}
-
+  constructor(
+    private readonly iterations: Iterations,
+    private readonly stopping: AbortSignal,
+  ) {}
 
   setLevel(n: number): void {
     this.target = n;

@@ -20,13 +20,15 @@ export const runSharedIterations: Executor = async (step, rt) => {
   const slots = Math.min(vus, budget); // before the loop: each slot takes from the budget as it starts
   for (let i = 0; i < slots; i++) {
     const slot = rt.freeSlots.pop() ?? rt.iterations.newSlot();
-    loops.push((async () => {
-      while (budget > 0 && !expired.signal.aborted) {
-        budget--;
-        await rt.iterations.run(slot, step.index);
-      }
-      rt.freeSlots.push(slot);
-    })());
+    loops.push(
+      (async () => {
+        while (budget > 0 && !expired.signal.aborted) {
+          budget--;
+          await rt.iterations.run(slot, step.index);
+        }
+        rt.freeSlots.push(slot);
+      })(),
+    );
   }
   await Promise.race([Promise.all(loops), waitFor(Infinity, expired.signal)]);
   clearTimeout(timer);

@@ -17,7 +17,15 @@ export const runSweepStep: Executor = async (step, rt, next) => {
   const sweep = s.sweep!;
   if (stoppedSweeps.has(sweep.first)) return;
   let dropped = 0;
-  const counting = { ...rt, dropped: { add: (n = 1) => { dropped += n; rt.dropped.add(n); } } };
+  const counting = {
+    ...rt,
+    dropped: {
+      add: (n = 1) => {
+        dropped += n;
+        rt.dropped.add(n);
+      },
+    },
+  };
   await runArrivalRate(s, counting, next);
   // this thread's share of the step's arrivals
   const offered = (s.fromRate * s.durationMs) / 1000 / rt.threads;

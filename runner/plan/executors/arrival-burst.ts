@@ -14,8 +14,16 @@ export function arrivalBurst(raw: RawStage, ctx: StageContext, maxDurationMs: nu
   const maxVUs = count(raw, ctx.where, 'maxVUs', 1);
   const overMs = has(raw, 'over') ? duration(raw, ctx.where, 'over', true) : 0;
   return {
-    index: ctx.index, workload: ctx.workload, kind: 'burst', startMs: ctx.startMs, dynamic: true,
-    executor: 'arrival-burst', iterations, maxVUs, overMs, durationMs: Math.max(maxDurationMs, overMs),
+    index: ctx.index,
+    workload: ctx.workload,
+    kind: 'burst',
+    startMs: ctx.startMs,
+    dynamic: true,
+    executor: 'arrival-burst',
+    iterations,
+    maxVUs,
+    overMs,
+    durationMs: Math.max(maxDurationMs, overMs),
     peakConcurrency: Math.min(maxVUs, iterations),
     description: `burst ${iterations} arrivals${overMs ? ` over ${formatDuration(overMs)}` : ' at once'} (maxVUs ${maxVUs})`,
   };

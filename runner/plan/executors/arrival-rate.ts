@@ -17,8 +17,16 @@ export function arrivalRateRamp(raw: RawStage, ctx: StageContext): ArrivalRateSt
   const maxVUs = count(raw, ctx.where, 'maxVUs', 1);
   const fromRate = has(raw, 'startRate') ? rate(raw, ctx.where, 'startRate') : previousRate(ctx);
   return {
-    index: ctx.index, workload: ctx.workload, kind: 'ramp', startMs: ctx.startMs, dynamic: false,
-    executor: 'arrival-rate', fromRate, toRate, maxVUs, durationMs,
+    index: ctx.index,
+    workload: ctx.workload,
+    kind: 'ramp',
+    startMs: ctx.startMs,
+    dynamic: false,
+    executor: 'arrival-rate',
+    fromRate,
+    toRate,
+    maxVUs,
+    durationMs,
     peakConcurrency: maxVUs,
     description: `ramp ${fromRate} → ${toRate} it/s over ${formatDuration(durationMs)} (maxVUs ${maxVUs})`,
   };
@@ -31,8 +39,17 @@ export function arrivalRateSoak(raw: RawStage, ctx: StageContext): ArrivalRateSt
   const durationMs = duration(raw, ctx.where, 'for');
   const maxVUs = count(raw, ctx.where, 'maxVUs', 1);
   return {
-    index: ctx.index, workload: ctx.workload, kind: 'soak', startMs: ctx.startMs, dynamic: false,
-    executor: 'arrival-rate', fromRate: r, toRate: r, maxVUs, durationMs, peakConcurrency: maxVUs,
+    index: ctx.index,
+    workload: ctx.workload,
+    kind: 'soak',
+    startMs: ctx.startMs,
+    dynamic: false,
+    executor: 'arrival-rate',
+    fromRate: r,
+    toRate: r,
+    maxVUs,
+    durationMs,
+    peakConcurrency: maxVUs,
     description: `soak ${r} it/s for ${formatDuration(durationMs)} (maxVUs ${maxVUs})`,
   };
 }

@@ -8,7 +8,14 @@ export function idlePause(raw: RawStage, ctx: StageContext): IdleStep {
   onlyFields(raw, ctx.where, ['for']);
   const durationMs = duration(raw, ctx.where, 'for');
   return {
-    index: ctx.index, workload: ctx.workload, kind: 'pause', executor: 'idle', startMs: ctx.startMs, durationMs, dynamic: false,
-    peakConcurrency: 0, description: `pause ${formatDuration(durationMs)}`,
+    index: ctx.index,
+    workload: ctx.workload,
+    kind: 'pause',
+    executor: 'idle',
+    startMs: ctx.startMs,
+    durationMs,
+    dynamic: false,
+    peakConcurrency: 0,
+    description: `pause ${formatDuration(durationMs)}`,
   };
 }

@@ -12,8 +12,15 @@ export function sharedIterationsBurst(raw: RawStage, ctx: StageContext, maxDurat
   const vus = count(raw, ctx.where, 'vus', 1);
   const iterations = has(raw, 'iterations') ? count(raw, ctx.where, 'iterations', 1) : vus;
   return {
-    index: ctx.index, workload: ctx.workload, kind: 'burst', startMs: ctx.startMs, dynamic: true,
-    executor: 'shared-iterations', vus, iterations, durationMs: maxDurationMs,
+    index: ctx.index,
+    workload: ctx.workload,
+    kind: 'burst',
+    startMs: ctx.startMs,
+    dynamic: true,
+    executor: 'shared-iterations',
+    vus,
+    iterations,
+    durationMs: maxDurationMs,
     peakConcurrency: Math.min(vus, iterations),
     description: `burst ${vus} VUs, ${iterations} iterations`,
   };

@@ -29,9 +29,17 @@ export function sweepSteps(raw: RawStage, ctx: StageContext): ArrivalRateStep[] 
   const limits = sweepLimits(raw.limits, ctx.where);
   const rates = Array.from({ length: steps }, (_, i) => Math.round((from + ((to - from) * i) / (steps - 1)) * 1000) / 1000);
   return rates.map((r, i) => ({
-    index: ctx.index + i, workload: ctx.workload, kind: 'sweep', executor: 'arrival-rate',
-    startMs: ctx.startMs + i * eachMs, durationMs: eachMs, dynamic: true,
-    fromRate: r, toRate: r, maxVUs, peakConcurrency: maxVUs,
+    index: ctx.index + i,
+    workload: ctx.workload,
+    kind: 'sweep',
+    executor: 'arrival-rate',
+    startMs: ctx.startMs + i * eachMs,
+    durationMs: eachMs,
+    dynamic: true,
+    fromRate: r,
+    toRate: r,
+    maxVUs,
+    peakConcurrency: maxVUs,
     sweep: { step: i + 1, of: steps, first: ctx.index, limits },
     description: `sweep ${i + 1}/${steps}: ${r} it/s for ${formatDuration(eachMs)} (maxVUs ${maxVUs})`,
   }));
@@ -48,7 +56,8 @@ function sweepLimits(value: unknown, where: string): SweepLimits {
   const fraction = (field: 'errorRate' | 'goodput' | 'dropped'): number => {
     const v = raw[field];
     if (v === undefined) return DEFAULT_SWEEP_LIMITS[field];
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new StageFieldError(`${at}: '${field}' must be a fraction 0..1, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+      throw new StageFieldError(`${at}: '${field}' must be a fraction 0..1, got ${JSON.stringify(v)}`);
     return v;
   };
   const limits: SweepLimits = { errorRate: fraction('errorRate'), goodput: fraction('goodput'), dropped: fraction('dropped') };

@@ -15,8 +15,15 @@ export function vuLevelsRamp(raw: RawStage, ctx: StageContext): VuLevelsStep {
   const durationMs = duration(raw, ctx.where, 'over');
   const fromVUs = previousVUs(ctx);
   return {
-    index: ctx.index, workload: ctx.workload, kind: 'ramp', startMs: ctx.startMs, dynamic: false,
-    executor: 'vu-levels', fromVUs, toVUs, durationMs,
+    index: ctx.index,
+    workload: ctx.workload,
+    kind: 'ramp',
+    startMs: ctx.startMs,
+    dynamic: false,
+    executor: 'vu-levels',
+    fromVUs,
+    toVUs,
+    durationMs,
     peakConcurrency: Math.max(fromVUs, toVUs),
     description: `ramp ${fromVUs} → ${toVUs} VUs over ${formatDuration(durationMs)}`,
   };
@@ -28,8 +35,16 @@ export function vuLevelsSoak(raw: RawStage, ctx: StageContext): VuLevelsStep {
   const vus = count(raw, ctx.where, 'vus', 1);
   const durationMs = duration(raw, ctx.where, 'for');
   return {
-    index: ctx.index, workload: ctx.workload, kind: 'soak', startMs: ctx.startMs, dynamic: false,
-    executor: 'vu-levels', fromVUs: vus, toVUs: vus, durationMs, peakConcurrency: vus,
+    index: ctx.index,
+    workload: ctx.workload,
+    kind: 'soak',
+    startMs: ctx.startMs,
+    dynamic: false,
+    executor: 'vu-levels',
+    fromVUs: vus,
+    toVUs: vus,
+    durationMs,
+    peakConcurrency: vus,
     description: `soak ${vus} VUs for ${formatDuration(durationMs)}`,
   };
 }
