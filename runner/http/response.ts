@@ -1,4 +1,5 @@
 import type { HttpError, Response, Timings } from '../../scenarios/types.js';
+import { isName } from './decode.js';
 import { headersObject } from './exchange.js';
 
 /** What ctx.http answers. `json()` parses lazily, once. */
@@ -39,9 +40,22 @@ export class HttpResponse implements Response {
     return this.parsed as T;
   }
 
-  /** One header value (first of a repeated header), case-insensitive name. */
+  /**
+   * One header value (first of a repeated header), case-insensitive name. Read straight off
+   * the raw headers until something asks for them all: the serverless runtime looks for a
+   * worker header on every response, which must not cost a parse of every header.
+   */
   header(name: string): string | undefined {
-    const v = this.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : v;
+    if (this.parsedHeaders) {
+      const v = this.parsedHeaders[name.toLowerCase()];
+      return Array.isArray(v) ? v[0] : v;
+    }
+    const raw = this.rawHeaders;
+    if (!raw) return undefined;
+    const lower = name.toLowerCase();
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      if (raw[i].length === lower.length && isName(raw[i], lower)) return raw[i + 1].toString('latin1');
+    }
+    return undefined;
   }
 }

@@ -42,10 +42,15 @@ export class ServerlessRuntime {
   /** Sees every response of ctx.http (load-balancer endpoints name the worker in a header). */
   observe(res: HttpResponse): void {
     if (res.status === 0) return;
-    const headers = this.cfg.detect ?? (this.cfg.workerHeader ? [this.cfg.workerHeader] : []);
-    const header = headers.find((h) => res.header(h));
-    if (!header) return;
-    const worker = res.header(header)!;
+    let header: string | undefined;
+    let worker: string | undefined;
+    if (this.cfg.detect) {
+      for (const h of this.cfg.detect) if ((worker = res.header(h))) { header = h; break; }
+    } else if (this.cfg.workerHeader) {
+      header = this.cfg.workerHeader;
+      worker = res.header(header);
+    }
+    if (!header || !worker) return;
     res.worker = worker;
     const { duration, waiting } = res.timings;
     const stream = res.header('content-type')?.startsWith('text/event-stream') ?? false;
