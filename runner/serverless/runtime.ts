@@ -45,7 +45,13 @@ export class ServerlessRuntime {
     let header: string | undefined;
     let worker: string | undefined;
     if (this.cfg.detect) {
-      for (const h of this.cfg.detect) if ((worker = res.header(h))) { header = h; break; }
+      for (const h of this.cfg.detect) {
+        worker = res.header(h);
+        if (worker) {
+          header = h;
+          break;
+        }
+      }
     } else if (this.cfg.workerHeader) {
       header = this.cfg.workerHeader;
       worker = res.header(header);
