@@ -1,4 +1,5 @@
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { rawHeader } from './raw-headers.js';
 
 /** Content encodings decoded (Accept-Encoding when `compression: true`). */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
@@ -8,19 +9,8 @@ export const ACCEPT_ENCODING = 'gzip, deflate, br';
  * allocating for headers of other names), or undefined for an identity body.
  */
 export function contentEncoding(raw: Buffer[]): string | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i].length === 16 && isName(raw[i], 'content-encoding')) {
-      const v = raw[i + 1].toString('latin1').trim().toLowerCase();
-      return v === 'identity' || v === '' ? undefined : v;
-    }
-  }
-  return undefined;
-}
-
-/** Case-insensitive comparison of a raw header name with a lower-case name of the same length. */
-export function isName(buf: Buffer, lower: string): boolean {
-  for (let j = 0; j < lower.length; j++) if ((buf[j] | 0x20) !== lower.charCodeAt(j)) return false;
-  return true;
+  const v = rawHeader(raw, 'content-encoding')?.trim().toLowerCase();
+  return v === 'identity' || v === '' ? undefined : v;
 }
 
 /** Decodes a body; throws on a corrupt body or an encoding rampart does not know. */

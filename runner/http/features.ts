@@ -2,7 +2,8 @@ import type { BasicAuth, HttpOptions, RequestOptions } from '../../scenarios/typ
 import type { SecretMask } from '../secrets.js';
 import { basicAuthHeader, buildBody, hasHeader } from './body.js';
 import { CookieJar, type CookieMode } from './cookies.js';
-import { ACCEPT_ENCODING, isName } from './decode.js';
+import { ACCEPT_ENCODING } from './decode.js';
+import { isName } from './raw-headers.js';
 import { DEFAULT_REDIRECTS } from './redirects.js';
 import type { ResolvedUrl } from './url-cache.js';
 

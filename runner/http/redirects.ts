@@ -1,4 +1,5 @@
 import type { RequestOptions } from '../../scenarios/types.js';
+import { rawHeader } from './raw-headers.js';
 
 /** The default redirect limit (k6's and browsers' usual 10). */
 export const DEFAULT_REDIRECTS = 10;
@@ -42,9 +43,5 @@ function dropHeaders(headers: Record<string, string>, names: string[]): Record<s
 
 /** The Location header from raw undici headers. */
 export function locationOf(raw: Buffer[] | null): string | undefined {
-  if (!raw) return undefined;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i].length === 8 && raw[i].toString('latin1').toLowerCase() === 'location') return raw[i + 1].toString('utf8');
-  }
-  return undefined;
+  return rawHeader(raw, 'location', 'utf8');
 }

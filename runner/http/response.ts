@@ -1,5 +1,5 @@
 import type { HttpError, Response, Timings } from '../../scenarios/types.js';
-import { isName } from './decode.js';
+import { rawHeader } from './raw-headers.js';
 import { headersObject } from './exchange.js';
 
 /** What ctx.http answers. `json()` parses lazily, once. */
@@ -50,12 +50,6 @@ export class HttpResponse implements Response {
       const v = this.parsedHeaders[name.toLowerCase()];
       return Array.isArray(v) ? v[0] : v;
     }
-    const raw = this.rawHeaders;
-    if (!raw) return undefined;
-    const lower = name.toLowerCase();
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (raw[i].length === lower.length && isName(raw[i], lower)) return raw[i + 1].toString('latin1');
-    }
-    return undefined;
+    return rawHeader(this.rawHeaders, name.toLowerCase());
   }
 }
