@@ -1,7 +1,7 @@
 import { formatDuration } from '../../duration.js';
 import { count, duration, has, onlyFields, type RawStage } from '../fields.js';
 import type { ArrivalBurstStep } from '../types.js';
-import type { StageContext } from './context.js';
+import { placed, type StageContext } from './context.js';
 
 /**
  * The config half of the arrival-burst executor (runtime half: engine/executors/arrival-burst.ts).
@@ -14,11 +14,7 @@ export function arrivalBurst(raw: RawStage, ctx: StageContext, maxDurationMs: nu
   const maxVUs = count(raw, ctx.where, 'maxVUs', 1);
   const overMs = has(raw, 'over') ? duration(raw, ctx.where, 'over', true) : 0;
   return {
-    index: ctx.index,
-    workload: ctx.workload,
-    kind: 'burst',
-    startMs: ctx.startMs,
-    dynamic: true,
+    ...placed(ctx, 'burst', true),
     executor: 'arrival-burst',
     iterations,
     maxVUs,

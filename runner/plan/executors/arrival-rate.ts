@@ -1,7 +1,7 @@
 import { formatDuration } from '../../duration.js';
 import { count, duration, has, onlyFields, rate, type RawStage } from '../fields.js';
 import type { ArrivalRateStep } from '../types.js';
-import { previousRate, type StageContext } from './context.js';
+import { placed, previousRate, type StageContext } from './context.js';
 
 /**
  * The config half of the arrival-rate executor (open model: iterations start at a rate, at
@@ -17,11 +17,7 @@ export function arrivalRateRamp(raw: RawStage, ctx: StageContext): ArrivalRateSt
   const maxVUs = count(raw, ctx.where, 'maxVUs', 1);
   const fromRate = has(raw, 'startRate') ? rate(raw, ctx.where, 'startRate') : previousRate(ctx);
   return {
-    index: ctx.index,
-    workload: ctx.workload,
-    kind: 'ramp',
-    startMs: ctx.startMs,
-    dynamic: false,
+    ...placed(ctx, 'ramp', false),
     executor: 'arrival-rate',
     fromRate,
     toRate,
@@ -39,11 +35,7 @@ export function arrivalRateSoak(raw: RawStage, ctx: StageContext): ArrivalRateSt
   const durationMs = duration(raw, ctx.where, 'for');
   const maxVUs = count(raw, ctx.where, 'maxVUs', 1);
   return {
-    index: ctx.index,
-    workload: ctx.workload,
-    kind: 'soak',
-    startMs: ctx.startMs,
-    dynamic: false,
+    ...placed(ctx, 'soak', false),
     executor: 'arrival-rate',
     fromRate: r,
     toRate: r,

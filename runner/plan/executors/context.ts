@@ -18,3 +18,8 @@ export function previousVUs(ctx: StageContext): number {
 export function previousRate(ctx: StageContext): number {
   return ctx.previous?.executor === 'arrival-rate' ? ctx.previous.toRate : 0;
 }
+
+/** The fields every step of a stage starts with: where it sits in the plan and whether its length is known. */
+export function placed<K extends PlanStep['kind']>(ctx: StageContext, kind: K, dynamic: boolean) {
+  return { index: ctx.index, workload: ctx.workload, kind, startMs: ctx.startMs, dynamic };
+}

@@ -1,20 +1,16 @@
 import { formatDuration } from '../../duration.js';
 import { duration, onlyFields, type RawStage } from '../fields.js';
 import type { IdleStep } from '../types.js';
-import type { StageContext } from './context.js';
+import { placed, type StageContext } from './context.js';
 
 /** The config half of the idle executor (runtime half: engine/executors/idle.ts). pause('10s'): no new iterations for a while. */
 export function idlePause(raw: RawStage, ctx: StageContext): IdleStep {
   onlyFields(raw, ctx.where, ['for']);
   const durationMs = duration(raw, ctx.where, 'for');
   return {
-    index: ctx.index,
-    workload: ctx.workload,
-    kind: 'pause',
+    ...placed(ctx, 'pause', false),
     executor: 'idle',
-    startMs: ctx.startMs,
     durationMs,
-    dynamic: false,
     peakConcurrency: 0,
     description: `pause ${formatDuration(durationMs)}`,
   };

@@ -1,6 +1,6 @@
 import { count, has, onlyFields, type RawStage } from '../fields.js';
 import type { SharedIterationsStep } from '../types.js';
-import type { StageContext } from './context.js';
+import { placed, type StageContext } from './context.js';
 
 /**
  * The config half of the shared-iterations executor (runtime half:
@@ -12,11 +12,7 @@ export function sharedIterationsBurst(raw: RawStage, ctx: StageContext, maxDurat
   const vus = count(raw, ctx.where, 'vus', 1);
   const iterations = has(raw, 'iterations') ? count(raw, ctx.where, 'iterations', 1) : vus;
   return {
-    index: ctx.index,
-    workload: ctx.workload,
-    kind: 'burst',
-    startMs: ctx.startMs,
-    dynamic: true,
+    ...placed(ctx, 'burst', true),
     executor: 'shared-iterations',
     vus,
     iterations,

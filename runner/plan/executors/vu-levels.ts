@@ -1,7 +1,7 @@
 import { formatDuration } from '../../duration.js';
 import { count, duration, onlyFields, type RawStage } from '../fields.js';
 import type { VuLevelsStep } from '../types.js';
-import { previousVUs, type StageContext } from './context.js';
+import { placed, previousVUs, type StageContext } from './context.js';
 
 /**
  * The config half of the vu-levels executor (closed model: a VU level that moves or holds;
@@ -15,11 +15,7 @@ export function vuLevelsRamp(raw: RawStage, ctx: StageContext): VuLevelsStep {
   const durationMs = duration(raw, ctx.where, 'over');
   const fromVUs = previousVUs(ctx);
   return {
-    index: ctx.index,
-    workload: ctx.workload,
-    kind: 'ramp',
-    startMs: ctx.startMs,
-    dynamic: false,
+    ...placed(ctx, 'ramp', false),
     executor: 'vu-levels',
     fromVUs,
     toVUs,
@@ -35,11 +31,7 @@ export function vuLevelsSoak(raw: RawStage, ctx: StageContext): VuLevelsStep {
   const vus = count(raw, ctx.where, 'vus', 1);
   const durationMs = duration(raw, ctx.where, 'for');
   return {
-    index: ctx.index,
-    workload: ctx.workload,
-    kind: 'soak',
-    startMs: ctx.startMs,
-    dynamic: false,
+    ...placed(ctx, 'soak', false),
     executor: 'vu-levels',
     fromVUs: vus,
     toVUs: vus,
