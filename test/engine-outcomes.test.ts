@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import * as hdr from 'hdr-histogram-js';
-import { rampart, readJson, workspace } from './support/cli.js';
+import { rampart, workspace, runScenario } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
 
 let target: Target;
@@ -14,17 +13,7 @@ afterAll(async () => {
 
 const header = `import { scenario, soak, burst, check, abortTest } from 'rampart';\n`;
 
-async function runFile(source: string, args: string[] = [], files: Record<string, string> = {}) {
-  const dir = workspace({ 's.ts': source, ...files });
-  const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...args], { cwd: dir, env: { TARGET: target.url } });
-  let results: any;
-  try {
-    results = readJson(join(dir, 'r.json'));
-  } catch {
-    results = undefined;
-  }
-  return { ...result, dir, results };
-}
+const runFile = (source: string, args: string[] = [], files: Record<string, string> = {}) => runScenario(source, { target: target.url, args, files });
 
 describe('thresholds and exit codes', () => {
   it('exit 0 when every threshold holds; thresholds report their actual values', async () => {

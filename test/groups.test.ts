@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { rampart, readJson, workspace } from './support/cli.js';
+import { runScenario } from './support/cli.js';
 import { startTarget, type Target } from './support/target.js';
 
 let target: Target;
@@ -11,17 +10,7 @@ afterAll(async () => {
   await target.close();
 });
 
-async function runFile(source: string, args: string[] = []) {
-  const dir = workspace({ 's.ts': source });
-  const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...args], { cwd: dir, env: { TARGET: target.url } });
-  let results: any;
-  try {
-    results = readJson(join(dir, 'r.json'));
-  } catch {
-    results = undefined;
-  }
-  return { ...result, results };
-}
+const runFile = (source: string, args: string[] = []) => runScenario(source, { target: target.url, args });
 
 describe('ctx.group', () => {
   it("tags the requests inside with group:<outer::inner> and records group_duration; thresholds take k6's ::name form too", async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import { rampart, readJson, workspace } from './support/cli.js';
+import { runScenario } from './support/cli.js';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './support/openai-stream-server.js';
 
 /** /events?n=N&gap=MS: N events MS apart (id, event name, two data lines); gap 0 floods them, honouring drain. */
@@ -39,17 +38,7 @@ afterAll(async () => {
   await new Promise((r) => events.close(r));
 });
 
-async function runFile(source: string, args: string[] = []) {
-  const dir = workspace({ 's.ts': source });
-  const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...args], { cwd: dir, env: { TARGET: eventsUrl } });
-  let results: any;
-  try {
-    results = readJson(join(dir, 'r.json'));
-  } catch {
-    results = undefined;
-  }
-  return { ...result, results };
-}
+const runFile = (source: string, args: string[] = []) => runScenario(source, { target: eventsUrl, args });
 
 describe('ctx.http.stream', () => {
   it('hands out every event in order with its fields and arrival time; a flood of 20,000 is read whole through backpressure', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { rampart, readJson, workspace } from './support/cli.js';
+import { runScenario } from './support/cli.js';
 import { startOpenAiStreamServer, type OpenAiStreamServer } from './support/openai-stream-server.js';
 
 // known timing: the first token 100 ms after the request arrives, then one token every 20 ms
@@ -15,17 +14,7 @@ afterAll(async () => {
   await server.close();
 });
 
-async function runFile(source: string, args: string[] = [], env: Record<string, string> = {}) {
-  const dir = workspace({ 's.ts': source });
-  const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...args], { cwd: dir, env: { TARGET: server.url, ...env } });
-  let results: any;
-  try {
-    results = readJson(join(dir, 'r.json'));
-  } catch {
-    results = undefined;
-  }
-  return { ...result, results };
-}
+const runFile = (source: string, args: string[] = [], env: Record<string, string> = {}) => runScenario(source, { target: server.url, args, env });
 
 /** The results printed by ctx.log as JSON lines, one per request. */
 function logged(stdout: string, stderr: string): any[] {

@@ -71,3 +71,22 @@ export function workspace(files: Record<string, string>): string {
 export function readJson<T = any>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
+
+/**
+ * Writes `source` as s.ts (plus `files`) into a fresh workspace and runs it with a results file;
+ * `results` is undefined when the run wrote none.
+ */
+export async function runScenario(
+  source: string,
+  o: { target: string; args?: string[]; env?: Record<string, string>; files?: Record<string, string> },
+) {
+  const dir = workspace({ 's.ts': source, ...o.files });
+  const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...(o.args ?? [])], { cwd: dir, env: { TARGET: o.target, ...o.env } });
+  let results: any;
+  try {
+    results = readJson(join(dir, 'r.json'));
+  } catch {
+    results = undefined;
+  }
+  return { ...result, dir, results };
+}
