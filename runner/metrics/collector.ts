@@ -5,8 +5,23 @@ import { CounterMetric, createMetric, GaugeMetric, RateMetric, TrendMetric, type
 /** What one thread measured over one interval (or, merged, over the whole run). Plain data. */
 export interface Snapshot {
   metrics: Record<string, SerializedMetric>;
+  /**
+   * Samples recorded once per tag combination; the merge adds each into every metric key it
+   * `feeds` (the base metric, one sub-metric per tag, the thresholds' multi-tag keys).
+   */
+  series?: { feeds: string[]; data: SerializedMetric }[];
   checks: Record<string, CheckSummary>;
   errors: ErrorGroup[];
+}
+
+/**
+ * One tag combination's samples of a trend, counter or rate, recorded once per sample; the
+ * base metric and its sub-metrics are derived from it when a snapshot is merged, so a sample
+ * costs one histogram record, not one per sub-metric.
+ */
+interface Series {
+  feeds: string[];
+  metric: Metric;
 }
 
 /** distinct error groups kept per collector; later distinct ones are counted under '(other messages)' */
@@ -15,24 +30,28 @@ const OTHER_ERRORS = `(other messages: more than ${MAX_ERROR_GROUPS} distinct er
 
 export type TagList = [string, string][];
 
-/** The tagged metrics one kind of request feeds, looked up once per tag combination. */
+/** The series one kind of request feeds, looked up once per tag combination. */
 export interface RequestSink {
-  duration: TrendMetric[];
-  reqs: CounterMetric[];
-  failed: RateMetric[];
+  duration: TrendMetric;
+  reqs: CounterMetric;
+  failed: RateMetric;
 }
 
 /**
  * Holds every metric of one thread by key ('http_req_duration', 'http_req_duration{name:submit}').
  * A sub-metric exists for each single tag of a sample, and for each multi-tag key a threshold
- * names (`tracked`).
+ * names (`tracked`). Tagged trends, counters and rates are recorded as series (one per tag
+ * combination) and fanned out to those keys by `merge`/`absorb`: a thread's collector holds
+ * series, the main thread's (interval, cumulative) hold keys.
  */
 export class Collector {
   readonly metrics = new Map<string, Metric>();
   readonly checks = new Map<string, CheckSummary>();
   readonly errors = new Map<string, ErrorGroup>();
   private readonly sinks = new Map<string, RequestSink>();
-  private readonly series = new Map<string, Metric[]>();
+  private readonly lists = new Map<string, Metric[]>();
+  private readonly series: Series[] = [];
+  private readonly keyTypes = new Map<string, MetricType>();
   private readonly tracked: { key: string; name: string; tags: TagList }[] = [];
   private readonly types: Record<string, MetricType>;
   private checksRate: RateMetric | undefined;
@@ -71,12 +90,20 @@ export class Collector {
   get(key: string, type: MetricType): Metric {
     let m = this.metrics.get(key);
     if (!m) {
+      this.checkType(key, type);
       m = createMetric(type);
       this.metrics.set(key, m);
     } else if (m.type !== type) {
       throw new TypeError(`metric ${key} is a ${m.type}, not a ${type}`);
     }
     return m;
+  }
+
+  /** One type per key, whether the key is held or fed by a series (a custom metric used two ways is a mistake). */
+  private checkType(key: string, type: MetricType): void {
+    const known = this.keyTypes.get(key);
+    if (known === undefined) this.keyTypes.set(key, type);
+    else if (known !== type) throw new TypeError(`metric ${key} is a ${known}, not a ${type}`);
   }
 
   trend(key: string): TrendMetric {
@@ -98,24 +125,39 @@ export class Collector {
    */
   stageTags: TagList[] = [];
 
-  /** The base metric and its sub-metrics for a tag combination (cached by tagKey). */
+  /**
+   * What a sample with these tags records into (cached by tagKey): one series for a trend,
+   * counter or rate (fanned out when merged); the base gauge and its sub-gauges for a gauge,
+   * whose last value cannot be derived from a combination's.
+   */
   tagged(name: string, type: MetricType, tags: TagList, tagKey = tagSetKey(tags)): Metric[] {
     const cacheKey = `${name}\u0000${tagKey}`;
-    let list = this.series.get(cacheKey);
+    let list = this.lists.get(cacheKey);
     if (!list) {
-      const stage = this.stageTags.length ? tags.find(([k]) => k === 'stage') : undefined;
-      const extra = stage ? this.stageTags[Number(stage[1])] : undefined;
-      if (extra?.length) tags = [...tags, ...extra];
-      list = [this.get(name, type)];
-      for (const [tag, value] of tags) list.push(this.get(subMetricKey(name, tag, value), type));
-      for (const t of this.tracked) {
-        if (t.name === name && t.tags.every(([k, v]) => tags.some(([k2, v2]) => k === k2 && v === v2))) {
-          list.push(this.get(t.key, type));
-        }
+      const feeds = this.keysFed(name, type, tags);
+      if (type === 'gauge') list = feeds.map((key) => this.get(key, type));
+      else {
+        const metric = createMetric(type);
+        this.series.push({ feeds, metric });
+        list = [metric];
       }
-      this.series.set(cacheKey, list);
+      this.lists.set(cacheKey, list);
     }
     return list;
+  }
+
+  /** The keys a sample with these tags counts in: the base metric, a sub-metric per tag, tracked keys. */
+  private keysFed(name: string, type: MetricType, tags: TagList): string[] {
+    const stage = this.stageTags.length ? tags.find(([k]) => k === 'stage') : undefined;
+    const extra = stage ? this.stageTags[Number(stage[1])] : undefined;
+    if (extra?.length) tags = [...tags, ...extra];
+    const keys = [name];
+    for (const [tag, value] of tags) keys.push(subMetricKey(name, tag, value));
+    for (const t of this.tracked) {
+      if (t.name === name && t.tags.every(([k, v]) => tags.some(([k2, v2]) => k === k2 && v === v2))) keys.push(t.key);
+    }
+    for (const key of keys) this.checkType(key, type);
+    return keys;
   }
 
   /** The metrics a request with these tags feeds (cached by tagKey). */
@@ -123,9 +165,9 @@ export class Collector {
     let sink = this.sinks.get(tagKey);
     if (!sink) {
       sink = {
-        duration: this.tagged('http_req_duration', 'trend', tags, tagKey) as TrendMetric[],
-        reqs: this.tagged('http_reqs', 'counter', tags, tagKey) as CounterMetric[],
-        failed: this.tagged('http_req_failed', 'rate', tags, tagKey) as RateMetric[],
+        duration: this.tagged('http_req_duration', 'trend', tags, tagKey)[0] as TrendMetric,
+        reqs: this.tagged('http_reqs', 'counter', tags, tagKey)[0] as CounterMetric,
+        failed: this.tagged('http_req_failed', 'rate', tags, tagKey)[0] as RateMetric,
       };
       this.sinks.set(tagKey, sink);
     }
@@ -146,9 +188,9 @@ export class Collector {
     sent: number,
     received: number,
   ): void {
-    for (let i = 0; i < sink.duration.length; i++) sink.duration[i].record(durationUs);
-    for (let i = 0; i < sink.reqs.length; i++) sink.reqs[i].count++;
-    for (let i = 0; i < sink.failed.length; i++) sink.failed[i].add(failed);
+    sink.duration.record(durationUs);
+    sink.reqs.count++;
+    sink.failed.add(failed);
     this.waiting.record(waitingUs);
     this.connecting.record(connectingUs);
     this.tlsHandshaking.record(tlsUs);
@@ -188,30 +230,46 @@ export class Collector {
     }
   }
 
-  /** Plain data of everything recorded (non-empty metrics only). */
+  /** Plain data of everything recorded (non-empty metrics and series only). */
   snapshot(): Snapshot {
     const metrics: Record<string, SerializedMetric> = {};
     for (const [key, m] of this.metrics) if (!m.empty) metrics[key] = m.serialize();
+    const series: NonNullable<Snapshot['series']> = [];
+    for (const s of this.series) if (!s.metric.empty) series.push({ feeds: s.feeds, data: s.metric.serialize() });
     const checks: Record<string, CheckSummary> = {};
     for (const [name, c] of this.checks) checks[name] = { ...c };
-    return { metrics, checks, errors: [...this.errors.values()].map((e) => ({ ...e })) };
+    return { metrics, series, checks, errors: [...this.errors.values()].map((e) => ({ ...e })) };
   }
 
   /** Empties every metric but keeps them (and the caches) for the next interval. */
   reset(): void {
     for (const m of this.metrics.values()) m.reset();
+    for (const s of this.series) s.metric.reset();
     this.checks.clear();
     this.errors.clear();
   }
 
-  /** Adds everything another collector of this thread holds. */
+  /** Adds everything another collector of this thread holds, its series fanned out to their keys. */
   absorb(other: Collector): void {
     for (const [key, m] of other.metrics) if (!m.empty) this.get(key, m.type).absorb(m);
+    for (const s of other.series) {
+      if (s.metric.empty) continue;
+      for (const key of s.feeds) this.get(key, s.metric.type).absorb(s.metric);
+    }
     this.addChecksAndErrors(other.checks, other.errors.values());
   }
 
   merge(snap: Snapshot): void {
     for (const [key, data] of Object.entries(snap.metrics)) this.get(key, data.type).merge(data);
+    for (const { feeds, data } of snap.series ?? []) {
+      // a histogram is decoded once, then added to each key it feeds
+      const once = data.type === 'trend' ? TrendMetric.from(data) : undefined;
+      for (const key of feeds) {
+        const m = this.get(key, data.type);
+        if (once) m.absorb(once);
+        else m.merge(data);
+      }
+    }
     this.addChecksAndErrors(Object.entries(snap.checks), snap.errors);
   }
 

@@ -1,14 +1,48 @@
-import * as hdr from 'hdr-histogram-js';
-import type { Histogram } from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as HdrLib from 'hdr-histogram-js';
+import type { Histogram, JsHistogram } from 'hdr-histogram-js';
 
 export type { Histogram };
+
+// The library's index loads its WebAssembly build and codecs (about 15 MB of memory per thread).
+// A worker thread records and ships plain bins, so it loads only the JS histogram class; the
+// codec (compressed base64, the results file's format) is loaded on first use, on the main thread.
+const require = createRequire(import.meta.url);
+const Int32Histogram = (
+  require('hdr-histogram-js/dist/Int32Histogram.js') as { default: new (lowest: number, highest: number, digits: number) => JsHistogram }
+).default;
+let lib: typeof HdrLib | undefined;
+const codec = () => (lib ??= require('hdr-histogram-js') as typeof HdrLib);
 
 /** Trends are recorded in whole microseconds, 1 µs to 1 h, 3 significant digits. */
 export const MAX_TRACKABLE_US = 3_600_000_000;
 
 /** A histogram that starts small and grows to the values it sees (sub-metrics stay cheap). */
 export function createHistogram(): Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3, autoResize: true });
+  const h = new Int32Histogram(1, 2, 3);
+  h.autoResize = true;
+  return h;
+}
+
+/**
+ * A histogram's non-empty buckets as plain numbers (bucket index, count, index, count, ...): what
+ * a thread sends each interval, cheaper than compressing and decoding. Every histogram here has
+ * the same layout (1 µs, 3 digits), so an index means the same value in all of them.
+ */
+export function histogramBins(h: Histogram): number[] {
+  const j = h as unknown as JsHistogram;
+  const bins: number[] = [];
+  for (let i = 0, n = j.countsArrayLength; i < n; i++) {
+    const c = j.getCountAtIndex(i);
+    if (c !== 0) bins.push(i, c);
+  }
+  return bins;
+}
+
+/** Adds bins (histogramBins' output) to a histogram. */
+export function addBins(h: Histogram, bins: readonly number[]): void {
+  const j = h as unknown as JsHistogram;
+  for (let i = 0; i < bins.length; i += 2) j.recordValueWithCount(j.valueFromIndex(bins[i]), bins[i + 1]);
 }
 
 /** ms (fractional) → whole µs within the trackable range (0 stays 0: a reused connection connects in no time). */
@@ -18,11 +52,11 @@ export function msToUs(ms: number): number {
 }
 
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return codec().encodeIntoCompressedBase64(h);
 }
 
 export function decodeHistogram(b64: string): Histogram {
-  return hdr.decodeFromCompressedBase64(b64, 32, false) as Histogram;
+  return codec().decodeFromCompressedBase64(b64, 32, false) as Histogram;
 }
 
 /**

@@ -1,9 +1,18 @@
 import type { MetricSummary, MetricType } from '../results/types.js';
-import { clampedPercentileUs, createHistogram, decodeHistogram, encodeHistogram, type Histogram } from './hdr.js';
+import { addBins, clampedPercentileUs, createHistogram, decodeHistogram, encodeHistogram, histogramBins, type Histogram } from './hdr.js';
 
 /** A metric's data as it crosses threads and processes (plain, structured-cloneable). */
 export type SerializedMetric =
-  | { type: 'trend'; hdr: string /** exact extremes in µs (a decoded histogram only knows its buckets) */; min: number; max: number }
+  | {
+      type: 'trend';
+      /** a thread's interval: the histogram's non-empty buckets (histogramBins) */
+      bins?: number[];
+      /** a results file's histogram (compressed base64), e.g. a segment's in `rampart merge` */
+      hdr?: string;
+      /** exact extremes in µs (a histogram only knows its buckets) */
+      min: number;
+      max: number;
+    }
   | { type: 'counter'; count: number }
   | { type: 'rate'; trues: number; falses: number }
   | { type: 'gauge'; value: number; min: number; max: number };
@@ -35,6 +44,13 @@ export class TrendMetric implements Metric {
   minUs = Infinity;
   maxUs = -Infinity;
 
+  /** A trend holding serialized data (decoded once, e.g. to be added to several metrics). */
+  static from(data: SerializedMetric): TrendMetric {
+    const t = new TrendMetric();
+    t.merge(data);
+    return t;
+  }
+
   /** value in whole µs (see msToUs) */
   record(us: number): void {
     this.histogram.recordValue(us);
@@ -45,13 +61,18 @@ export class TrendMetric implements Metric {
     return this.histogram.totalCount === 0;
   }
   serialize(): SerializedMetric {
-    return { type: 'trend', hdr: encodeHistogram(this.histogram), min: this.minUs, max: this.maxUs };
+    return { type: 'trend', bins: histogramBins(this.histogram), min: this.minUs, max: this.maxUs };
   }
   merge(data: SerializedMetric): void {
     if (data.type !== 'trend') return;
-    const h = decodeHistogram(data.hdr);
-    if (h.totalCount === 0) return;
-    this.histogram.add(h);
+    if (data.bins) {
+      if (data.bins.length === 0) return;
+      addBins(this.histogram, data.bins);
+    } else if (data.hdr) {
+      const h = decodeHistogram(data.hdr);
+      if (h.totalCount === 0) return;
+      this.histogram.add(h);
+    } else return;
     this.minUs = Math.min(this.minUs, data.min);
     this.maxUs = Math.max(this.maxUs, data.max);
   }
