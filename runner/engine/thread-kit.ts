@@ -1,6 +1,6 @@
 import type { RetryOptions, S3Options, ScenarioDefinition } from '../../scenarios/types.js';
 import type { ConnectionSettings } from '../http/tls.js';
-import { buildConnector } from 'undici';
+import { buildConnector } from '../http/undici.js';
 import { HttpEngine } from '../http/client.js';
 import { closeSpares, openSpares } from '../http/warm-pool.js';
 import type { ClientFeatures } from '../http/features.js';

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent } from './undici.js';
 import type { HttpClient, RequestOptions, Response, RetryOptions } from '../../scenarios/types.js';
 import { parseDuration } from '../duration.js';
 import { msToUs } from '../metrics/hdr.js';

@@ -1,4 +1,4 @@
-import { util, type Dispatcher } from 'undici';
+import { parseHeaders, type Dispatcher } from './undici.js';
 import type { HttpError } from '../../scenarios/types.js';
 import { classifyError, TIMEOUT_REASON } from './errors.js';
 import { contentEncoding, decodeBody } from './decode.js';
@@ -131,5 +131,5 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound, Connec
 
 /** Raw undici headers → a plain object with lower-case names (repeated headers as arrays). */
 export function headersObject(raw: Buffer[] | null): Record<string, string | string[] | undefined> {
-  return raw ? (util.parseHeaders(raw) as Record<string, string | string[] | undefined>) : {};
+  return raw ? (parseHeaders(raw) as Record<string, string | string[] | undefined>) : {};
 }

@@ -1,6 +1,6 @@
 import dc from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { buildConnector } from 'undici';
+import { buildConnector, type ConnectOptions, type Connector } from './undici.js';
 import { takeSpare } from './warm-pool.js';
 
 /**
@@ -76,7 +76,7 @@ export function takeBytes(socket: TimedSocket, into: Bytes): void {
 }
 
 /** undici's connector, timing each new connection's TCP connect and TLS handshake onto its socket. */
-export function timedConnector(options: buildConnector.BuildOptions = {}): buildConnector.connector {
+export function timedConnector(options: ConnectOptions = {}): Connector {
   const connect = buildConnector(options);
   return (opts, callback) => {
     // a socket opened before t=0 (warm-pool.ts): no connect time, as for a reused connection

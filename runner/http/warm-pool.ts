@@ -7,7 +7,7 @@
  * request reports no connect or TLS time; its bytes start at zero).
  */
 import type { Socket } from 'node:net';
-import { buildConnector } from 'undici';
+import type { Connector } from './undici.js';
 
 /** The warm-up never holds the start longer than this; what did not connect by then connects under load as before. */
 const WARM_LIMIT_MS = 5000;
@@ -35,7 +35,7 @@ export function takeSpare(opts: { protocol: string; hostname: string; port: stri
  * options, so TLS and ALPN match), and resolves when they are open, failed, or WARM_LIMIT_MS passed.
  * A target that refuses is not an error here: the run's first request says so, measured.
  */
-export async function openSpares(target: string, count: number, connect: buildConnector.connector): Promise<number> {
+export async function openSpares(target: string, count: number, connect: Connector): Promise<number> {
   let url: URL;
   try {
     url = new URL(target);
@@ -60,7 +60,7 @@ export async function openSpares(target: string, count: number, connect: buildCo
   const one = () =>
     new Promise<void>((resolve) => {
       if (refused) return resolve();
-      connect(opts as buildConnector.Options, (err, socket) => {
+      connect(opts as Parameters<Connector>[0], (err, socket) => {
         if (err || !socket) {
           refused = true; // one refusal says the rest would be refused too
           return resolve();

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 
 /**
  * Samples the endpoint's health route (RunPod /health) every `everyMs` while the load runs,
@@ -11,7 +11,8 @@ import { Agent, request } from 'undici';
  * when `everyMs` equals the timeline interval, each interval gets one.
  */
 export class HealthMonitor {
-  private readonly agent = new Agent({ connections: 1 });
+  /** undici's full API, loaded when a monitor starts (a run without one does not pay its memory) */
+  private agent: Agent | undefined;
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   /** samples not handed out yet, oldest first, with when they arrived (ms since start()) */
@@ -31,8 +32,11 @@ export class HealthMonitor {
   /** Call when the run's clock starts: timeline times are measured from here. */
   start(): void {
     this.startedAt = performance.now();
+    const undici = import('undici');
     const sample = async () => {
       try {
+        const { Agent, request } = await undici;
+        this.agent ??= new Agent({ connections: 1 });
         const res = await request(this.url, {
           dispatcher: this.agent,
           headers: this.headers,
@@ -70,7 +74,7 @@ export class HealthMonitor {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.timer);
-    await this.agent.close().catch(() => {});
+    await this.agent?.close().catch(() => {});
   }
 }
 
