@@ -97,7 +97,7 @@ export class HttpEngine {
     // options are checked before anything is sent: esbuild strips types, so a typo would pass silently
     const send = (call: string, method: string, url: string, opts: RequestOptions | undefined, extra: unknown) => {
       if (opts !== undefined || extra !== undefined) checkRequestOptions(call, opts, extra !== undefined);
-      return this.call(method, url, opts ?? {}, vu);
+      return this.call(method, url, opts ?? NO_OPTIONS, vu);
     };
     return {
       request: (method, url, o, p?: unknown) => send('request', method, url, o, p),
@@ -316,6 +316,9 @@ export class HttpEngine {
     return res;
   }
 }
+
+/** a request without options: one object for all of them, not one per request */
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 

@@ -40,9 +40,20 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
  */
 export class TrendMetric implements Metric {
   readonly type = 'trend';
-  readonly histogram: Histogram = createHistogram();
+  private readonly h: Histogram = createHistogram();
+  /** zeros recorded since the histogram was last read: most phases of a reused connection are 0 */
+  private zeros = 0;
   minUs = Infinity;
   maxUs = -Infinity;
+
+  /** The HDR histogram, every value recorded included. */
+  get histogram(): Histogram {
+    if (this.zeros !== 0) {
+      this.h.recordValueWithCount(0, this.zeros);
+      this.zeros = 0;
+    }
+    return this.h;
+  }
 
   /** A trend holding serialized data (decoded once, e.g. to be added to several metrics). */
   static from(data: SerializedMetric): TrendMetric {
@@ -53,12 +64,13 @@ export class TrendMetric implements Metric {
 
   /** value in whole µs (see msToUs) */
   record(us: number): void {
-    this.histogram.recordValue(us);
+    if (us === 0) this.zeros++;
+    else this.h.recordValue(us);
     if (us < this.minUs) this.minUs = us;
     if (us > this.maxUs) this.maxUs = us;
   }
   get empty() {
-    return this.histogram.totalCount === 0;
+    return this.zeros === 0 && this.h.totalCount === 0;
   }
   serialize(): SerializedMetric {
     return { type: 'trend', bins: histogramBins(this.histogram), min: this.minUs, max: this.maxUs };
@@ -83,7 +95,8 @@ export class TrendMetric implements Metric {
     this.maxUs = Math.max(this.maxUs, other.maxUs);
   }
   reset(): void {
-    this.histogram.reset();
+    this.h.reset();
+    this.zeros = 0;
     this.minUs = Infinity;
     this.maxUs = -Infinity;
   }
