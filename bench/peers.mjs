@@ -3,7 +3,7 @@
 // Target: Debian's nginx on 127.0.0.1 (apt-get installed when missing, root needed), serving a
 // 2-byte body with keepalive_requests 1000000. Generators: wrk (apt-get installed when missing,
 // skipped if that fails), autocannon (devDependency), a bare undici request() loop, rampart with
-// one worker thread and with --workers 2 (one GET + one check() per iteration, 50 VUs closed).
+// undici dispatch() loop with an empty handler (rampart's floor), rampart with one worker thread and with --workers 2 (one GET + one check() per iteration, 50 VUs closed).
 // Each runs under /usr/bin/time: CPU = user + sys of the whole process, per request counted by
 // the tool; peak RSS is the process's maximum resident set. The order rotates each round and
 // medians are quoted: on a shared machine read the ratios, not the absolute numbers.
@@ -85,6 +85,11 @@ const tools = {
   'bare undici loop': () => {
     const t = timed(process.execPath, [join(root, 'bench/undici-loop.mjs'), url, String(seconds), String(vus)]);
     return { ...t, requests: JSON.parse(t.stdout).rps * seconds, secs: seconds, p50: NaN };
+  },
+  // rampart's own floor: the dispatch API it is built on, with an empty handler
+  'bare undici dispatch': () => {
+    const t = timed(process.execPath, [join(root, 'bench/undici-dispatch-loop.mjs'), url, String(seconds), String(vus)]);
+    return { ...t, requests: JSON.parse(t.stdout).done, secs: seconds, p50: NaN };
   },
   'rampart, 1 thread': rampart(1),
   'rampart --workers 2': rampart(2),
