@@ -2,8 +2,9 @@
 //   node bench/peers.mjs [rounds=3] [seconds=8] [connections=50]
 // Target: Debian's nginx on 127.0.0.1 (apt-get installed when missing, root needed), serving a
 // 2-byte body with keepalive_requests 1000000. Generators: wrk (apt-get installed when missing,
-// skipped if that fails), autocannon (devDependency), a bare undici request() loop, rampart with
-// undici dispatch() loop with an empty handler (rampart's floor), rampart with one worker thread and with --workers 2 (one GET + one check() per iteration, 50 VUs closed).
+// skipped if that fails), autocannon (devDependency), a bare undici request() loop, a bare
+// undici dispatch() loop with an empty handler (rampart's floor), rampart with one worker thread
+// and with --workers 2 (one GET + one check() per iteration, 50 VUs closed).
 // Each runs under /usr/bin/time: CPU = user + sys of the whole process, per request counted by
 // the tool; peak RSS is the process's maximum resident set. The order rotates each round and
 // medians are quoted: on a shared machine read the ratios, not the absolute numbers.
