@@ -4,21 +4,22 @@ import { parseDuration } from '../duration.js';
 import { msToUs } from '../metrics/hdr.js';
 import type { Collector, TagList } from '../metrics/collector.js';
 import type { SecretMask } from '../secrets.js';
-import type { RateMetric, TrendMetric } from '../metrics/metric.js';
 import type { RequestRecord } from '../results/types.js';
+import type { RateMetric, TrendMetric } from '../metrics/metric.js';
 import { STOP_REASON } from './errors.js';
-import { abortOnTimeout, Exchange } from './exchange.js';
+import { abortOnTimeout, Exchange, phaseTimings } from './exchange.js';
 import { HttpResponse } from './response.js';
 import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.js';
 import { timedConnector } from './timing.js';
 import type { ConnectionSettings } from './tls.js';
-import { UrlResolver } from './url-cache.js';
+import { UrlResolver, type ResolvedUrl } from './url-cache.js';
 import { RequestSinks } from './request-sinks.js';
 import { openStream } from './stream.js';
 import { cookieAccess, type CookieJar } from './cookies.js';
 import { Features, storeCookies, type ClientFeatures } from './features.js';
 import { checkRequestOptions } from './options.js';
-import { isRedirect, locationOf, nextHop } from './redirects.js';
+import { isRedirect, locationOf, nextHop, tooManyRedirects } from './redirects.js';
+import { bodySample, requestRecord } from './request-record.js';
 
 export interface HttpEngineOptions {
   collector: Collector;
@@ -201,10 +202,48 @@ export class HttpEngine {
     hop = 0,
     make = plainExchange,
   ): Promise<HttpResponse> {
-    const { collector } = this.options;
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
     const full = this.urls.resolve(url, opts.query);
+    const { headers, body } = this.prepare(opts, full, vu);
+    const name = this.nameFor(full.pathname, opts.name);
+
+    const exchange = make(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
+    if (this.stopped) exchange.abort(STOP_REASON);
+    const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
+    this.inflight.add(exchange);
+    const start = performance.now();
+    try {
+      this.agent.dispatch({ origin: full.origin, path: full.path, method, headers, body }, exchange);
+    } catch (err) {
+      exchange.onError(err as Error); // invalid arguments are reported like any other failure
+    }
+    await exchange.done;
+    clearTimeout(timer);
+    this.inflight.delete(exchange);
+    const { status, rawHeaders } = exchange;
+    const timings = phaseTimings(exchange, start);
+    if (vu.jar && rawHeaders) storeCookies(vu.jar, rawHeaders, full.href);
+    // a redirect to follow: this hop is a sample of its own, then the next hop is requested
+    const limit = isRedirect(status) && !exchange.error ? (opts.redirects ?? this.features.redirects) : 0;
+    const location = limit > 0 ? locationOf(rawHeaders) : undefined;
+    const error = location !== undefined && hop >= limit ? tooManyRedirects(limit, location) : exchange.error;
+    const failed = error !== undefined || (status >= 400 && !(opts.expect?.includes(status) ?? false));
+    const res = new HttpResponse(status, rawHeaders, exchange.body, timings, error, full.href, method, name, attempt, failed);
+    if (exchange.bytes) res.bytes = exchange.bytes;
+
+    this.observer?.(res);
+    if (this.options.record) this.options.record(requestRecord(res, start, vu));
+    this.recordSample(res, exchange, vu, opts);
+    if (location !== undefined && !error && !this.stopped) {
+      const next = nextHop(status, method, full.href, location, opts);
+      return this.attempt(next.method, next.url, next.opts, vu, attempt, hop + 1, make);
+    }
+    return res;
+  }
+
+  /** The request's headers and body: defaults, JSON, then forms, files, auth and cookies when asked for. */
+  private prepare(opts: RequestOptions, full: ResolvedUrl, vu: VuRef): { headers: Record<string, string>; body: string | Uint8Array | undefined } {
     let headers = opts.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
     let body: string | Uint8Array | undefined = opts.body;
     if (opts.json !== undefined) {
@@ -218,117 +257,33 @@ export class HttpEngine {
       ({ headers, body } = this.features.extras(opts, headers, opts.headers !== undefined, body, jar ?? null, full));
     }
     if (opts.headers) this.options.mask?.addHeaders(opts.headers);
-    const name = this.nameFor(full.pathname, opts.name);
+    return { headers, body };
+  }
 
-    const exchange = make(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
-    if (this.stopped) exchange.abort(STOP_REASON);
-    const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
-    this.inflight.add(exchange);
-    const start = performance.now();
-    try {
-      this.agent.dispatch({ origin: full.origin, path: full.path, method, headers, body }, exchange);
-    } catch (err) {
-      exchange.onError(err as Error); // invalid arguments are reported like any other failure
-    }
-    const { status, rawHeaders, body: text, received, sent, firstByteAt, end } = await exchange.done;
-    let error = exchange.error;
-    clearTimeout(timer);
-    this.inflight.delete(exchange);
-    const sentAt = exchange.sentAt || end;
-    const handed = exchange.sentDoneAt || (firstByteAt ? sentAt : end);
-    const sentDoneAt = firstByteAt && handed > firstByteAt ? firstByteAt : handed; // an early answer ends the sending
-    // a connection opened for an earlier demand can have started before this request did
-    const tlsHandshaking = Math.min(exchange.tlsMs, sentAt - start);
-    const connecting = Math.min(exchange.connectMs, sentAt - start - tlsHandshaking);
-    const timings = {
-      blocked: sentAt - start - connecting - tlsHandshaking,
-      connecting,
-      tlsHandshaking,
-      sending: sentDoneAt - sentAt,
-      waiting: firstByteAt ? firstByteAt - sentDoneAt : 0,
-      receiving: firstByteAt ? end - firstByteAt : 0,
-      duration: end - start,
-    };
-    if (jar && rawHeaders) storeCookies(jar, rawHeaders, full.href);
-    // a redirect to follow: this hop is a sample of its own, then the next hop is requested
-    const limit = isRedirect(status) && !error ? (opts.redirects ?? this.features.redirects) : 0;
-    const location = limit > 0 ? locationOf(rawHeaders) : undefined;
-    if (location !== undefined && hop >= limit) {
-      error = {
-        kind: 'redirect',
-        code: 'RAMPART_REDIRECTS',
-        message: `stopped after ${limit} redirect${limit === 1 ? '' : 's'} (next: ${location})`,
-      };
-    }
-    const failed = error !== undefined || (status >= 400 && !(opts.expect?.includes(status) ?? false));
-    const res = new HttpResponse(status, rawHeaders, text, timings, error, full.href, method, name, attempt, failed);
-    if (exchange.bytes) res.bytes = exchange.bytes;
-
-    this.observer?.(res);
-    this.options.record?.({
-      t: round3(performance.timeOrigin + start),
-      intended: vu.intendedAt ? round3(vu.intendedAt) : null,
-      duration: round3(timings.duration),
-      blocked: round3(timings.blocked),
-      connecting: round3(timings.connecting),
-      tlsHandshaking: round3(timings.tlsHandshaking),
-      sending: round3(timings.sending),
-      waiting: round3(timings.waiting),
-      receiving: round3(timings.receiving),
-      status,
-      error: error?.kind ?? null,
-      worker: res.worker ?? null,
-      attempt,
-      vu: vu.vu,
-      iteration: vu.iteration,
-      stage: vu.stage,
-      name,
-      method,
-    });
+  /** The attempt's metrics and, when it failed, its error group. */
+  private recordSample(res: HttpResponse, exchange: Exchange, vu: VuRef, opts: RequestOptions): void {
+    const { collector } = this.options;
+    const { status, error, name, method, timings: t } = res;
+    const tags = vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group };
+    const sink = this.sinks.find(name, method, status, vu.stage, error, res.attempt, tags, res.ok);
+    const us = msToUs;
     collector.recordRequest(
-      this.sinks.find(
-        name,
-        method,
-        status,
-        vu.stage,
-        error,
-        attempt,
-        vu.group === undefined ? opts.tags : { ...opts.tags, group: vu.group },
-        !failed,
-      ),
-      msToUs(timings.duration),
-      msToUs(timings.waiting),
-      msToUs(timings.connecting),
-      msToUs(timings.tlsHandshaking),
-      msToUs(timings.sending),
-      msToUs(timings.blocked),
-      msToUs(timings.receiving),
-      failed,
-      sent,
-      received,
+      sink,
+      us(t.duration),
+      us(t.waiting),
+      us(t.connecting),
+      us(t.tlsHandshaking),
+      us(t.sending),
+      us(t.blocked),
+      us(t.receiving),
+      !res.ok,
+      exchange.sent,
+      exchange.received,
     );
     if (error) collector.recordError({ kind: error.kind, message: `${method} ${name}: ${error.message}` });
-    else if (failed) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}`, ...bodySample(text) });
-    if (location !== undefined && !error && !this.stopped) {
-      const next = nextHop(status, method, full.href, location, opts);
-      return this.attempt(next.method, next.url, next.opts, vu, attempt, hop + 1, make);
-    }
-    return res;
+    else if (!res.ok) collector.recordError({ kind: 'http', status, message: `${method} ${name}: HTTP ${status}`, ...bodySample(res.body) });
   }
 }
 
 /** a request without options: one object for all of them, not one per request */
 const NO_OPTIONS: RequestOptions = Object.freeze({});
-
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
-const SAMPLE_CHARS = 120;
-
-/** The first line of a failed response's body, which often says why (the group's key stays the status). */
-function bodySample(text: string): { sample?: string } {
-  if (!text) return {};
-  const nl = text.indexOf('\n');
-  const line = (nl < 0 ? text : text.slice(0, nl)).trim();
-  if (!line) return {};
-  return { sample: line.length > SAMPLE_CHARS ? `${line.slice(0, SAMPLE_CHARS - 1)}…` : line };
-}

@@ -1,5 +1,5 @@
 import { parseHeaders, type Dispatcher } from './undici.js';
-import type { HttpError } from '../../scenarios/types.js';
+import type { HttpError, Timings } from '../../scenarios/types.js';
 import { classifyError, TIMEOUT_REASON } from './errors.js';
 import { contentEncoding, decodeBody } from './decode.js';
 import { announceConnect, takeBytes, takeConnectTimes, type Bytes, type ConnectTimes, type SocketBound, type TimedSocket } from './timing.js';
@@ -127,6 +127,30 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound, Connec
     if (err) this.error = classifyError(err, this.abortReason, this.timeoutMs);
     this.resolveFn(this);
   }
+}
+
+/**
+ * The request's phases in ms, from `start` (when it was dispatched) to its end. They add up:
+ * blocked + connecting + tlsHandshaking + sending + waiting + receiving = duration.
+ */
+export function phaseTimings(x: Exchange, start: number): Timings {
+  const end = x.end;
+  const firstByteAt = x.firstByteAt;
+  const sentAt = x.sentAt || end;
+  const handed = x.sentDoneAt || (firstByteAt ? sentAt : end);
+  const sentDoneAt = firstByteAt && handed > firstByteAt ? firstByteAt : handed; // an early answer ends the sending
+  // a connection opened for an earlier demand can have started before this request did
+  const tlsHandshaking = Math.min(x.tlsMs, sentAt - start);
+  const connecting = Math.min(x.connectMs, sentAt - start - tlsHandshaking);
+  return {
+    blocked: sentAt - start - connecting - tlsHandshaking,
+    connecting,
+    tlsHandshaking,
+    sending: sentDoneAt - sentAt,
+    waiting: firstByteAt ? firstByteAt - sentDoneAt : 0,
+    receiving: firstByteAt ? end - firstByteAt : 0,
+    duration: end - start,
+  };
 }
 
 /** Raw undici headers → a plain object with lower-case names (repeated headers as arrays). */

@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../../scenarios/types.js';
+import type { HttpError, RequestOptions } from '../../scenarios/types.js';
 import { rawHeader } from './raw-headers.js';
 
 /** The default redirect limit (k6's and browsers' usual 10). */
@@ -44,4 +44,9 @@ function dropHeaders(headers: Record<string, string>, names: string[]): Record<s
 /** The Location header from raw undici headers. */
 export function locationOf(raw: Buffer[] | null): string | undefined {
   return rawHeader(raw, 'location', 'utf8');
+}
+
+/** The error of a redirect chain that reached its limit. */
+export function tooManyRedirects(limit: number, location: string): HttpError {
+  return { kind: 'redirect', code: 'RAMPART_REDIRECTS', message: `stopped after ${limit} redirect${limit === 1 ? '' : 's'} (next: ${location})` };
 }
