@@ -6,12 +6,32 @@ let done = 0;
 const end = performance.now() + Number(seconds) * 1000;
 function once() {
   return new Promise((resolve) => {
-    agent.dispatch({ origin, path: pathname, method: 'GET', headers: { 'user-agent': 'x' } }, {
-      onConnect() {}, onHeaders() { return true; }, onData() { return true; }, onComplete() { resolve(); }, onError(e) { resolve(); },
-    });
+    agent.dispatch(
+      { origin, path: pathname, method: 'GET', headers: { 'user-agent': 'x' } },
+      {
+        onConnect() {},
+        onHeaders() {
+          return true;
+        },
+        onData() {
+          return true;
+        },
+        onComplete() {
+          resolve();
+        },
+        onError(e) {
+          resolve();
+        },
+      },
+    );
   });
 }
-async function loop() { while (performance.now() < end) { await once(); done++; } }
+async function loop() {
+  while (performance.now() < end) {
+    await once();
+    done++;
+  }
+}
 await Promise.all(Array.from({ length: Number(connections) }, loop));
 console.log(JSON.stringify({ rps: done / Number(seconds), done }));
 await agent.close();
