@@ -31,7 +31,7 @@ export default scenario({
     'soak.ts': `import { scenario, soak } from 'rampart';
 export default scenario({
   name: 'soak', target: '${target.url}',
-  stages: [soak({ rate: 40, for: '3s', maxVUs: 64 })],
+  stages: [soak({ rate: 40, for: '20s', maxVUs: 400 })], // room for a busy machine's stalls: nothing dropped
   async iteration(ctx) { await ctx.http.get('/'); },
 });
 `,
@@ -99,7 +99,10 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     const { store, pods } = await indexedJob('burst.ts', 8, (i) => ['--out', `ndjson=requests-${i}.ndjson`]);
     for (const pod of pods) expect(pod.stderr, pod.stderr).not.toMatch(/internal error/);
     // every segment alone passes its count threshold
-    expect(pods.map((p) => p.code)).toEqual(Array(8).fill(0));
+    expect(
+      pods.map((p) => p.code),
+      pods.map((p) => p.stderr).join('\n'),
+    ).toEqual(Array(8).fill(0));
     expect(target.stats.requests).toBe(100);
 
     const merged = await rampart(
@@ -161,7 +164,7 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     expect(d.max).toBe(max / 1000);
   }, 120_000);
 
-  it('an open soak at 40 it/s: the segments offer 40/s together (within 2%), and http_reqs is what the target counted', async () => {
+  it('an open soak at 40 it/s: the merged rate is 40/s within 2%, and http_reqs is what the target counted', async () => {
     target.reset();
     const { store, pods } = await indexedJob('soak.ts', 8);
     expect(
@@ -176,23 +179,23 @@ describe('an Indexed Job of 8 segments with an S3 run store', () => {
     const detail = segs
       .map(
         (x) =>
-          `${x.metrics.http_reqs?.count} reqs ${x.durationMs}ms ${JSON.stringify(x.metrics.interrupted_iterations ?? x.metrics.dropped_iterations ?? null)}`,
+          `${x.metrics.http_reqs?.count} reqs, ${x.distributed.startLateMs}ms late, ${x.durationMs}ms ${JSON.stringify(x.metrics.dropped_iterations ?? null)}`,
       )
       .join('; ');
-    expect(summary.metrics.http_reqs.count, detail).toBe(120); // arrivals k/40 s for k < 120
+    expect(summary.metrics.http_reqs.count, detail).toBe(800); // arrivals k/40 s for k < 800
     expect(summary.metrics.dropped_iterations).toBeUndefined();
-    const durations = segs.map((x) => x.durationMs);
-    // the segments' arrivals add up to 40/s over the soak's 3 s: exact, as one process's would
-    expect(Math.abs(summary.metrics.iterations.count / 3 - 40) / 40).toBeLessThan(0.02);
-    // the reported rate is one run's: count over the run, which lasts as long as its slowest segment
-    // (on 2 shared cores one of 8 processes may finish its last request a few hundred ms late)
-    expect(summary.durationMs).toBeCloseTo(Math.max(...durations), 0);
-    expect(summary.metrics.http_reqs.rate).toBeCloseTo(120 / (summary.durationMs / 1000), 2);
-    expect(Math.abs(summary.metrics.http_reqs.rate - 40) / 40, `segment durations ${durations.join(', ')} ms`).toBeLessThan(0.15);
+    // the run is one run's: from the common start to the end of the last segment's load
+    expect(summary.startedAt).toBe(segs[0].distributed.startAt);
+    const ends = segs.map((x) => x.distributed.startLateMs + x.durationMs);
+    expect(summary.durationMs).toBeCloseTo(Math.max(...ends), 0);
+    // the rate is count over that run: 40/s within 2% (20 s, so that a busy machine's last response
+    // and drain, 100-200 ms here, stay well inside the 400 ms that 2% allows)
+    expect(summary.metrics.http_reqs.rate).toBeCloseTo(800 / (summary.durationMs / 1000), 2);
+    expect(Math.abs(summary.metrics.http_reqs.rate - 40) / 40, `${summary.durationMs} ms: ${detail}`).toBeLessThan(0.02);
     // the timeline is one run's: points in order, their requests adding up to the run's
     const ts = summary.timeline.map((p: { t: number }) => p.t);
     expect(ts).toEqual([...ts].sort((a, b) => a - b));
-    expect(summary.timeline.reduce((s: number, p: { iterations: number }) => s + p.iterations, 0)).toBe(120);
+    expect(summary.timeline.reduce((s: number, p: { iterations: number }) => s + p.iterations, 0)).toBe(800);
   }, 120_000);
 
   it('abortOnFail in one segment stops the others within 5 s; merge says aborted, 105', async () => {

@@ -65,4 +65,20 @@ describe('native histogram from HDR', () => {
       expect(cumNative).toBeGreaterThanOrEqual(cumExact - (exact.get(i) ?? 0)); // at most one bucket up
     }
   });
+
+  it("the bucket histogram_quantile picks (first cumulative count >= q * count) holds HDR's percentile value", () => {
+    const random = mulberry32(11);
+    for (let round = 0; round < 20; round++) {
+      const h = createHistogram();
+      const n = 20 + Math.floor(random() * 3000);
+      for (let k = 0; k < n; k++) h.recordValue(Math.round(500 + random() * random() * 2_000_000));
+      const counts = [...buckets(toNativeHistogram(h, undefined)).entries()].sort((a, b) => a[0] - b[0]);
+      for (const q of [0.5, 0.9, 0.95, 0.99, 0.999]) {
+        let cum = 0;
+        const [picked] = counts.find(([, c]) => (cum += c) >= q * n)!;
+        // Prometheus answers inside this bucket, whose bounds hold HDR's value: one bucket apart at most
+        expect(bucketIndex(h.getValueAtPercentile(q * 100) / 1e6, 8), `n=${n} q=${q}`).toBe(picked);
+      }
+    }
+  });
 });

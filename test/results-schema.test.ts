@@ -5,37 +5,11 @@
  * merged distributed run (folder store).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { rampart, readJson, workspace } from './support/cli.js';
+import { schemaViolations as violations } from './support/results-schema.js';
 import { startTarget, type Target } from './support/target.js';
-
-const SCHEMA = JSON.parse(readFileSync(new URL('../docs/results-schema.json', import.meta.url), 'utf8'));
-// ajv-formats is CommonJS: its default export is the plugin itself, or under .default
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
-const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
-
-/**
- * The schema as published allows additional properties (newer versions add fields). The test
- * closes every object that lists its properties, so a field the output writes and the schema
- * does not describe fails here: the schema keeps up with the output.
- */
-function closed(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closed);
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Record<string, unknown> = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, closed(v)]));
-  if (out.properties && !('additionalProperties' in out) && !('unevaluatedProperties' in out)) out.unevaluatedProperties = false;
-  return out;
-}
-const validate = ajv.compile(closed(SCHEMA) as object);
-
-/** Every schema violation, one line each ('' when the file is valid). */
-function violations(summary: unknown): string {
-  return validate(summary) ? '' : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`).join('\n');
-}
 
 let target: Target;
 beforeAll(async () => {

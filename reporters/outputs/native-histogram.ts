@@ -5,9 +5,9 @@
  * Counts are exact: every HDR bucket's count goes to the one native bucket that holds the
  * bucket's highest equivalent value (the value HDR itself reports for a percentile there).
  * The error is the boundary mapping: a value sits in its native bucket or, when its HDR bucket
- * (about 0.1% wide at 3 digits) straddles a boundary, in the next one up, never a lower one.
- * At schema 8 a native bucket is 0.27% wide, so a histogram_quantile() lies within about
- * 0.4% of HDR's own percentile (0.27% bucket + 0.1% HDR), and never below the lower bucket edge.
+ * (at most 1/1024 wide at 3 digits) straddles a boundary, in the next one up, never a lower one.
+ * HDR's percentile value lands in the native bucket whose count crosses the same rank, so
+ * histogram_quantile() answers inside that bucket (schema 8: 0.271% wide): docs/outputs.md.
  * Zero values (a reused connection connects in 0 µs) go to the zero bucket. Without a known
  * sum, the sum is taken from the same walk (each bucket at its highest equivalent value: at
  * most 0.1% high).

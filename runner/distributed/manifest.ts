@@ -24,6 +24,8 @@ export interface SegmentManifest {
   workers: number;
   /** the common start instant on the store's clock, when the segments met at a barrier or --start-at */
   startAt?: string;
+  /** how long after startAt this segment's load began, ms by its own clock: where the merge places it */
+  startLateMs?: number;
   /** the store's clock minus this host's, ms (0 for a folder): merge aligns timelines with it */
   clockSkewMs: number;
   clockUncertaintyMs?: number;

@@ -71,9 +71,15 @@ function serialized(m: MetricSummary): SerializedMetric | null {
   }
 }
 
-/** Where each segment's load started, on the store's clock (ms since the epoch). */
-function startOnStoreClock(r: SegmentResult): number {
-  return Date.parse(r.summary.startedAt) + r.manifest.clockSkewMs;
+/**
+ * Where each segment's load began (ms since the epoch): after a common instant, that instant plus
+ * how late the segment says it began by its own clock (no clock estimate in it); else its start on
+ * the store's clock.
+ */
+function loadStart(r: SegmentResult): number {
+  const m = r.manifest;
+  if (m.startAt && m.startLateMs !== undefined) return Date.parse(m.startAt) + m.startLateMs;
+  return Date.parse(r.summary.startedAt) + m.clockSkewMs;
 }
 
 export function mergeSegments(results: SegmentResult[]): Summary {
@@ -81,9 +87,11 @@ export function mergeSegments(results: SegmentResult[]): Summary {
   const ordered = [...results].sort((a, b) => a.manifest.segment - b.manifest.segment);
   const first = ordered[0].manifest;
   const collector = new Collector([], first.customTypes);
+  const starts = ordered.map(loadStart);
+  const ends = ordered.map((r, i) => starts[i] + r.summary.durationMs);
   // gauges set last win their value: merge in the order the segments ended
-  const byEnd = [...ordered].sort((a, b) => startOnStoreClock(a) + a.summary.durationMs - (startOnStoreClock(b) + b.summary.durationMs));
-  for (const r of byEnd) {
+  const byEnd = ordered.map((r, i) => ({ r, end: ends[i] })).sort((a, b) => a.end - b.end);
+  for (const { r } of byEnd) {
     const metrics: Record<string, SerializedMetric> = {};
     for (const [key, m] of Object.entries(r.summary.metrics)) {
       const name = key.split('{')[0];
@@ -94,7 +102,6 @@ export function mergeSegments(results: SegmentResult[]): Summary {
     collector.merge({ metrics, checks: r.summary.checks, errors: r.summary.errors });
   }
 
-  const starts = ordered.map(startOnStoreClock);
   const t0 = first.startAt ? Date.parse(first.startAt) : Math.min(...starts);
   const intervalMs = first.intervalMs;
   const timeline = mergeTimelines(ordered, starts, t0, intervalMs);
@@ -113,10 +120,9 @@ export function mergeSegments(results: SegmentResult[]): Summary {
   }
   if (collector.metrics.has('vus_max')) collector.gauge('vus_max').set(first.plan.peakVUs);
 
-  // segments that met at one start instant ran the plan side by side: the run lasts as long as the
-  // longest one (differences in their starts are clock estimates, not load); otherwise the span
-  const ends = ordered.map((r, i) => starts[i] + r.summary.durationMs);
-  const durationMs = first.startAt ? Math.max(...ordered.map((r) => r.summary.durationMs)) : Math.max(...ends) - t0;
+  // a single run's rule: from the start of the load to the end of its last part (teardown not
+  // included), so a segment that started late lengthens the run and lowers its rates
+  const durationMs = Math.max(...ends) - t0;
 
   const thresholds = evaluateThresholds(first.thresholds, collector, durationMs);
   const verdict = decideVerdict(collector, first.target, first.failUnmeasured);

@@ -71,6 +71,7 @@ export class SegmentRun {
       scenario: { name: i.scenarioName, file: i.file, profile: i.plan.profile ?? null },
       workers: i.workers,
       ...(this.session.startAtStoreMs !== undefined ? { startAt: new Date(this.session.startAtStoreMs).toISOString() } : {}),
+      ...(this.session.startLateMs !== undefined ? { startLateMs: this.session.startLateMs } : {}),
       clockSkewMs: skew.ms,
       ...(Number.isFinite(skew.uncertaintyMs) ? { clockUncertaintyMs: skew.uncertaintyMs } : {}),
       intervalMs: i.intervalMs,

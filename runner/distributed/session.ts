@@ -16,13 +16,17 @@ import type { Summary } from '../results/types.js';
 import { waitFor } from '../wait.js';
 import type { SegmentManifest } from './manifest.js';
 import { segmentLabel, type Segment } from './segment-source.js';
-import type { RunStore } from './store.js';
+import type { RunStore, StoredObject } from './store.js';
 
 /** The barrier's poll; also how often a running segment looks for an abort marker (×4). */
 const POLL_MS = 250;
 const ABORT_POLL_MS = 1000;
 /** The common start lies this far after the last check-in: time for every segment to see it. */
 const START_LEAD_MS = 2000;
+/** S3's LastModified has whole seconds: a check-in stamped t was written in [t, t + 1 s). */
+const STAMP_MS = 1000;
+/** A segment that started later than this after the common instant says so. */
+const LATE_MS = 250;
 /** Clock samples while waiting for the start: until the store's clock is known this well. */
 const CLOCK_GOOD_MS = 15;
 const CLOCK_SAMPLE_MS = 73;
@@ -80,6 +84,10 @@ export const keys = {
 export class SegmentSession {
   /** the common start, on the store's clock (ms since the epoch) */
   startAtStoreMs: number | undefined;
+  /** how long after the common start this segment's load began, ms on its own clock */
+  startLateMs: number | undefined;
+  /** the common start on this host's clock, as the segment aimed at it */
+  private startAtLocalMs: number | undefined;
   private watching = false;
   private stopWatch = new AbortController();
   private abortWritten = false;
@@ -92,7 +100,7 @@ export class SegmentSession {
     return segmentLabel(this.o.segment);
   }
 
-  /** Before setup(): nothing of this segment is in the store yet (a new RUN_ID per run), and check in. */
+  /** Before loading: nothing of this segment is in the store yet (a new RUN_ID per run). */
   async checkIn(): Promise<void> {
     const { store, segment } = this.o;
     if (!store) return;
@@ -105,6 +113,11 @@ export class SegmentSession {
     // this run's: another segment failed before this one got here (or a store of an old run: the message says which)
     if (marker) throw new AbortedBeforeStartError(`store ${store.where}: ${abortText(marker.body)} before the load started`);
     if (!(await store.get(keys.run))) await store.put(keys.run, JSON.stringify({ segments: segment.count }));
+  }
+
+  /** After loading and setup(): this segment can start the moment it is told to. */
+  private async ready(store: RunStore): Promise<void> {
+    const { segment } = this.o;
     await store.put(
       keys.ready(segment.index),
       JSON.stringify({ segment: segment.index, count: segment.count, host: hostname(), scenarioHash: this.o.scenarioHash }),
@@ -114,39 +127,39 @@ export class SegmentSession {
   /** Resolves at the common start instant. */
   async waitForStart(): Promise<void> {
     const { store, segment } = this.o;
+    if (store) await this.ready(store);
     if (this.o.startAt !== undefined) {
       this.startAtStoreMs = this.o.startAt + (store?.skew().ms ?? 0);
+      this.startAtLocalMs = this.o.startAt;
       await sleepUntil(this.o.startAt, this.interrupted.signal);
       return;
     }
     if (!store) return;
     const deadline = Date.now() + this.o.barrierTimeoutMs;
-    const seen = new Set<number>();
+    /** each check-in seen, and when the store stamped it */
+    const seen = new Map<number, number>();
     for (;;) {
       if (this.interrupted.signal.aborted) return;
-      const start = await store.get(keys.start);
+      const start = whole<{ startAt: string }>(await store.get(keys.start));
       if (start) {
-        this.startAtStoreMs = Date.parse((JSON.parse(start.body) as { startAt: string }).startAt);
+        this.startAtStoreMs = Date.parse(start.body.startAt);
         break;
       }
-      let lastWrite = 0;
       for (let i = 0; i < segment.count; i++) {
         if (seen.has(i)) continue;
-        const ready = await store.get(keys.ready(i));
+        const ready = whole<{ scenarioHash?: string }>(await store.get(keys.ready(i)));
         if (!ready) continue;
-        const hash = (JSON.parse(ready.body) as { scenarioHash?: string }).scenarioHash;
+        const hash = ready.body.scenarioHash;
         if (hash !== this.o.scenarioHash) {
           throw new IncompleteRunError(
             `store ${store.where}: segment ${segmentLabel({ index: i, count: segment.count })} runs another scenario, profile or --workers (hash ${hash?.slice(0, 12)}, this one ${this.o.scenarioHash.slice(0, 12)})`,
           );
         }
-        seen.add(i);
-        lastWrite = Math.max(lastWrite, ready.writtenAt);
+        seen.set(i, ready.writtenAt);
       }
       if (seen.size === segment.count) {
         // the same objects give every segment the same instant, so two first ones agree
-        const readyTimes = await Promise.all([...seen].map(async (i) => (await store.get(keys.ready(i)))?.writtenAt ?? 0));
-        this.startAtStoreMs = Math.ceil((Math.max(...readyTimes) + START_LEAD_MS) / 1000) * 1000;
+        this.startAtStoreMs = Math.ceil((Math.max(...seen.values()) + STAMP_MS + START_LEAD_MS) / 1000) * 1000;
         if (!(await store.get(keys.start)))
           await store.put(keys.start, JSON.stringify({ startAt: new Date(this.startAtStoreMs).toISOString(), by: segment.index }));
         break;
@@ -161,20 +174,31 @@ export class SegmentSession {
       }
       await waitFor(POLL_MS, this.interrupted.signal);
     }
-    // the start lies seconds ahead: spend them narrowing the clock estimate (each response's Date is
-    // whole seconds; reading at phases 73 ms apart pins down where the store's second turns)
-    while (
-      !this.interrupted.signal.aborted &&
-      store.skew().uncertaintyMs > CLOCK_GOOD_MS &&
-      Date.now() < this.startAtStoreMs - store.skew().ms - 300
-    ) {
+    const skew = await this.narrowClock(store, this.startAtStoreMs);
+    this.startAtLocalMs = this.startAtStoreMs - skew.ms;
+    await sleepUntil(this.startAtLocalMs, this.interrupted.signal);
+  }
+
+  /**
+   * The start lies seconds ahead: spend them narrowing the clock estimate (each response's Date is
+   * whole seconds; reading at phases 73 ms apart pins down where the store's second turns).
+   */
+  private async narrowClock(store: RunStore, startAtStoreMs: number): Promise<{ ms: number; uncertaintyMs: number }> {
+    while (!this.interrupted.signal.aborted && store.skew().uncertaintyMs > CLOCK_GOOD_MS && Date.now() < startAtStoreMs - store.skew().ms - 300) {
       await store.get(keys.start);
       await waitFor(CLOCK_SAMPLE_MS, new AbortController().signal);
     }
     const skew = store.skew();
     if (skew.uncertaintyMs > 250 && Number.isFinite(skew.uncertaintyMs))
       this.o.log?.(`rampart: the store's clock is known to ±${skew.uncertaintyMs}ms only; segments may start that far apart`);
-    await sleepUntil(this.startAtStoreMs - skew.ms, this.interrupted.signal);
+    return skew;
+  }
+
+  /** The load begins now: how late after the common instant, by this host's clock (the merge places the segment there). */
+  loadStarts(): void {
+    if (this.startAtLocalMs === undefined) return;
+    this.startLateMs = Math.max(0, Date.now() - this.startAtLocalMs);
+    if (this.startLateMs > LATE_MS) this.o.log?.(`rampart: segment ${this.label} started ${this.startLateMs}ms after the common start instant`);
   }
 
   /** While the load runs: `stop` is called when another segment wrote the abort marker. */
@@ -217,6 +241,16 @@ export class SegmentSession {
 
   close(): void {
     this.stopWatch.abort();
+  }
+}
+
+/** A stored JSON object, or null while it is absent or still being written (s3rver shows a partial body). */
+function whole<T>(o: StoredObject | null): { body: T; writtenAt: number } | null {
+  if (!o) return null;
+  try {
+    return { body: JSON.parse(o.body) as T, writtenAt: o.writtenAt };
+  } catch {
+    return null;
   }
 }
 

@@ -277,6 +277,7 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     forwardRecords(mainKit.takeRecords()); // setup's requests
     coordinator.observe(mainKit.serverless?.take()); // a worker setup() already used is not new to the load
     monitor?.start();
+    segment?.session.loadStarts();
     if (signals === 0 && setupAbort === undefined) await coordinator.run(data);
     await monitor?.stop();
     const durationMs = coordinator.elapsedMs;
