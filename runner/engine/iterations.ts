@@ -103,13 +103,18 @@ export class Iterations {
   lifecycleContext(label: string, ref: VuRef = { stage: -1, vu: 0, iteration: 0, intendedAt: 0 }): LifecycleContext {
     const http = this.o.http.client(ref);
     const s3 = this.o.s3;
+    const makeLlm = () => llmClient(http, this.o.collector, this.llm, ref);
+    let llm: ReturnType<typeof makeLlm> | undefined;
     return {
       http,
       jobs: this.o.serverless ? this.o.serverless.jobs(http, this.signal) : NO_JOBS,
       get s3() {
         return s3();
       },
-      llm: llmClient(http, this.o.collector, this.llm, ref),
+      // built on first use: an open-model stage creates VUs under load, and most never stream a model
+      get llm() {
+        return (llm ??= makeLlm());
+      },
       env: this.o.env,
       signal: this.signal,
       metrics: this.metrics,
