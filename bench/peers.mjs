@@ -8,11 +8,12 @@
 // Each runs under /usr/bin/time: CPU = user + sys of the whole process, per request counted by
 // the tool; peak RSS is the process's maximum resident set. The order rotates each round and
 // medians are quoted: on a shared machine read the ratios, not the absolute numbers.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensure, startNginx } from './nginx.mjs';
 
 const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,26 +23,9 @@ const median = (xs) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 
-function ensure(bin, pkg) {
-  if (existsSync(bin)) return true;
-  console.error(`installing ${pkg} (apt-get)…`);
-  return spawnSync('apt-get', ['install', '-y', pkg], { stdio: 'ignore' }).status === 0 && existsSync(bin);
-}
-
-if (!ensure('/usr/sbin/nginx', 'nginx')) throw new Error('nginx is needed: apt-get install -y nginx');
 const haveWrk = ensure('/usr/bin/wrk', 'wrk');
-const port = 20000 + Math.floor(Math.random() * 20000);
-const url = `http://127.0.0.1:${port}/`;
-writeFileSync(
-  join(dir, 'nginx.conf'),
-  `daemon on; pid ${dir}/nginx.pid; worker_processes 1; error_log ${dir}/error.log;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; keepalive_timeout 60s;
-  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  server { listen 127.0.0.1:${port}; location / { default_type text/plain; return 200 'ok'; } } }
-`,
-);
-execFileSync('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir]);
+const nginx = startNginx();
+const url = nginx.url;
 writeFileSync(
   join(dir, 'bench.ts'),
   `import { scenario, soak, check } from 'rampart';
@@ -107,11 +91,7 @@ try {
     }
   }
 } finally {
-  try {
-    execFileSync('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir, '-s', 'stop']);
-  } catch {
-    /* already gone */
-  }
+  nginx.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
