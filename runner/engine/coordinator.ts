@@ -24,11 +24,13 @@ export interface CoordinatorEvents {
 }
 
 /**
- * A load thread's young generation. Almost everything a request allocates dies young; V8 lets
- * the young space grow to tens of MB under a high allocation rate, which is resident memory and
- * buys nothing here (bench/peers.mjs: peak RSS at 50 VUs −25 MB, CPU per request unchanged).
+ * A load thread's young generation. Almost everything a request allocates dies young, and V8
+ * lets the young space grow to tens of MB under a high allocation rate: resident memory that buys
+ * little. Smaller costs scavenges (the requests in flight are copied each time): at 50 VUs
+ * against nginx, 8 MB spent 20% of the thread in GC, 16 MB 15%, 32 MB 10% (as unbounded), for a
+ * peak RSS of about 130, 135, 150 and 175 MB (docs/benchmarks.md).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 /**
  * The main thread's half of the engine: starts one worker per segment, merges their
