@@ -214,8 +214,7 @@ describe('the shell commands of README.md and docs/*.md', () => {
       // the results files it wrote validate against docs/results-schema.json (support/results-schema.ts)
       expect(checkWrittenResults(words, cwd, before), what).toEqual([]);
       for (const out of command.matchAll(/--out (?:\w+=)?(\S+)/g)) {
-        if (/\.(json|xml|html|hgrm|csv|ndjson)$/.test(out[1]))
-          expect(existsSync(join(cwd, out[1])), `${what}\nwrote ${out[1]}`).toBe(true);
+        if (/\.(json|xml|html|hgrm|csv|ndjson)$/.test(out[1])) expect(existsSync(join(cwd, out[1])), `${what}\nwrote ${out[1]}`).toBe(true);
       }
     },
     150_000,
