@@ -9,7 +9,7 @@ import { STACK_LINE } from './support/reliability.js';
 import { startTarget, type Target } from './support/target.js';
 import { buildSummaryFixture } from './support/summary-fixture.js';
 
-/** The defects of issue 10 (each test failed before its fix). Defect 5 lives with runner/http. */
+/** The defects of issue 10 (each test failed before its fix). */
 
 let target: Target;
 beforeAll(async () => {
@@ -100,6 +100,20 @@ export default new CountingReporter();
     expect(second.res.stderr).not.toMatch(/internal error/);
     expect(second.res.stderr).toMatch(/cannot write .*out\/j\.xml/);
     expect(second.res.code).toBe(107);
+  });
+
+  it('5. a VU that fans out has several requests in flight per origin (6, as k6 and browsers)', async () => {
+    target.reset();
+    const fanOut = `await Promise.all(Array.from({ length: 20 }, () => ctx.http.get('/delay/50')));`;
+    const source = simple('burst({ vus: 1, iterations: 1 })').replace("await ctx.http.get('/');", fanOut);
+    const { dir, res } = await runIn(source, ['--out', 'json=r.json']);
+    expect(res.code, res.stderr).toBe(0);
+    const s = readJson(join(dir, 'r.json'));
+    expect(s.metrics.http_reqs.count).toBe(20);
+    expect(s.meta.connectionsPerOrigin).toBe(6); // 1 VU x 6
+    // overlap is a count the target saw: 1 with a pool of one connection per VU, at most 6 now
+    expect(target.stats.maxInFlight).toBeGreaterThanOrEqual(3);
+    expect(target.stats.maxInFlight).toBeLessThanOrEqual(6);
   });
 
   it('6. a short burst reports the true peak of vus, not a sampled one', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { RAMPART_BIN, rampart, workspace } from './support/cli.js';
-import { foreignWarnings } from './support/invariants.js';
+import { checkWrittenResults, foreignWarnings, resultsBefore } from './support/invariants.js';
 import { startS3Server, type S3TestServer } from './support/s3-server.js';
 import { startTarget, type Target } from './support/target.js';
 
@@ -196,6 +196,9 @@ describe('the shell commands of README.md and docs/*.md', () => {
       const command = prepared(c.command);
       const server = /^rampart simulate\b/.test(command);
       const extra = command.includes('examples/') ? { TARGET: sim.url } : {};
+      const cwd = command.startsWith('npm ') ? ROOT : dir;
+      const words = command.split(/\s+/);
+      const before = resultsBefore(words, cwd);
       const res = await sh(command, extra, server ? /listening on http:\/\/\S+/ : undefined);
       const what = `${c.file}:${c.line}: ${command}\n${res.stdout.slice(-2000)}\n${res.stderr.slice(-2000)}`;
       expect(res.timedOut, what).toBe(false);
@@ -208,9 +211,10 @@ describe('the shell commands of README.md and docs/*.md', () => {
       if (command.includes('--upload')) expect(res.stderr, what).toMatch(/rampart: uploaded [1-9]\d* file\(s\) to s3:\/\//);
       // 99 is a threshold that failed: the burst against the simulator's cold workers is meant to
       expect([0, 99], what).toContain(res.code);
+      // the results files it wrote validate against docs/results-schema.json (support/results-schema.ts)
+      expect(checkWrittenResults(words, cwd, before), what).toEqual([]);
       for (const out of command.matchAll(/--out (?:\w+=)?(\S+)/g)) {
-        if (/\.(json|xml|html|hgrm|csv|ndjson)$/.test(out[1]))
-          expect(existsSync(join(command.startsWith('npm ') ? ROOT : dir, out[1])), `${what}\nwrote ${out[1]}`).toBe(true);
+        if (/\.(json|xml|html|hgrm|csv|ndjson)$/.test(out[1])) expect(existsSync(join(cwd, out[1])), `${what}\nwrote ${out[1]}`).toBe(true);
       }
     },
     150_000,

@@ -1,13 +1,15 @@
 /**
  * The results contract: real results files, written by the built CLI, validate against
- * docs/results-schema.json (ajv, draft 2020-12, formats checked), so the schema cannot drift
- * from the output. A plain run with every stage kind, a serverless run, an aborted run and a
- * merged distributed run (folder store).
+ * docs/results-schema.json (test/support/results-schema.ts), so the schema cannot drift from
+ * the output. Every CLI run of the suite is checked so (support/cli.ts); these runs cover every
+ * stage kind, a serverless run, an aborted run and a merged distributed run (folder store).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { rampart, readJson, workspace } from './support/cli.js';
+import { checkWrittenResults, resultsBefore } from './support/invariants.js';
 import { schemaViolations as violations } from './support/results-schema.js';
 import { startTarget, type Target } from './support/target.js';
 
@@ -71,6 +73,20 @@ describe('results files validate against docs/results-schema.json', () => {
         stages: [{ index: 0, kind: 'soak', description: 'd', startMs: 0, durationMs: 1, offered: { executor: 'idle', extra: 1 } }],
       }),
     ).toMatch(/extra/);
+  });
+
+  it('every run of the suite is checked: a results file a run wrote, or one read back, that does not validate fails the test', () => {
+    const dir = workspace({ 'input.json': JSON.stringify({ version: 1, metrics: {}, startedAt: 'hand-made input' }) });
+    const args = ['run', 's.ts', '--out', 'json=out/r.json', '--store', 'store'];
+    const before = resultsBefore(args, dir);
+    const bad = JSON.stringify({ version: 1, metrics: {}, startedAt: 'yesterday' });
+    const written = workspace({ 'out/r.json': bad, 'store/results/0.json': bad, 'other.json': bad });
+    for (const name of ['out/r.json', 'store/results/0.json', 'other.json']) cpSync(join(written, name), join(dir, name));
+    const found = checkWrittenResults(args, dir, before).join('\n');
+    for (const name of ['out/r.json', 'store/results/0.json', 'other.json'])
+      expect(found).toContain(`${join(dir, name)}: /startedAt must match format`);
+    expect(found).not.toContain('input.json'); // the test's own input, not the run's output
+    expect(() => readJson(join(dir, 'out/r.json'))).toThrow(/out\/r\.json is not a valid results file:\n[^]*required property 'endedAt'/);
   });
 
   it('a plain run with every stage kind, checks, thresholds, custom metrics and errors', async () => {

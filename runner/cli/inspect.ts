@@ -51,7 +51,7 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
       process.stdout.write(
         args.json
           ? JSON.stringify({ scenario: scenario.name, file: args.scenario, ...plan, ...share }, null, 2) + '\n'
-          : describePlan(plan, title) + '\n' + (segment ? describeShare(plan, segment) + '\n' : ''),
+          : describePlan(plan, title, scenario.http?.connections) + '\n' + (segment ? describeShare(plan, segment) + '\n' : ''),
       );
     } finally {
       await bundle.dispose();

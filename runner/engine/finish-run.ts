@@ -14,6 +14,7 @@ import type { SecretMask } from '../secrets.js';
 import { serverlessMeta } from '../serverless/options.js';
 import { decideVerdict, runExitCode, worstExitCode } from '../verdict.js';
 import type { SegmentRun } from '../distributed/run-segment.js';
+import { poolLimit } from '../plan/pool.js';
 import type { Coordinator } from './coordinator.js';
 import type { Prepared, RunOptions, RunResult, RunSettings } from './run.js';
 import { messageOf } from './source-location.js';
@@ -75,7 +76,7 @@ export async function finishRun(o: RunOptions, p: Prepared, mask: SecretMask, pa
       timeline: coordinator.timeline,
       plan,
       workers: threads,
-      connections: thread.connections,
+      connections: poolLimit(thread),
       retry: retryMeta(http.retry),
       serverless: serverlessMeta(serverless, coordinator.detectedHeader, coordinator.serviceTimes()),
     }),

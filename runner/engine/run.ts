@@ -14,6 +14,7 @@ import type { PlanOverrides } from '../plan/build.js';
 import { loadPlan } from './load-plan.js';
 import { checkWorkloadThresholds } from '../plan/workloads.js';
 import { shareOf } from '../plan/segment.js';
+import { poolSettings } from '../plan/pool.js';
 import type { Plan } from '../plan/types.js';
 import { Coordinator } from './coordinator.js';
 import { serverlessSettings } from '../serverless/options.js';
@@ -328,7 +329,7 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
     target: p.target,
     timeoutMs,
     headers,
-    connections: http.connections ?? plan.poolSize,
+    ...poolSettings(http.connections, plan.poolSize),
     retry: http.retry,
     // the open model starts iterations whatever the latency: its pool connects before t=0 (warm-pool.ts)
     warmup: http.warmup ?? plan.steps.some((s) => s.executor === 'arrival-rate' || s.executor === 'arrival-burst'),

@@ -3,6 +3,7 @@ import type { ConnectionSettings } from '../http/tls.js';
 import { buildConnector } from '../http/undici.js';
 import { HttpEngine } from '../http/client.js';
 import { closeSpares, openSpares } from '../http/warm-pool.js';
+import { poolLimit } from '../plan/pool.js';
 import type { ClientFeatures } from '../http/features.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord } from '../results/types.js';
@@ -18,7 +19,10 @@ export interface ThreadConfig {
   target?: string;
   timeoutMs: number;
   headers: Record<string, string>;
+  /** this thread's share of http.connections, else of the plan's pool size (one per VU): what warm-up opens */
   connections: number;
+  /** requests a VU may have in flight per origin: the HTTP pool holds connections × this (runner/plan/pool.ts) */
+  inFlightPerVu?: number;
   tls: ConnectionSettings;
   retry?: RetryOptions | false;
   /** redirects, compression, cookies and basic auth (scenario http options) */
@@ -56,7 +60,7 @@ export class ThreadKit {
       target: config.target,
       timeoutMs: config.timeoutMs,
       headers: config.headers,
-      connections: config.connections,
+      connections: poolLimit(config),
       tls: config.tls,
       retry: config.retry,
       features: config.features,
@@ -105,6 +109,7 @@ export class ThreadKit {
   /**
    * Before t=0: opens this thread's share of connections to the target's origin (warm-pool.ts),
    * so an open-model stage does not connect under load. Nothing is sent, counted or timed.
+   * One per VU of the plan's peak, not the fan-out room the pool has (inFlightPerVu).
    */
   async warmUp(): Promise<void> {
     if (this.config.warmup === false || !this.config.target) return;

@@ -1,8 +1,9 @@
 import { formatDuration } from '../duration.js';
+import { poolLimit, poolSettings } from './pool.js';
 import type { Plan } from './types.js';
 
 /** The plan as `rampart inspect` prints it; several workloads get a column and a line each. */
-export function describePlan(plan: Plan, title: string): string {
+export function describePlan(plan: Plan, title: string, connections?: number): string {
   const several = plan.workloads.length > 1 || plan.workloads[0]?.name !== 'default';
   const rows = plan.steps.map((s) => [
     String(s.index),
@@ -43,7 +44,7 @@ export function describePlan(plan: Plan, title: string): string {
     '',
     `total duration: ${dynamic ? '≤ ' : ''}${formatDuration(plan.totalDurationMs)}${dynamicNote(plan)}`,
     `peak VUs: ${plan.peakVUs}${several && plan.workloads.length > 1 ? " (the workloads' peaks added up)" : ''}`,
-    `connections per origin: ${plan.poolSize}`,
+    `connections per origin: ${poolLimit(poolSettings(connections, plan.poolSize))}`,
   ].join('\n');
 }
 

@@ -87,7 +87,7 @@ export interface WorkloadPlan {
   durationMs: number;
   /** most iterations in flight at once in this workload */
   peakVUs: number;
-  /** its connections per origin: the peak, plus VUs still finishing the previous stage */
+  /** its VUs that may hold connections at once: the peak, plus VUs still finishing the previous stage (the HTTP pool is 6 per VU: pool.ts) */
   poolSize: number;
 }
 
@@ -99,7 +99,7 @@ export interface Plan {
   totalDurationMs: number;
   /** most iterations in flight at once over the run: the workloads' peaks added up */
   peakVUs: number;
-  /** connections per origin: the workloads' pool sizes added up */
+  /** VUs that may hold connections at once: the workloads' pool sizes added up (the HTTP pool: pool.ts) */
   poolSize: number;
   profile: string | null;
 }

@@ -21,7 +21,7 @@ export interface SummaryInput {
   timeline: TimelinePoint[];
   plan: Plan;
   workers: number;
-  /** connections per origin in force (http.connections, else the plan's pool size), all threads */
+  /** connections per origin in force (http.connections, else 6 per VU of the plan's pool size: plan/pool.ts), all threads */
   connections?: number;
   /** the retry policy in force, for the findings */
   retry?: RetryMeta;

@@ -211,7 +211,7 @@ export interface RunMeta {
   workers?: number;
   node?: string;
   peakVUs?: number;
-  /** connections per origin in force (http.connections, else the plan's pool size), all threads */
+  /** connections per origin in force (http.connections, else 6 per VU of the plan's pool size: plan/pool.ts), all threads */
   connectionsPerOrigin?: number;
   retry?: RetryMeta;
   serverless?: ServerlessMeta;

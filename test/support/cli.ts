@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkWrittenResults, foreignWarnings } from './invariants.js';
+import { checkWrittenResults, foreignWarnings, resultsBefore, resultsViolations } from './invariants.js';
+import { isResultsFile } from './results-schema.js';
 
 /** The built command, as a user runs it (npm test builds dist/ first). */
 export const RAMPART_BIN = fileURLToPath(new URL('../../bin/rampart.js', import.meta.url));
@@ -29,10 +30,11 @@ export interface CliOptions {
 /**
  * Runs `rampart ...args` in a child process and collects its output and exit code. Rejects
  * when Node or a dependency printed a warning of its own (no user should see one), or when a
- * results file the run wrote has a percentile outside [min, max]: checked for every run.
+ * results file the run wrote does not validate against docs/results-schema.json or has a
+ * percentile outside [min, max]: checked for every run.
  */
 export function rampart(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const since = Date.now();
+  const before = resultsBefore(args, options.cwd);
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, [RAMPART_BIN, ...args], {
       cwd: options.cwd,
@@ -49,7 +51,7 @@ export function rampart(args: string[], options: CliOptions = {}): Promise<CliRe
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const warnings = options.allowWarnings ? [] : foreignWarnings(stderr);
-      const violations = checkWrittenResults(args, options.cwd, since);
+      const violations = checkWrittenResults(args, options.cwd, before);
       if (warnings.length) reject(new Error(`rampart ${args.join(' ')} printed warnings:\n${warnings.join('\n')}`));
       else if (violations.length) reject(new Error(`rampart ${args.join(' ')} wrote inconsistent results:\n${violations.join('\n')}`));
       else resolve({ code, signal, stdout, stderr });
@@ -68,8 +70,12 @@ export function workspace(files: Record<string, string>): string {
   return dir;
 }
 
+/** A JSON file; a results file among them must validate (results-schema.ts), or this throws ajv's errors. */
 export function readJson<T = any>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+  const parsed = JSON.parse(readFileSync(path, 'utf8'));
+  const violations = isResultsFile(parsed) ? resultsViolations(parsed) : [];
+  if (violations.length) throw new Error(`${path} is not a valid results file:\n${violations.join('\n')}`);
+  return parsed as T;
 }
 
 /**
@@ -82,11 +88,6 @@ export async function runScenario(
 ) {
   const dir = workspace({ 's.ts': source, ...o.files });
   const result = await rampart(['run', 's.ts', '-q', '--out', 'json=r.json', ...(o.args ?? [])], { cwd: dir, env: { TARGET: o.target, ...o.env } });
-  let results: any;
-  try {
-    results = readJson(join(dir, 'r.json'));
-  } catch {
-    results = undefined;
-  }
+  const results: any = existsSync(join(dir, 'r.json')) ? readJson(join(dir, 'r.json')) : undefined;
   return { ...result, dir, results };
 }

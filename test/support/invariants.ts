@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { isResultsFile, schemaViolations } from './results-schema.js';
 
 /** Trend statistics that must come in this order: no percentile outside [min, max]. */
 const ORDER = ['min', 'med', 'p90', 'p95', 'p99', 'p999', 'max'] as const;
 
-/** What is wrong with a results file's numbers; empty when nothing is. */
-export function resultsViolations(results: { metrics?: Record<string, any> }): string[] {
-  const out: string[] = [];
+/** What is wrong with a results file: its schema violations (results-schema.ts), its numbers; empty when nothing is. */
+export function resultsViolations(results: { metrics?: Record<string, any>; distributed?: unknown }): string[] {
+  // a segment's results file is a Summary plus the store's manifest (docs/config.md --store)
+  const { distributed: _, ...summary } = results;
+  const out: string[] = schemaViolations(summary).split('\n').filter(Boolean);
   for (const [key, m] of Object.entries(results.metrics ?? {})) {
     if (m?.type !== 'trend' || !m.count) continue;
     for (let i = 1; i < ORDER.length; i++) {
@@ -23,36 +26,53 @@ export function resultsViolations(results: { metrics?: Record<string, any> }): s
   return out;
 }
 
-function isResultsFile(x: any): boolean {
-  return x && typeof x === 'object' && x.version === 1 && x.metrics && typeof x.metrics === 'object' && 'startedAt' in x;
+/** The files a CLI run may write results to: its `json=` outputs, the .json files of its folder, its local store's results. */
+function candidates(args: string[], cwd: string | undefined): string[] {
+  const base = cwd ?? process.cwd();
+  const paths = new Set<string>();
+  const local = (p: string) => (isAbsolute(p) ? p : join(base, p));
+  const list = (dir: string) => {
+    try {
+      for (const name of readdirSync(dir)) if (name.endsWith('.json')) paths.add(join(dir, name));
+    } catch {
+      // not there (yet): nothing to check
+    }
+  };
+  args.forEach((a, i) => {
+    const m = /^json=(.+)$/.exec(a);
+    if (m) paths.add(local(m[1]));
+    if (a === '--store' && args[i + 1] && !args[i + 1].includes('://')) list(join(local(args[i + 1]), 'results'));
+  });
+  if (cwd) list(cwd);
+  return [...paths];
+}
+
+/** When each candidate file was last written, before the run (absent: -1). */
+export function resultsBefore(args: string[], cwd: string | undefined): Map<string, number> {
+  return new Map(candidates(args, cwd).map((p) => [p, mtimeOf(p)]));
+}
+
+function mtimeOf(p: string): number {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
 }
 
 /**
- * Every results file a CLI run wrote (the `json=` outputs it was given, and any results file
- * in its working folder written since `since`), checked for percentiles outside [min, max].
+ * Every results file a CLI run wrote (new or rewritten since `before`), checked against
+ * docs/results-schema.json and for percentiles outside [min, max]. Files the test wrote
+ * itself (inputs of compare, merge, report) are left alone.
  */
-export function checkWrittenResults(args: string[], cwd: string | undefined, since: number): string[] {
-  const base = cwd ?? process.cwd();
-  const paths = new Set<string>();
-  for (const a of args) {
-    const m = /^json=(.+)$/.exec(a);
-    if (m) paths.add(isAbsolute(m[1]) ? m[1] : join(base, m[1]));
-  }
-  if (cwd) {
-    for (const name of readdirSync(cwd)) if (name.endsWith('.json')) paths.add(join(cwd, name));
-  }
+export function checkWrittenResults(args: string[], cwd: string | undefined, before: Map<string, number>): string[] {
   const out: string[] = [];
-  for (const p of paths) {
-    let text: string;
-    try {
-      if (statSync(p).mtimeMs < since - 1000) continue;
-      text = readFileSync(p, 'utf8');
-    } catch {
-      continue; // not written (the run failed before its reports, on purpose in many tests)
-    }
+  for (const p of candidates(args, cwd)) {
+    const mtime = mtimeOf(p);
+    if (mtime < 0 || mtime === before.get(p)) continue; // not written (the run failed before its reports, on purpose in many tests)
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(readFileSync(p, 'utf8'));
     } catch {
       continue;
     }

@@ -2,7 +2,8 @@
  * docs/results-schema.json as a validator (ajv, draft 2020-12, formats checked), closed: every
  * object that lists its properties rejects others, so a field the output writes and the schema
  * does not describe fails (the published schema allows additional properties: newer versions add
- * fields).
+ * fields). Every results file a test's CLI run writes or a test reads back goes through it
+ * (invariants.ts, cli.ts).
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -29,4 +30,10 @@ export function schemaViolations(summary: unknown): string {
   return validateResults(summary)
     ? ''
     : (validateResults.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`).join('\n');
+}
+
+/** What looks like a results file (a Summary), whatever else it gets wrong. */
+export function isResultsFile(x: unknown): boolean {
+  const o = x as Record<string, unknown> | null;
+  return !!o && typeof o === 'object' && o.version !== undefined && typeof o.metrics === 'object' && 'startedAt' in o;
 }
