@@ -27,8 +27,13 @@ export interface HttpEngineOptions {
   target?: string;
   timeoutMs: number;
   headers?: Record<string, string>;
-  /** connections per origin: the run's peak concurrency (this thread's share) */
+  /** connections per origin for each VU's first request in flight: the plan's peak concurrency (this thread's share), or http.connections */
   connections: number;
+  /**
+   * connections per origin for a VU's further requests in flight (Promise.all), in a pool of
+   * their own, so that a VU's requests one after another keep one connection (runner/plan/pool.ts)
+   */
+  fanOutConnections?: number;
   /** TLS and HTTP/2 (connectionSettings of the scenario's http options) */
   tls?: ConnectionSettings;
   retry?: RetryOptions | false;
@@ -51,6 +56,8 @@ export interface VuRef {
   jar?: CookieJar | null;
   /** the ctx.group() the VU is in, 'outer::inner' (runner/engine/groups.ts) */
   group?: string;
+  /** the VU's requests in flight: the first goes to the main pool, the others to the fan-out pool */
+  inFlight?: number;
 }
 
 /** Makes the handler of one attempt: a plain Exchange, or a StreamExchange for ctx.http.stream. */
@@ -67,6 +74,7 @@ const OTHER_NAME = '(other)';
 /** One per thread: the undici agent, the in-flight requests, and the metrics they feed. */
 export class HttpEngine {
   readonly agent: Agent;
+  private fanOut: Agent | null = null;
   /** requests in flight and retry back-offs, for the hard stop */
   private readonly inflight = new Set<{ abort(reason: unknown): void }>();
   private readonly names = new Set<string>();
@@ -89,6 +97,11 @@ export class HttpEngine {
     this.jsonHeaders = { ...this.baseHeaders, ...JSON_TYPE };
     const { allowH2, ...tls } = options.tls ?? { allowH2: false };
     this.agent = new Agent({ connections: Math.max(1, options.connections), allowH2, connect: timedConnector({ ...tls, allowH2 }) });
+    if (options.fanOutConnections) {
+      // undici marks a connection free a tick after its response ends: a VU's next request would
+      // find the main pool busy and, had it room, open a connection more than the VU needs
+      this.fanOut = new Agent({ connections: options.fanOutConnections, allowH2, connect: timedConnector({ ...tls, allowH2 }) });
+    }
     this.retry = retryPolicy(options.retry);
     options.mask?.addHeaders(options.headers);
   }
@@ -142,7 +155,7 @@ export class HttpEngine {
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => {});
+    await Promise.all([this.agent.destroy().catch(() => {}), this.fanOut?.destroy().catch(() => {})]);
   }
 
   /** A logical call: one attempt, or several under a retry policy. */
@@ -212,13 +225,17 @@ export class HttpEngine {
     if (this.stopped) exchange.abort(STOP_REASON);
     const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
     this.inflight.add(exchange);
+    const inFlight = vu.inFlight ?? 0;
+    const pool = inFlight > 0 && this.fanOut ? this.fanOut : this.agent;
+    vu.inFlight = inFlight + 1;
     const start = performance.now();
     try {
-      this.agent.dispatch({ origin: full.origin, path: full.path, method, headers, body }, exchange);
+      pool.dispatch({ origin: full.origin, path: full.path, method, headers, body }, exchange);
     } catch (err) {
       exchange.onError(err as Error); // invalid arguments are reported like any other failure
     }
     await exchange.done;
+    vu.inFlight--;
     clearTimeout(timer);
     this.inflight.delete(exchange);
     const { status, rawHeaders } = exchange;
