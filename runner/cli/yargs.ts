@@ -1,0 +1,76 @@
+import { notStrictEqual, strictEqual } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+import type { Argv } from 'yargs';
+
+type YargsFactory = (argv: string[]) => Argv;
+
+/**
+ * yargs, without its help renderer unless `--help` is asked for (issue 11, start-up). yargs' own
+ * platform shim (yargs/lib/platform-shims/esm.mjs) imports cliui and three copies of
+ * string-width, whose Unicode tables (emoji regexps, Intl.Segmenter) cost more than the parser;
+ * they draw the help screen, which only `--help` shows (our `.fail()` handler prints no help).
+ * This builds the same shim with a blank renderer; if yargs' files move, it loads yargs as usual.
+ */
+export async function loadYargs(argv: string[]): Promise<YargsFactory> {
+  if (!argv.some((a) => a === '--help' || a.startsWith('--help='))) {
+    try {
+      return await withoutHelpRenderer();
+    } catch {
+      // a yargs release with another layout: the full one below
+    }
+  }
+  return (await import('yargs')).default as unknown as YargsFactory;
+}
+
+async function withoutHelpRenderer(): Promise<YargsFactory> {
+  const main = import.meta.resolve('yargs'); // .../yargs/index.mjs
+  const shimFile = fileURLToPath(new URL('./lib/platform-shims/esm.mjs', main));
+  const own = createRequire(shimFile); // yargs' dependencies, as its own shim resolves them
+  const load = (spec: string) => import(pathToFileURL(own.resolve(spec)).href);
+  const [factory, argvBin, parser, y18n, escalade, callerFile] = await Promise.all([
+    import(new URL('./build/lib/yargs-factory.js', main).href),
+    import(new URL('./build/lib/utils/process-argv.js', main).href),
+    load('yargs-parser'),
+    load('y18n'),
+    load('escalade/sync'),
+    load('get-caller-file'),
+  ]);
+  // yargs also renders (and caches) a command's help after starting its handler, for a failure
+  // to print; our .fail() prints none, so that text is never shown and a blank one costs nothing
+  const blankUi = () => ({ div() {}, span() {}, toString: () => '' });
+  const shim = {
+    assert: { notStrictEqual, strictEqual },
+    cliui: blankUi,
+    findUp: escalade.default,
+    getEnv: (key: string) => process.env[key],
+    inspect,
+    getProcessArgvBin: argvBin.getProcessArgvBin,
+    // as yargs' shim computes it: the folder holding node_modules, where the app's package.json is
+    mainFilename: shimFile.substring(0, shimFile.lastIndexOf('node_modules')) || process.cwd(),
+    Parser: parser.default,
+    path: { basename, dirname, extname, relative, resolve, join },
+    process: {
+      argv: () => process.argv,
+      cwd: process.cwd,
+      emitWarning: (warning: string, type: string) => process.emitWarning(warning, type),
+      execPath: () => process.execPath,
+      exit: (code: number) => process.exit(code),
+      nextTick: process.nextTick,
+      stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null,
+    },
+    readFileSync,
+    readdirSync,
+    require: own,
+    getCallerFile: () => {
+      const file = (callerFile.default as (depth: number) => string)(3);
+      return file.startsWith('file://') ? fileURLToPath(file) : file;
+    },
+    stringWidth: (text: string) => text.length, // widths for the blank help's layout only
+    y18n: (y18n.default as (o: object) => unknown)({ directory: resolve(shimFile, '../../../locales'), updateFiles: false }),
+  };
+  return factory.YargsFactory(shim) as YargsFactory;
+}
