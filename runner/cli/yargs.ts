@@ -26,7 +26,8 @@ export async function loadYargs(argv: string[]): Promise<YargsFactory> {
   return (await import('yargs')).default as unknown as YargsFactory;
 }
 
-async function withoutHelpRenderer(): Promise<YargsFactory> {
+/** exported for test/cli-startup.test.ts, which checks that it still builds on this yargs */
+export async function withoutHelpRenderer(): Promise<YargsFactory> {
   const main = import.meta.resolve('yargs'); // .../yargs/index.mjs
   const shimFile = fileURLToPath(new URL('./lib/platform-shims/esm.mjs', main));
   const own = createRequire(shimFile); // yargs' dependencies, as its own shim resolves them
