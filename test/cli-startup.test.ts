@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutHelpRenderer } from '../dist/runner/cli/yargs.js';
+import { yargsFromParts } from '../dist/runner/cli/yargs.js';
 import { rampart } from './support/cli.js';
 
 /**
@@ -8,7 +8,7 @@ import { rampart } from './support/cli.js';
  */
 describe('the command line without the help renderer', () => {
   it('builds yargs from its parts on this yargs release (not the fallback)', async () => {
-    const yargs = await withoutHelpRenderer();
+    const yargs = await yargsFromParts(false);
     const argv = await yargs(['run', 'a.ts', '--vus', '3'])
       .command(
         'run <file>',

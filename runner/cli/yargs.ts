@@ -9,43 +9,41 @@ import type { Argv } from 'yargs';
 type YargsFactory = (argv: string[]) => Argv;
 
 /**
- * yargs, without its help renderer unless `--help` is asked for (issue 11, start-up). yargs' own
- * platform shim (yargs/lib/platform-shims/esm.mjs) imports cliui and three copies of
- * string-width, whose Unicode tables (emoji regexps, Intl.Segmenter) cost more than the parser;
- * they draw the help screen, which only `--help` shows (our `.fail()` handler prints no help).
- * This builds the same shim with a blank renderer; if yargs' files move, it loads yargs as usual.
+ * yargs, built from its parts (issue 11, start-up). yargs' own platform shim
+ * (yargs/lib/platform-shims/esm.mjs) imports cliui and string-width, whose Unicode tables (emoji
+ * regexps, Intl.Segmenter) cost more than the parser: they draw the help screen, which only
+ * `--help` shows (our `.fail()` handler prints no help), so other commands get a blank renderer.
+ * For --help the renderer is cliui with the string-width cliui brings (yargs' own, a newer copy,
+ * measures only the left column's flag and command names, ASCII either way). If yargs' files
+ * move, it loads yargs as usual.
  */
 export async function loadYargs(argv: string[]): Promise<YargsFactory> {
-  if (!argv.some((a) => a === '--help' || a.startsWith('--help='))) {
-    try {
-      return await withoutHelpRenderer();
-    } catch {
-      // a yargs release with another layout: the full one below
-    }
+  try {
+    return await yargsFromParts(argv.some((a) => a === '--help' || a.startsWith('--help=')));
+  } catch {
+    // a yargs release with another layout: the whole package
+    return (await import('yargs')).default as unknown as YargsFactory;
   }
-  return (await import('yargs')).default as unknown as YargsFactory;
 }
 
 /** exported for test/cli-startup.test.ts, which checks that it still builds on this yargs */
-export async function withoutHelpRenderer(): Promise<YargsFactory> {
+export async function yargsFromParts(help: boolean): Promise<YargsFactory> {
   const main = import.meta.resolve('yargs'); // .../yargs/index.mjs
   const shimFile = fileURLToPath(new URL('./lib/platform-shims/esm.mjs', main));
   const own = createRequire(shimFile); // yargs' dependencies, as its own shim resolves them
   const load = (spec: string) => import(pathToFileURL(own.resolve(spec)).href);
-  const [factory, argvBin, parser, y18n, escalade, callerFile] = await Promise.all([
+  const [factory, argvBin, parser, y18n, escalade, callerFile, renderer] = await Promise.all([
     import(new URL('./build/lib/yargs-factory.js', main).href),
     import(new URL('./build/lib/utils/process-argv.js', main).href),
     load('yargs-parser'),
     load('y18n'),
     load('escalade/sync'),
     load('get-caller-file'),
+    help ? helpRenderer(own.resolve('cliui')) : blankRenderer,
   ]);
-  // yargs also renders (and caches) a command's help after starting its handler, for a failure
-  // to print; our .fail() prints none, so that text is never shown and a blank one costs nothing
-  const blankUi = () => ({ div() {}, span() {}, toString: () => '' });
   const shim = {
     assert: { notStrictEqual, strictEqual },
-    cliui: blankUi,
+    cliui: renderer.cliui,
     findUp: escalade.default,
     getEnv: (key: string) => process.env[key],
     inspect,
@@ -70,8 +68,25 @@ export async function withoutHelpRenderer(): Promise<YargsFactory> {
       const file = (callerFile.default as (depth: number) => string)(3);
       return file.startsWith('file://') ? fileURLToPath(file) : file;
     },
-    stringWidth: (text: string) => text.length, // widths for the blank help's layout only
+    stringWidth: renderer.stringWidth,
     y18n: (y18n.default as (o: object) => unknown)({ directory: resolve(shimFile, '../../../locales'), updateFiles: false }),
   };
   return factory.YargsFactory(shim) as YargsFactory;
+}
+
+interface Renderer {
+  cliui: (options: object) => unknown;
+  stringWidth: (text: string) => number;
+}
+
+// yargs also renders (and caches) a command's help after starting its handler, for a failure
+// to print; our .fail() prints none, so that text is never shown and a blank one costs nothing
+const blankRenderer: Renderer = { cliui: () => ({ div() {}, span() {}, toString: () => '' }), stringWidth: (text) => text.length };
+
+async function helpRenderer(cliuiFile: string): Promise<Renderer> {
+  const [cliui, stringWidth] = await Promise.all([
+    import(pathToFileURL(cliuiFile).href),
+    import(pathToFileURL(createRequire(cliuiFile).resolve('string-width')).href),
+  ]);
+  return { cliui: cliui.default, stringWidth: stringWidth.default };
 }
