@@ -13,8 +13,8 @@ type YargsFactory = (argv: string[]) => Argv;
  * (yargs/lib/platform-shims/esm.mjs) imports cliui and string-width, whose Unicode tables (emoji
  * regexps, Intl.Segmenter) cost more than the parser: they draw the help screen, which only
  * `--help` shows (our `.fail()` handler prints no help), so other commands get a blank renderer.
- * For --help the renderer is cliui with the string-width cliui brings (yargs' own, a newer copy,
- * measures only the left column's flag and command names, ASCII either way). If yargs' files
+ * For --help the renderer is cliui with one string-width, the one wrap-ansi brings (yargs'
+ * own, a newer copy, measures only the left column's flag and command names, ASCII either way). If yargs' files
  * move, it loads yargs as usual.
  */
 export async function loadYargs(argv: string[]): Promise<YargsFactory> {
@@ -84,9 +84,15 @@ interface Renderer {
 const blankRenderer: Renderer = { cliui: () => ({ div() {}, span() {}, toString: () => '' }), stringWidth: (text) => text.length };
 
 async function helpRenderer(cliuiFile: string): Promise<Renderer> {
-  const [cliui, stringWidth] = await Promise.all([
-    import(pathToFileURL(cliuiFile).href),
-    import(pathToFileURL(createRequire(cliuiFile).resolve('string-width')).href),
-  ]);
-  return { cliui: cliui.default, stringWidth: stringWidth.default };
+  // cliui/index.mjs's wiring, but with the string-width wrap-ansi brings: cliui and wrap-ansi each
+  // bring a copy, and each copy sets up its own Intl.Segmenter
+  const from = (file: string, spec: string) => createRequire(file).resolve(spec);
+  const wrapFile = from(cliuiFile, 'wrap-ansi');
+  const [core, wrap, stringWidth, stripAnsi] = await Promise.all(
+    [new URL('./build/lib/index.js', pathToFileURL(cliuiFile)).href, wrapFile, from(wrapFile, 'string-width'), from(cliuiFile, 'strip-ansi')].map(
+      (f) => import(f.startsWith('file:') ? f : pathToFileURL(f).href),
+    ),
+  );
+  const mixin = { stringWidth: stringWidth.default, stripAnsi: stripAnsi.default, wrap: wrap.default };
+  return { cliui: (options) => core.cliui(options, mixin), stringWidth: stringWidth.default };
 }
