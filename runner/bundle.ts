@@ -1,9 +1,15 @@
-import { build, type Message, type Plugin } from 'esbuild';
+import type * as Esbuild from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CompileError, UsageError } from './errors.js';
+
+// esbuild through require(), when a bundle is made: imported as ESM, Node first scans its 100 kB
+// CommonJS file for export names, which took longer than loading it (start-up, issue 11)
+const esbuild = () => createRequire(import.meta.url)('esbuild') as typeof Esbuild;
 
 /** The compiled authoring API that `import ... from 'rampart'` resolves to. */
 const AUTHORING_API = fileURLToPath(new URL('../scenarios/index.js', import.meta.url));
@@ -70,7 +76,7 @@ async function buildBundle(file: string, kind: string): Promise<Bundle> {
   const dir = await mkdtemp(join(tmpdir(), 'rampart-'));
   const out = join(dir, basename(entry).replace(/\.[cm]?[jt]sx?$/, '') + '.bundle.mjs');
   try {
-    await build({
+    await esbuild().build({
       entryPoints: [entry],
       bundle: true,
       platform: 'node',
