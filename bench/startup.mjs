@@ -1,7 +1,9 @@
 // Start-up of the rampart command, against `node -e 0` on the same machine in the same minute.
-//   node bench/startup.mjs [rounds=9] [rampart folder=this one]
+//   node bench/startup.mjs [rounds=9] [rampart folder=this one] [another folder...]
 // Each round runs, in turn: node -e 0, rampart --version, --help, inspect of a one-GET scenario,
-// and run of it (bundle, one worker thread, one GET to bench/server.mjs, console summary).
+// and run of it (bundle, one worker thread, one GET to bench/server.mjs, console summary), for
+// each folder given (e.g. a build of main and this one): rounds interleave them, so a busy
+// minute on the shared machine weighs on every build alike.
 // Wall and CPU (user+sys, from /usr/bin/time, 10 ms resolution) medians are quoted; on a shared,
 // busy machine the CPU times are the steadier measure, and ratios say more than milliseconds.
 import { spawn, spawnSync } from 'node:child_process';
@@ -11,8 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const rounds = Number(process.argv[2] ?? 9);
-const root = resolve(process.argv[3] ?? fileURLToPath(new URL('..', import.meta.url)));
-const bin = join(root, 'bin/rampart.js');
+const roots = process.argv.length > 3 ? process.argv.slice(3).map((r) => resolve(r)) : [fileURLToPath(new URL('..', import.meta.url))];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -35,45 +36,56 @@ export default scenario({
 `,
 );
 
-const commands = {
+const commandsOf = (bin) => ({
   'node -e 0': ['-e', '0'],
   'rampart --version': [bin, '--version'],
   'rampart --help': [bin, '--help'],
   'rampart inspect': [bin, 'inspect', 'one.ts'],
   'rampart run (1 GET)': [bin, 'run', 'one.ts', '-q'],
-};
-const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-const cpu = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+});
+const builds = roots.map((root) => {
+  const commands = commandsOf(join(root, 'bin/rampart.js'));
+  const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  const cpu = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  return { root, commands, times, cpu };
+});
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 try {
   for (let round = 0; round < rounds; round++) {
-    for (const [name, args] of Object.entries(commands)) {
-      const start = process.hrtime.bigint();
-      const r = timeBin
-        ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { cwd: dir, encoding: 'utf8' })
-        : spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr}`);
-      times[name].push(ms);
-      const used = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
-      if (used) cpu[name].push((Number(used[1]) + Number(used[2])) * 1000);
-    }
+    for (const { commands, times, cpu } of builds) measure(commands, times, cpu);
   }
 } finally {
   server.kill();
   rmSync(dir, { recursive: true, force: true });
 }
+for (const b of builds) print(b);
 
-const base = median(times['node -e 0']);
-const cpuBase = timeBin ? median(cpu['node -e 0']) : 0;
-console.log(`rampart at ${root}, ${rounds} rounds; wall ms: median, min, over node -e 0${timeBin ? '; CPU ms: median, over node -e 0' : ''}`);
-for (const [name, xs] of Object.entries(times)) {
-  const m = median(xs);
-  const over = (v, b) => (name === 'node -e 0' ? '' : `+${(v - b).toFixed(0)}`).padStart(7);
-  const cpuCols = timeBin ? `   ${median(cpu[name]).toFixed(0).padStart(6)} ${over(median(cpu[name]), cpuBase)}` : '';
-  console.log(
-    `${name.padEnd(22)} ${m.toFixed(0).padStart(6)} ${Math.min(...xs)
-      .toFixed(0)
-      .padStart(6)} ${over(m, base)}${cpuCols}`,
-  );
+function measure(commands, times, cpu) {
+  for (const [name, args] of Object.entries(commands)) {
+    const start = process.hrtime.bigint();
+    const r = timeBin
+      ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { cwd: dir, encoding: 'utf8' })
+      : spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr}`);
+    times[name].push(ms);
+    const used = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+    if (used) cpu[name].push((Number(used[1]) + Number(used[2])) * 1000);
+  }
+}
+
+function print({ root, times, cpu }) {
+  const base = median(times['node -e 0']);
+  const cpuBase = timeBin ? median(cpu['node -e 0']) : 0;
+  console.log(`rampart at ${root}, ${rounds} rounds; wall ms: median, min, over node -e 0${timeBin ? '; CPU ms: median, over node -e 0' : ''}`);
+  for (const [name, xs] of Object.entries(times)) {
+    const m = median(xs);
+    const over = (v, b) => (name === 'node -e 0' ? '' : `+${(v - b).toFixed(0)}`).padStart(7);
+    const cpuCols = timeBin ? `   ${median(cpu[name]).toFixed(0).padStart(6)} ${over(median(cpu[name]), cpuBase)}` : '';
+    console.log(
+      `${name.padEnd(22)} ${m.toFixed(0).padStart(6)} ${Math.min(...xs)
+        .toFixed(0)
+        .padStart(6)} ${over(m, base)}${cpuCols}`,
+    );
+  }
 }

@@ -1,9 +1,15 @@
-import { build, type Message, type Plugin } from 'esbuild';
+import type * as Esbuild from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CompileError, UsageError } from './errors.js';
+
+// esbuild through require(), when a bundle is made: imported as ESM, Node first scans its 100 kB
+// CommonJS file for export names, which took longer than loading it (start-up, issue 11)
+const esbuild = () => createRequire(import.meta.url)('esbuild') as typeof Esbuild;
 
 /** The compiled authoring API that `import ... from 'rampart'` resolves to. */
 const AUTHORING_API = fileURLToPath(new URL('../scenarios/index.js', import.meta.url));
@@ -23,12 +29,43 @@ const rampartModule: Plugin = {
   },
 };
 
+/** Scenario bundles started ahead of the bundleFile() call that takes them, by resolved path. */
+const early = new Map<string, Promise<Bundle>>();
+
+/**
+ * Starts bundling a scenario now (start-up, issue 11): a command calls this before loading the
+ * engine, so esbuild's own process starts and bundles while this thread loads modules. The
+ * next bundleFile() of the same file takes the result, errors included; discardEarly() removes
+ * a bundle nothing took (the command failed before loading its scenario).
+ */
+export function bundleEarly(file: string): void {
+  const key = resolve(file);
+  if (early.has(key)) return;
+  const pending = buildBundle(file, 'scenario');
+  pending.catch(() => {}); // the bundleFile() that takes it reports the error
+  early.set(key, pending);
+}
+
+export async function discardEarly(): Promise<void> {
+  const pending = [...early.values()];
+  early.clear();
+  await Promise.all(pending.map((p) => p.then((b) => b.dispose()).catch(() => {})));
+}
+
 /**
  * Bundles a scenario (or a user reporter) and everything it imports into one ESM file in a
  * temp folder. esbuild does not type-check: it strips types, so a type-only mistake surfaces
  * where it breaks at run time (stage validation names the field).
  */
-export async function bundleFile(file: string, kind = 'scenario'): Promise<Bundle> {
+export function bundleFile(file: string, kind = 'scenario'): Promise<Bundle> {
+  const key = resolve(file);
+  const started = kind === 'scenario' ? early.get(key) : undefined;
+  if (!started) return buildBundle(file, kind);
+  early.delete(key);
+  return started;
+}
+
+async function buildBundle(file: string, kind: string): Promise<Bundle> {
   const entry = resolve(file);
   try {
     const s = await stat(entry);
@@ -39,7 +76,7 @@ export async function bundleFile(file: string, kind = 'scenario'): Promise<Bundl
   const dir = await mkdtemp(join(tmpdir(), 'rampart-'));
   const out = join(dir, basename(entry).replace(/\.[cm]?[jt]sx?$/, '') + '.bundle.mjs');
   try {
-    await build({
+    await esbuild().build({
       entryPoints: [entry],
       bundle: true,
       platform: 'node',

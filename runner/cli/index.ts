@@ -20,7 +20,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
     // Each command module holds its flags; what a command runs loads in its handler.
     const [
-      { default: yargs },
+      yargs,
       { runCommand },
       { inspectCommand },
       { simulateCommand },
@@ -30,7 +30,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       { mergeCommand },
       { k8sCommand },
     ] = await Promise.all([
-      import('yargs'),
+      import('./yargs.js').then((m) => m.loadYargs(argv)),
       import('./run.js'),
       import('./inspect.js'),
       import('../../simulator/cli.js'),

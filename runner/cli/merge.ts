@@ -3,8 +3,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { ExitCode, UsageError } from '../errors.js';
 import type { SegmentResult } from '../distributed/merge.js';
 import type { SegmentResultsFile } from '../distributed/run-segment.js';
-import { keys, IncompleteRunError } from '../distributed/session.js';
-import { isS3Url, openStore } from '../distributed/store.js';
 import { looksLikeSummary } from '../results/read.js';
 import { repeatable } from './options.js';
 
@@ -78,6 +76,11 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
 
 /** A store gives every segment it holds; a file gives one. */
 async function readSource(source: string, s3: Record<string, unknown>): Promise<SegmentResult[]> {
+  // the store's modules load when a merge runs, not with every command (start-up, issue 11)
+  const [{ keys, IncompleteRunError }, { isS3Url, openStore }] = await Promise.all([
+    import('../distributed/session.js'),
+    import('../distributed/store.js'),
+  ]);
   if (!isS3Url(source)) {
     const s = await stat(source).catch(() => null);
     if (!s) throw new UsageError(`cannot read ${source}: no such file or folder`);

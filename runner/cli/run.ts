@@ -2,7 +2,6 @@ import type { CommandModule } from 'yargs';
 import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { failUnmeasured, failUnmeasuredOption, overrideOptions, parsePairs, planOverrides, positiveInt, repeatable } from './options.js';
-import { failSegment } from '../distributed/run-segment.js';
 import { distributedFromArgs, distributedOptions, type DistributedArgs } from '../distributed/cli-options.js';
 import type { UploadOptions } from '../s3/upload.js';
 import type { OutSpec } from '../../reporters/index.js';
@@ -113,14 +112,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
       return;
     }
     const distributed = await distributedFromArgs(args, s3);
+    const { bundleEarly, discardEarly } = await import('../bundle.js');
+    bundleEarly(args.scenario); // esbuild works in its own process while this thread loads the engine
     const { runScenario } = await import('../engine/run.js');
-    const result = await runScenario({ ...base, profile: profiles[0] ?? null, createReporters: reportersFor(outs), distributed }).catch(
-      async (err) => {
+    const result = await runScenario({ ...base, profile: profiles[0] ?? null, createReporters: reportersFor(outs), distributed })
+      .catch(async (err) => {
         // a segment that fails before its load (scenario error, bad option) must not leave the others waiting at the barrier
-        if (distributed?.store) await failSegment(distributed, err);
+        if (distributed?.store) await (await import('../distributed/run-segment.js')).failSegment(distributed, err);
         throw err;
-      },
-    );
+      })
+      .finally(discardEarly);
     process.exitCode = result.exitCode;
     if (upload) await uploadFiles(result.files, upload, s3);
   },

@@ -1,10 +1,16 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse/sync';
 import type { Dataset, DatasetOptions } from '../../scenarios/types.js';
 import { UsageError } from '../errors.js';
 import { rowsView, type SharedRowsBuffers } from './shared-rows.js';
 import { encodeJsonArray, encodeRows, RowWriter } from './encode.js';
+
+// csv-parse loads when a CSV dataset does, not with every thread (start-up, issue 11); dataset()
+// is synchronous, so through require()
+const parseCsv: typeof CsvParse.parse = (...args: Parameters<typeof CsvParse.parse>) =>
+  (createRequire(import.meta.url)('csv-parse/sync') as typeof CsvParse).parse(...args);
 
 /**
  * What the main thread shares with every worker thread: the datasets it loaded and the
