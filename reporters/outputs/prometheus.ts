@@ -8,7 +8,7 @@
  */
 import type { Reporter, ReporterFactory } from '../reporter.js';
 import { UsageError } from '../../runner/errors.js';
-import { clampedPercentileUs } from '../../runner/metrics/hdr.js';
+import { clampedPercentileUs, histogramMean } from '../../runner/metrics/hdr.js';
 import { DEFAULT_SCHEMA, toNativeHistogram, type NativeHistogram } from './native-histogram.js';
 import { encodeWriteRequest, REMOTE_WRITE_HEADERS, type PromSeries } from './remote-write.js';
 import { maskSecrets } from '../file-reporter.js';
@@ -88,7 +88,7 @@ export function createPrometheusOutput(raw: string, env: Env, secrets?: string[]
           out.push({ labels: labels(`${base}_seconds`), histogram: { value: nativeOf(s as Series & { value: typeof v }, live), timestamp } });
         if (stats.gauges) {
           for (const [suffix, p] of TREND_GAUGES) sample(`${base}_seconds_${suffix}`, clampedPercentileUs(v.histogram, p, v.minUs, v.maxUs) / 1e6);
-          sample(`${base}_seconds_avg`, v.count ? (v.sumUs ?? v.histogram.mean * v.count) / v.count / 1e6 : 0);
+          sample(`${base}_seconds_avg`, v.count ? (v.sumUs ?? histogramMean(v.histogram) * v.count) / v.count / 1e6 : 0);
           sample(`${base}_seconds_count`, v.count);
         }
       }

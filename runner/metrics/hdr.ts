@@ -39,6 +39,22 @@ export function histogramBins(h: Histogram): number[] {
   return bins;
 }
 
+/**
+ * HDR's mean (each bucket at its median equivalent value, as the library's `mean` getter), by a
+ * loop over the counts: the getter walks an iterator object per value and took ~100 ms of a
+ * one-request run's summary.
+ */
+export function histogramMean(h: Histogram): number {
+  const j = h as unknown as JsHistogram;
+  if (j.totalCount === 0) return 0;
+  let total = 0;
+  for (let i = 0, n = j.countsArrayLength; i < n; i++) {
+    const c = j.getCountAtIndex(i);
+    if (c !== 0) total += j.medianEquivalentValue(j.valueFromIndex(i)) * c;
+  }
+  return total / j.totalCount;
+}
+
 /** Adds bins (histogramBins' output) to a histogram. */
 export function addBins(h: Histogram, bins: readonly number[]): void {
   const j = h as unknown as JsHistogram;

@@ -1,5 +1,14 @@
 import type { MetricSummary, MetricType } from '../results/types.js';
-import { addBins, clampedPercentileUs, createHistogram, decodeHistogram, encodeHistogram, histogramBins, type Histogram } from './hdr.js';
+import {
+  addBins,
+  clampedPercentileUs,
+  histogramMean,
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  histogramBins,
+  type Histogram,
+} from './hdr.js';
 
 /** A metric's data as it crosses threads and processes (plain, structured-cloneable). */
 export type SerializedMetric =
@@ -107,7 +116,7 @@ export class TrendMetric implements Metric {
   /** the mean in ms: HDR's, from bucket midpoints, so also kept within the exact extremes */
   meanMs(): number | null {
     if (this.empty) return null;
-    const mean = this.histogram.mean;
+    const mean = histogramMean(this.histogram);
     return (mean < this.minUs ? this.minUs : mean > this.maxUs ? this.maxUs : mean) / 1000;
   }
   summarize(): MetricSummary {
