@@ -3,6 +3,7 @@ import type { ConnectionSettings } from '../http/tls.js';
 import { buildConnector } from '../http/undici.js';
 import { HttpEngine } from '../http/client.js';
 import { closeSpares, openSpares } from '../http/warm-pool.js';
+import { warmCode } from '../http/warm-code.js';
 import { poolLimit } from '../plan/pool.js';
 import type { ClientFeatures } from '../http/features.js';
 import { Collector } from '../metrics/collector.js';
@@ -108,12 +109,15 @@ export class ThreadKit {
   }
 
   /**
-   * Before t=0: opens this thread's share of connections to the target's origin (warm-pool.ts),
-   * so an open-model stage does not connect under load. Nothing is sent, counted or timed.
-   * One per VU of the plan's peak, not the fan-out room the pool has (inFlightPerVu).
+   * Before t=0: runs the request path against a server of this thread's own until V8 has
+   * compiled it (warm-code.ts), then opens this thread's share of connections to the target's
+   * origin (warm-pool.ts), so an open-model stage neither interprets nor connects under load.
+   * Nothing is sent to the target, counted or timed. One connection per VU of the plan's peak,
+   * not the fan-out room the pool has (inFlightPerVu).
    */
   async warmUp(): Promise<void> {
     if (this.config.warmup === false || !this.config.target) return;
+    await warmCode();
     const { allowH2, ...tls } = this.config.tls ?? { allowH2: false };
     // HTTP/2 multiplexes on one connection; HTTP/1.1 needs one per request in flight
     await openSpares(this.config.target, allowH2 ? 1 : this.config.connections, buildConnector({ ...tls, allowH2 }));

@@ -199,5 +199,5 @@ port.on('message', (m: ToWorker) => {
     waitingFor.delete(m.step);
   }
 });
-await kit.warmUp(); // the pool's connections, before t=0 and unmeasured (warm-pool.ts)
+await kit.warmUp(); // compiled code and the pool's connections, before t=0 and unmeasured (warm-code.ts, warm-pool.ts)
 post({ type: 'ready' });
