@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TimerHandle } from './clock.js';
 import type { LlmCounters, SimContext } from './context.js';
-import { groundTruthHeaders, sendJson } from './http-util.js';
-import { QUEUE_TIMEOUT_BODY, REQUEST_MAX_BODY } from './lb.js';
+import { sendJson } from './http-util.js';
+import { BalancedRequest } from './balanced.js';
 import {
   chunkObject,
   completionObject,
@@ -22,7 +22,7 @@ import {
   type Route,
 } from './openai-body.js';
 import { drawRange, token } from './random.js';
-import type { Assignment, Worker, WorkItem } from './workers.js';
+import type { Assignment, Worker } from './workers.js';
 
 export function newLlmCounters(): LlmCounters {
   return { completions: 0, streams: 0, inputTokens: 0, outputTokens: 0, abandoned: 0, invalid: 0 };
@@ -60,78 +60,49 @@ export function handleOpenAiRequest(ctx: SimContext, req: IncomingMessage, res: 
   new Sequence(ctx, llm, req, res, request).serve();
 }
 
-/** One sequence: queued in the balancer, then prefill and one decode step a token on a worker; answered once. */
-class Sequence {
-  private readonly arrivedAt: number;
+/** One sequence: queued in the balancer (balanced.ts), then prefill and one decode step a token on a worker. */
+class Sequence extends BalancedRequest {
   private readonly id: string;
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly outputTokens: number;
-  private readonly item: WorkItem;
-  private phase: 'queued' | 'running' | 'answered' = 'queued';
   private worker: Worker | undefined;
-  private assignment: Assignment | undefined;
-  private startedAt = 0;
   private firstTokenAt = 0;
   private produced = 0;
   private text = '';
   private tokenTimer: TimerHandle | undefined;
-  private queueTimer: TimerHandle | undefined;
-  private maxTimer: TimerHandle | undefined;
 
   constructor(
-    private readonly ctx: SimContext,
+    ctx: SimContext,
     private readonly llm: LlmCounters,
     req: IncomingMessage,
-    private readonly res: ServerResponse,
+    res: ServerResponse,
     private readonly r: LlmRequest,
   ) {
-    this.arrivedAt = ctx.clock.now();
+    super(ctx, req, res);
     this.id = `${r.route === 'chat' ? 'chatcmpl' : 'cmpl'}-${token(ctx.rng.ids, 12)}`;
     this.outputTokens = r.maxTokens ?? Math.round(drawRange(ctx.rng.tokens, ctx.opts.outputTokens));
-    const pinned = req.headers['x-runpod-worker-id'];
-    this.item = {
-      enqueuedAt: this.arrivedAt,
-      pinnedTo: typeof pinned === 'string' && pinned !== '' ? pinned : undefined,
-      start: (a) => this.start(a),
-    };
-  }
-
-  serve(): void {
-    const { clock, opts, pool } = this.ctx;
-    this.queueTimer = clock.after(opts.queueTimeoutMs, () => this.queueTimeout());
-    this.maxTimer = clock.after(opts.requestMaxMs, () => this.cut());
-    // A client gone while queued leaves the queue; gone mid-sequence, its slot is freed (vLLM aborts the request).
-    this.res.on('close', () => {
-      if (this.phase === 'answered') return;
-      if (this.phase === 'queued') pool.remove(this.item);
-      else this.llm.abandoned++;
-      this.release();
-      this.end();
-    });
-    pool.enqueue(this.item);
   }
 
   /** the slot goes back to the worker exactly once */
-  private release(): void {
+  protected release(): void {
     this.ctx.clock.cancel(this.tokenTimer);
     if (this.worker) this.ctx.pool.finish(this.worker);
     this.worker = undefined;
   }
 
-  private end(): void {
-    this.phase = 'answered';
-    this.ctx.clock.cancel(this.queueTimer);
-    this.ctx.clock.cancel(this.maxTimer);
+  /** gone mid-sequence: its slot is freed (vLLM aborts the request) */
+  protected clientGone(): void {
+    this.llm.abandoned++;
+    this.release();
+    this.end();
   }
 
-  private truth(): Record<string, string> {
+  protected headers(): Record<string, string> {
+    if (!this.assignment) return {};
     const { clock, opts } = this.ctx;
-    const { assignment, r, startedAt } = this;
-    if (!assignment) return {};
-    const now = clock.now();
+    const { r } = this;
     return {
-      'x-runpod-worker-id': assignment.worker.id,
-      ...groundTruthHeaders({ cold: assignment.cold, queueMs: startedAt - this.arrivedAt, execMs: now - startedAt, workerId: assignment.worker.id }),
+      ...super.headers(),
       'x-sim-input-tokens': String(r.inputTokens),
       'x-sim-output-tokens': String(this.outputTokens),
       'x-sim-prefill-ms': String(Math.round(clock.real(r.inputTokens * opts.prefillMsPerToken))),
@@ -148,17 +119,10 @@ class Sequence {
     };
   }
 
-  private start(a: Assignment): void {
-    const { clock, opts, counters } = this.ctx;
+  protected run(a: Assignment, fail: boolean): void {
+    const { clock, opts } = this.ctx;
     const { r } = this;
-    this.phase = 'running';
-    this.assignment = a;
     this.worker = a.worker;
-    this.startedAt = clock.now();
-    clock.cancel(this.queueTimer);
-    if (a.cold) counters.cold++;
-    // drawn for every sequence so the failure stream stays aligned across runs
-    const fail = this.ctx.rng.failure() < opts.fail5xxFraction;
     const prefill = r.inputTokens * opts.prefillMsPerToken;
     if (fail) {
       this.tokenTimer = clock.after(prefill, () => this.failAfterPrefill());
@@ -170,7 +134,7 @@ class Sequence {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
         trailer: 'x-sim-ttft-ms, x-sim-tpot-ms, x-sim-exec-ms',
-        ...this.truth(),
+        ...this.headers(),
       });
       this.res.flushHeaders();
     }
@@ -182,7 +146,7 @@ class Sequence {
     this.end();
     this.ctx.counters.served++;
     this.ctx.counters.failed5xx++;
-    sendJson(this.res, 500, errorObject('simulated handler failure', 'internal_server_error'), this.truth());
+    sendJson(this.res, 500, errorObject('simulated handler failure', 'internal_server_error'), this.headers());
   }
 
   private emit(): void {
@@ -211,7 +175,7 @@ class Sequence {
     const finishReason = r.maxTokens !== undefined ? 'length' : 'stop';
     const usage = usageOf(r.inputTokens, this.produced);
     if (!r.stream) {
-      sendJson(res, 200, completionObject(r, id, created, this.text, finishReason, usage), { ...this.truth(), ...this.timings() });
+      sendJson(res, 200, completionObject(r, id, created, this.text, finishReason, usage), { ...this.headers(), ...this.timings() });
       return;
     }
     res.write(sseEvent(chunkObject(r, id, created, null, false, finishReason)));
@@ -219,23 +183,5 @@ class Sequence {
     res.write(sseEvent('[DONE]'));
     res.addTrailers(this.timings());
     res.end();
-  }
-
-  private queueTimeout(): void {
-    if (this.phase !== 'queued' || !this.ctx.pool.remove(this.item)) return;
-    this.ctx.counters.queueTimeouts++;
-    this.end();
-    sendJson(this.res, 400, QUEUE_TIMEOUT_BODY);
-  }
-
-  private cut(): void {
-    if (this.phase === 'answered') return;
-    if (this.phase === 'queued') this.ctx.pool.remove(this.item);
-    this.ctx.counters.cut524++;
-    this.release();
-    this.end();
-    // a stream already answered 200: the balancer can only cut it
-    if (this.res.headersSent) this.res.destroy();
-    else sendJson(this.res, 524, REQUEST_MAX_BODY, this.truth());
   }
 }
