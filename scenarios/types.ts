@@ -1,5 +1,5 @@
 /** Types of the authoring API: what a scenario file sees when it imports 'rampart'. */
-import type { S3Helper } from '../runner/s3/client.js';
+import type { S3Helper } from '../runner/s3/types.js';
 import type { HttpClient, HttpOptions } from './http-types.js';
 import type { Llm, LlmOptions, SloOptions } from './llm-types.js';
 import type { Jobs, ServerlessOptions } from './serverless-types.js';
@@ -10,7 +10,7 @@ export type * from './http-types.js';
 export type * from './llm-types.js';
 export type * from './serverless-types.js';
 export type * from './stage-types.js';
-export type { S3Helper, S3Result, S3GetResult } from '../runner/s3/client.js';
+export type { S3Helper, S3Result, S3GetResult } from '../runner/s3/types.js';
 
 export type Tags = Record<string, string>;
 
