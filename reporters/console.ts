@@ -91,6 +91,20 @@ export function renderConsoleSummary(summary: Summary): string {
       ),
     );
   }
+  lines.push(...verdictBlocks(summary));
+  const llm = llmBlock(summary);
+  if (llm) lines.push('', chalk.bold('  LLM') + chalk.dim('  (ms; every llm_* metric is also under metrics)'), ...llmText(llm).map((l) => `  ${l}`));
+  lines.push(...metricsBlock(summary), ...errorsBlock(summary), ...findingsBlock(summary));
+  const failedRate = summary.metrics.http_req_failed;
+  if (failedRate?.type === 'rate' && failedRate.trues + failedRate.falses > 0) {
+    lines.push('', chalk.dim(`  ${failedRate.trues + failedRate.falses} requests, ${formatPercent(failedRate.rate)} failed`));
+  }
+  return lines.join('\n') + '\n\n';
+}
+
+/** Thresholds, checks and workloads, each block only when it has rows. */
+function verdictBlocks(summary: Summary): string[] {
+  const lines: string[] = [];
   const thresholds = thresholdRows(summary);
   if (thresholds.length) {
     lines.push('', chalk.bold('  thresholds'));
@@ -107,9 +121,11 @@ export function renderConsoleSummary(summary: Summary): string {
     const width = Math.max(...workloads.map((w) => w.name.length));
     for (const w of workloads) lines.push(`  ${w.name.padEnd(width)}  ${w.failed ? chalk.red(w.message) : w.message}`);
   }
-  const llm = llmBlock(summary);
-  if (llm) lines.push('', chalk.bold('  LLM') + chalk.dim('  (ms; every llm_* metric is also under metrics)'), ...llmText(llm).map((l) => `  ${l}`));
-  lines.push('', chalk.bold('  metrics') + chalk.dim('  (trends in ms)'));
+  return lines;
+}
+
+function metricsBlock(summary: Summary): string[] {
+  const lines = ['', chalk.bold('  metrics') + chalk.dim('  (trends in ms)')];
   // sub-metrics (name, status, stage, ...) are all in the results file; here only those a
   // threshold names, and per-request-name durations when there are several names
   const names = sortedMetricKeys(summary.metrics).filter((k) => k.startsWith('http_req_duration{name:'));
@@ -125,17 +141,27 @@ export function renderConsoleSummary(summary: Summary): string {
     const label = key.includes('{') ? chalk.dim(key) : key;
     lines.push(`  ${label}${chalk.dim('.'.repeat(Math.max(1, width - key.length)))} ${values}`);
   }
-  if (summary.errors.length) {
-    lines.push('', chalk.bold('  errors'));
-    const sorted = [...summary.errors].sort((a, b) => b.count - a.count);
-    for (const e of sorted.slice(0, 20)) {
-      lines.push(
-        `  ${chalk.red(String(e.count).padStart(6))} × ${e.kind}${e.status ? ` ${e.status}` : ''}  ${e.message}${e.location ? chalk.dim(` at ${e.location}`) : ''}`,
-      );
-      if (e.sample) lines.push(chalk.dim(`           ${e.sample}`));
-    }
-    if (sorted.length > 20) lines.push(chalk.dim(`  … ${sorted.length - 20} more groups in the results file`));
+  return lines;
+}
+
+/** The 20 largest error groups. */
+function errorsBlock(summary: Summary): string[] {
+  if (!summary.errors.length) return [];
+  const lines = ['', chalk.bold('  errors')];
+  const sorted = [...summary.errors].sort((a, b) => b.count - a.count);
+  for (const e of sorted.slice(0, 20)) {
+    lines.push(
+      `  ${chalk.red(String(e.count).padStart(6))} × ${e.kind}${e.status ? ` ${e.status}` : ''}  ${e.message}${e.location ? chalk.dim(` at ${e.location}`) : ''}`,
+    );
+    if (e.sample) lines.push(chalk.dim(`           ${e.sample}`));
   }
+  if (sorted.length > 20) lines.push(chalk.dim(`  … ${sorted.length - 20} more groups in the results file`));
+  return lines;
+}
+
+/** The findings, then each sweep's table. */
+function findingsBlock(summary: Summary): string[] {
+  const lines: string[] = [];
   if (summary.insights.length) {
     lines.push('', chalk.bold('  findings'));
     for (const i of summary.insights) {
@@ -151,9 +177,5 @@ export function renderConsoleSummary(summary: Summary): string {
     const [header, ...rows] = sweepText(t);
     lines.push(chalk.dim(`  ${header}`), ...rows.map((r) => `  ${r}`));
   }
-  const failedRate = summary.metrics.http_req_failed;
-  if (failedRate?.type === 'rate' && failedRate.trues + failedRate.falses > 0) {
-    lines.push('', chalk.dim(`  ${failedRate.trues + failedRate.falses} requests, ${formatPercent(failedRate.rate)} failed`));
-  }
-  return lines.join('\n') + '\n\n';
+  return lines;
 }

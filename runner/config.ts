@@ -40,7 +40,30 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
     if (!path && (err as NodeJS.ErrnoException).code === 'ENOENT') return { path: null };
     throw new ConfigError(`cannot read config ${path ?? DEFAULT_CONFIG}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const name = path ?? DEFAULT_CONFIG;
+  const parsed = await parseConfig(text, path ?? DEFAULT_CONFIG);
+  if (!parsed) return { path: file };
+  const { raw } = parsed;
+  checkTypes(raw, parsed.keyAt);
+  checkValues(raw, parsed.pathAt);
+  const env = raw.env as Record<string, unknown> | undefined;
+  return {
+    ...(raw as Omit<ConfigFile, 'path'>),
+    env: env ? Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) : undefined,
+    path: file,
+  };
+}
+
+/** Where a mistake is: `file:line: 'key'`. */
+type Where<K> = (key: K) => string;
+
+/**
+ * The YAML as plain values, with where each top-level key and each nested path stands; null
+ * for an empty file. Invalid YAML, a file that is not a mapping or an unknown key is refused.
+ */
+async function parseConfig(
+  text: string,
+  name: string,
+): Promise<{ raw: Record<string, unknown>; keyAt: Where<string>; pathAt: Where<string[]> } | null> {
   // the YAML parser loads when there is a config file to read (start-up, issue 11)
   const { LineCounter, parseDocument, isMap, isScalar } = await import('yaml');
   const lines = new LineCounter();
@@ -51,21 +74,30 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
     const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
     throw new ConfigError(`${name}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  if (doc.contents === null) return { path: file };
+  if (doc.contents === null) return null;
   if (!isMap(doc.contents)) throw new ConfigError(`${name}: must be a mapping of settings (target, env, out, thresholds, ...)`);
-  for (const pair of doc.contents.items) {
+  const items = doc.contents.items;
+  for (const pair of items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     if (!KEYS.includes(key)) {
       const at = isScalar(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]) : undefined;
       throw new ConfigError(`${name}${at ? `:${at.line}` : ''}: unknown key '${key}' (known: ${KEYS.join(', ')})`);
     }
   }
-  const raw = doc.toJS() as Record<string, unknown>;
-  const where = (key: string) => {
-    const node = (doc.contents as { items: { key: unknown }[] }).items.find((p) => isScalar(p.key) && p.key.value === key);
+  const keyAt = (key: string) => {
+    const node = items.find((p) => isScalar(p.key) && p.key.value === key);
     const range = node && isScalar(node.key) ? node.key.range : undefined;
     return `${name}${range ? `:${lines.linePos(range[0]).line}` : ''}: '${key}'`;
   };
+  const pathAt = (path: string[]) => {
+    const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
+    return `${name}${node?.range ? `:${lines.linePos(node.range[0]).line}` : ''}: '${path.join('.')}'`;
+  };
+  return { raw: doc.toJS() as Record<string, unknown>, keyAt, pathAt };
+}
+
+/** Each key's value has the right type. */
+function checkTypes(raw: Record<string, unknown>, where: Where<string>): void {
   const expect = (key: string, ok: boolean, what: string) => {
     if (raw[key] !== undefined && !ok) throw new ConfigError(`${where(key)} must be ${what}`);
   };
@@ -82,16 +114,6 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
   expect('upload', typeof raw.upload === 'string', 'an s3://bucket/prefix URL');
   expect('s3', isStringMap(raw.s3), 'a mapping with endpoint, region, forcePathStyle');
   expect('failUnmeasured', typeof raw.failUnmeasured === 'boolean', 'true or false');
-  checkValues(raw, (path) => {
-    const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
-    return `${name}${node?.range ? `:${lines.linePos(node.range[0]).line}` : ''}: '${path.join('.')}'`;
-  });
-  const env = raw.env as Record<string, unknown> | undefined;
-  return {
-    ...(raw as Omit<ConfigFile, 'path'>),
-    env: env ? Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) : undefined,
-    path: file,
-  };
 }
 
 /** Values whose type is right but whose content is not, named by file, line and key (`where`). */

@@ -21,33 +21,26 @@ export class RampartError extends Error {
   readonly exitCode: number = ExitCode.internal;
 }
 
-/** A bad flag, an invalid stage, an unreadable or invalid config: exit 2. */
-export class UsageError extends RampartError {
-  override readonly code = 'RAMPART_USAGE';
-  override readonly exitCode = ExitCode.usage;
-  override name = 'UsageError';
+/** An error kind with its name, stable code and exit code (extend it: `class X extends errorKind(...) {}`). */
+export function errorKind(name: string, code: string, exitCode: number) {
+  return class extends RampartError {
+    override readonly code = code;
+    override readonly exitCode = exitCode;
+    override name = name;
+  };
 }
+
+/** A bad flag, an invalid stage, an unreadable or invalid config: exit 2. */
+export class UsageError extends errorKind('UsageError', 'RAMPART_USAGE', ExitCode.usage) {}
 
 /** rampart.yaml or another config file is wrong: exit 2. */
-export class ConfigError extends RampartError {
-  override readonly code = 'RAMPART_CONFIG';
-  override readonly exitCode = ExitCode.usage;
-  override name = 'ConfigError';
-}
+export class ConfigError extends errorKind('ConfigError', 'RAMPART_CONFIG', ExitCode.usage) {}
 
 /** The scenario did not compile (esbuild): exit 107. */
-export class CompileError extends RampartError {
-  override readonly code = 'RAMPART_COMPILE';
-  override readonly exitCode = ExitCode.scenario;
-  override name = 'CompileError';
-}
+export class CompileError extends errorKind('CompileError', 'RAMPART_COMPILE', ExitCode.scenario) {}
 
 /** The scenario threw while loading, in setup or in teardown: exit 107. */
-export class ScenarioError extends RampartError {
-  override readonly code = 'RAMPART_SCENARIO';
-  override readonly exitCode = ExitCode.scenario;
-  override name = 'ScenarioError';
-}
+export class ScenarioError extends errorKind('ScenarioError', 'RAMPART_SCENARIO', ExitCode.scenario) {}
 
 export function exitCodeOf(err: unknown): number {
   return err instanceof RampartError ? err.exitCode : ExitCode.internal;

@@ -42,77 +42,92 @@ export interface SimulateArgs {
 
 const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
+/** Runs `parse`; its error is prefixed with the flag's name. */
+function flag<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`--${name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function num(name: string, v: unknown, check: (n: number) => boolean, expected: string): number {
+  return flag(name, () => {
+    const n = typeof v === 'number' ? v : Number(v);
+    if (v === '' || !Number.isFinite(n) || !check(n)) throw new Error(`expected ${expected}, got ${JSON.stringify(v)}`);
+    return n;
+  });
+}
+
+const optional = <T>(v: unknown, parse: (v: unknown) => T): T | undefined => (v === undefined ? undefined : parse(v));
+const isInt = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
+const isFraction = (n: number) => n >= 0 && n <= 1;
+const duration = (name: string) => (v: unknown) => flag(name, () => parseDuration(String(v)));
+
+function choice<T extends string>(name: string, allowed: readonly T[], expected: string) {
+  return (v: unknown): T =>
+    flag(name, () => {
+      if (!allowed.includes(v as T)) throw new Error(`expected ${expected}, got ${JSON.stringify(v)}`);
+      return v as T;
+    });
+}
+
+function text(name: string, expected: string) {
+  return (v: unknown): string =>
+    flag(name, () => {
+      if (typeof v !== 'string' || v === '') throw new Error(`expected ${expected}`);
+      return v;
+    });
+}
+
 /** Turn CLI flags into SimulatorOptions; a bad value throws an Error that names its flag. */
 export function optionsFromArgs(args: Partial<SimulateArgs>): SimulatorOptions {
-  const flag = <T>(name: string, parse: () => T): T => {
-    try {
-      return parse();
-    } catch (err) {
-      throw new Error(`--${name}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
-  const num = (name: string, v: unknown, check: (n: number) => boolean, expected: string): number =>
-    flag(name, () => {
-      const n = typeof v === 'number' ? v : Number(v);
-      if (v === '' || !Number.isFinite(n) || !check(n)) throw new Error(`expected ${expected}, got ${JSON.stringify(v)}`);
-      return n;
-    });
-  const optional = <T>(v: unknown, parse: (v: unknown) => T): T | undefined => (v === undefined ? undefined : parse(v));
-  const isInt = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
-  const isFraction = (n: number) => n >= 0 && n <= 1;
-
-  const mode = optional(args.mode, (v) =>
-    flag('mode', () => {
-      if (v !== 'lb' && v !== 'queue' && v !== 'openai') throw new Error(`expected lb, queue or openai, got ${JSON.stringify(v)}`);
-      return v as SimulatorMode;
-    }),
-  );
-  const scaler = optional(args.scaler, (v) =>
-    flag('scaler', () => {
-      if (v !== 'request-count' && v !== 'queue-delay') throw new Error(`expected request-count or queue-delay, got ${JSON.stringify(v)}`);
-      return v as ScalerKind;
-    }),
-  );
+  const mode = optional(args.mode, choice<SimulatorMode>('mode', ['lb', 'queue', 'openai'], 'lb, queue or openai'));
+  const scaler = optional(args.scaler, choice<ScalerKind>('scaler', ['request-count', 'queue-delay'], 'request-count or queue-delay'));
   const opts: SimulatorOptions = {
     mode,
     port: optional(args.port, (v) => num('port', v, (n) => isInt(0)(n) && n <= 65535, 'a port 0..65535')),
-    host: optional(args.host, (v) =>
-      flag('host', () => {
-        if (typeof v !== 'string' || v === '') throw new Error('expected a host name or address');
-        return v;
-      }),
-    ),
-    minWorkers: optional(args['min-workers'], (v) => num('min-workers', v, isInt(0), 'an integer ≥ 0')),
-    maxWorkers: optional(args['max-workers'], (v) => num('max-workers', v, isInt(1), 'an integer ≥ 1')),
-    coldStartMs: optional(args['cold-start'], (v) => flag('cold-start', () => parseDurationRange(String(v)))),
-    execMs: optional(args.exec, (v) => flag('exec', () => parseDurationRange(String(v)))),
-    idleTimeoutMs: optional(args['idle-timeout'], (v) => flag('idle-timeout', () => parseDuration(String(v)))),
-    queueTimeoutMs: optional(args['queue-timeout'], (v) => flag('queue-timeout', () => parseDuration(String(v)))),
-    requestMaxMs: optional(args['request-max'], (v) => flag('request-max', () => parseDuration(String(v)))),
-    scaler,
-    requestsPerWorker: optional(args['requests-per-worker'], (v) => num('requests-per-worker', v, isInt(1), 'an integer ≥ 1')),
-    scalerQueueDelayMs: optional(args['scaler-delay'], (v) => flag('scaler-delay', () => parseDuration(String(v)))),
-    failJobFraction: optional(args['fail-jobs'], (v) => num('fail-jobs', v, isFraction, 'a fraction 0..1')),
-    fail5xxFraction: optional(args['fail-5xx'], (v) => num('fail-5xx', v, isFraction, 'a fraction 0..1')),
-    rateLimit: optional(args['rate-limit'], (v) => flag('rate-limit', () => parseRateLimit(String(v)))),
-    timeScale: optional(args['time-scale'], (v) => num('time-scale', v, (n) => n > 0, 'a number > 0')),
-    seed: optional(args.seed, (v) => num('seed', v, Number.isInteger, 'an integer')),
-    maxBatch: optional(args['max-batch'], (v) => num('max-batch', v, isInt(1), 'an integer ≥ 1')),
-    prefillMsPerToken: optional(args['prefill-per-token'], (v) => flag('prefill-per-token', () => parseDuration(String(v)))),
-    decodeMs: optional(args.decode, (v) => flag('decode', () => parseDuration(String(v)))),
-    decodeMsPerSeq: optional(args['decode-per-seq'], (v) => flag('decode-per-seq', () => parseDuration(String(v)))),
-    outputTokens: optional(args['output-tokens'], (v) => flag('output-tokens', () => parseCountRange(String(v)))),
-    model: optional(args.model, (v) =>
-      flag('model', () => {
-        if (typeof v !== 'string' || v === '') throw new Error('expected a model name');
-        return v;
-      }),
-    ),
+    host: optional(args.host, text('host', 'a host name or address')),
+    ...workerOptions(args, scaler),
+    ...llmOptions(args),
   };
   if (opts.minWorkers !== undefined && opts.minWorkers > (opts.maxWorkers ?? DEFAULTS.maxWorkers)) {
     throw new Error(`--min-workers (${opts.minWorkers}) exceeds --max-workers (${opts.maxWorkers ?? DEFAULTS.maxWorkers})`);
   }
   return opts;
+}
+
+/** The workers, the balancer and its scaler, faults and time. */
+function workerOptions(args: Partial<SimulateArgs>, scaler: ScalerKind | undefined): SimulatorOptions {
+  return {
+    minWorkers: optional(args['min-workers'], (v) => num('min-workers', v, isInt(0), 'an integer ≥ 0')),
+    maxWorkers: optional(args['max-workers'], (v) => num('max-workers', v, isInt(1), 'an integer ≥ 1')),
+    coldStartMs: optional(args['cold-start'], (v) => flag('cold-start', () => parseDurationRange(String(v)))),
+    execMs: optional(args.exec, (v) => flag('exec', () => parseDurationRange(String(v)))),
+    idleTimeoutMs: optional(args['idle-timeout'], duration('idle-timeout')),
+    queueTimeoutMs: optional(args['queue-timeout'], duration('queue-timeout')),
+    requestMaxMs: optional(args['request-max'], duration('request-max')),
+    scaler,
+    requestsPerWorker: optional(args['requests-per-worker'], (v) => num('requests-per-worker', v, isInt(1), 'an integer ≥ 1')),
+    scalerQueueDelayMs: optional(args['scaler-delay'], duration('scaler-delay')),
+    failJobFraction: optional(args['fail-jobs'], (v) => num('fail-jobs', v, isFraction, 'a fraction 0..1')),
+    fail5xxFraction: optional(args['fail-5xx'], (v) => num('fail-5xx', v, isFraction, 'a fraction 0..1')),
+    rateLimit: optional(args['rate-limit'], (v) => flag('rate-limit', () => parseRateLimit(String(v)))),
+    timeScale: optional(args['time-scale'], (v) => num('time-scale', v, (n) => n > 0, 'a number > 0')),
+    seed: optional(args.seed, (v) => num('seed', v, Number.isInteger, 'an integer')),
+  };
+}
+
+/** openai mode's batching, timings, tokens and model. */
+function llmOptions(args: Partial<SimulateArgs>): SimulatorOptions {
+  return {
+    maxBatch: optional(args['max-batch'], (v) => num('max-batch', v, isInt(1), 'an integer ≥ 1')),
+    prefillMsPerToken: optional(args['prefill-per-token'], duration('prefill-per-token')),
+    decodeMs: optional(args.decode, duration('decode')),
+    decodeMsPerSeq: optional(args['decode-per-seq'], duration('decode-per-seq')),
+    outputTokens: optional(args['output-tokens'], (v) => flag('output-tokens', () => parseCountRange(String(v)))),
+    model: optional(args.model, text('model', 'a model name')),
+  };
 }
 
 /** Resolves once a SIGINT or SIGTERM arrives. */

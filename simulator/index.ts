@@ -1,7 +1,7 @@
 // The serverless-endpoint simulator: a real node:http server that behaves like a
 // RunPod-style GPU endpoint (load-balancing or queue mode) with cold-starting workers.
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Clock } from './clock.js';
 import { newCounters, type LlmCounters, type RequestCounters, type SimContext } from './context.js';
@@ -68,55 +68,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   if (options.mode === 'openai') ctx.llm = newLlmCounters();
   const jobs = new JobStore(ctx);
   const limiter = options.rateLimit ? new RateLimiter(options.rateLimit, clock) : null;
-
-  const workerCounts = (): WorkerCounts => {
-    const c = ctx.pool.counts();
-    return { idle: c.idle, initializing: c.initializing, ready: c.idle + c.running, running: c.running, throttled: 0, unhealthy: 0 };
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    const path = options.mode === 'queue' ? stripEndpointPrefix(url.pathname) : url.pathname;
-    const body = await readBody(req);
-    if (path === '/health') {
-      // behind the balancer, waiting requests are the queue and requests on a worker are in progress
-      const c = ctx.counters;
-      const lbJobs = () => ({
-        completed: c.served,
-        failed: c.queueTimeouts + c.failed5xx + c.cut524,
-        inProgress: ctx.pool.counts().inProgress,
-        inQueue: ctx.pool.queue.length,
-        retried: 0,
-      });
-      return sendJson(res, 200, { jobs: options.mode === 'queue' ? jobs.counts() : lbJobs(), workers: workerCounts() } satisfies HealthBody);
-    }
-    if (path === '/ping') {
-      // 200 once any worker is initialized, 204 while none is (initializing or scaled to zero).
-      const { ready } = workerCounts();
-      res.writeHead(ready > 0 ? 200 : 204, ready > 0 ? { 'content-type': 'application/json' } : {});
-      return void res.end(ready > 0 ? JSON.stringify({ status: 'healthy' }) : undefined);
-    }
-    ctx.counters.received++;
-    const retryAfter = limiter?.take() ?? null;
-    if (retryAfter !== null) {
-      ctx.counters.rateLimited++;
-      return sendJson(
-        res,
-        429,
-        { status: 429, title: 'Too Many Requests', detail: 'rate limit exceeded' },
-        {
-          'retry-after': String(retryAfter),
-        },
-      );
-    }
-    // A worker behind the balancer serves any body; only JSON ones have an input to echo.
-    if (options.mode === 'lb') return handleLbRequest(ctx, req, res, tryParse(body));
-    if (options.mode === 'openai') return handleOpenAiRequest(ctx, req, res, path, body);
-    return handleQueueRequest(ctx, jobs, req, res, url, parseJsonBody(body));
-  };
-
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    handle(ctx, jobs, limiter, req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof Error ? err.message : String(err);
       sendJson(res, status, { error: message });
@@ -125,15 +78,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   // Requests may legitimately wait minutes (unscaled); never let node cut them first.
   server.requestTimeout = 0;
   server.headersTimeout = 0;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
 
   let closing: Promise<void> | undefined;
@@ -145,7 +90,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       ...ctx.pool.snapshot(),
       requests: { ...ctx.counters },
       jobs: jobs.counts(),
-      workers: workerCounts(),
+      workers: workerCounts(ctx),
       queued: ctx.pool.queue.length,
       ...(ctx.llm ? { llm: { ...ctx.llm } } : {}),
     }),
@@ -159,4 +104,60 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return closing;
     },
   };
+}
+
+/** Listens on the options' host and port (0: any free one) and answers the port. */
+async function listen(server: Server, options: ResolvedOptions): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+function workerCounts(ctx: SimContext): WorkerCounts {
+  const c = ctx.pool.counts();
+  return { idle: c.idle, initializing: c.initializing, ready: c.idle + c.running, running: c.running, throttled: 0, unhealthy: 0 };
+}
+
+async function handle(ctx: SimContext, jobs: JobStore, limiter: RateLimiter | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { mode } = ctx.opts;
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const path = mode === 'queue' ? stripEndpointPrefix(url.pathname) : url.pathname;
+  const body = await readBody(req);
+  if (path === '/health') return sendJson(res, 200, healthBody(ctx, jobs));
+  if (path === '/ping') {
+    // 200 once any worker is initialized, 204 while none is (initializing or scaled to zero).
+    const { ready } = workerCounts(ctx);
+    res.writeHead(ready > 0 ? 200 : 204, ready > 0 ? { 'content-type': 'application/json' } : {});
+    return void res.end(ready > 0 ? JSON.stringify({ status: 'healthy' }) : undefined);
+  }
+  ctx.counters.received++;
+  const retryAfter = limiter?.take() ?? null;
+  if (retryAfter !== null) {
+    ctx.counters.rateLimited++;
+    const tooMany = { status: 429, title: 'Too Many Requests', detail: 'rate limit exceeded' };
+    return sendJson(res, 429, tooMany, { 'retry-after': String(retryAfter) });
+  }
+  // A worker behind the balancer serves any body; only JSON ones have an input to echo.
+  if (mode === 'lb') return handleLbRequest(ctx, req, res, tryParse(body));
+  if (mode === 'openai') return handleOpenAiRequest(ctx, req, res, path, body);
+  return handleQueueRequest(ctx, jobs, req, res, url, parseJsonBody(body));
+}
+
+function healthBody(ctx: SimContext, jobs: JobStore): HealthBody {
+  if (ctx.opts.mode === 'queue') return { jobs: jobs.counts(), workers: workerCounts(ctx) };
+  // behind the balancer, waiting requests are the queue and requests on a worker are in progress
+  const c = ctx.counters;
+  const lbJobs = {
+    completed: c.served,
+    failed: c.queueTimeouts + c.failed5xx + c.cut524,
+    inProgress: ctx.pool.counts().inProgress,
+    inQueue: ctx.pool.queue.length,
+    retried: 0,
+  };
+  return { jobs: lbJobs, workers: workerCounts(ctx) };
 }

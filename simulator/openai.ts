@@ -6,8 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TimerHandle } from './clock.js';
 import type { LlmCounters, SimContext } from './context.js';
-import { groundTruthHeaders, sendJson } from './http-util.js';
-import { QUEUE_TIMEOUT_BODY, REQUEST_MAX_BODY } from './lb.js';
+import { sendJson } from './http-util.js';
+import { BalancedRequest } from './balanced.js';
 import {
   chunkObject,
   completionObject,
@@ -22,7 +22,7 @@ import {
   type Route,
 } from './openai-body.js';
 import { drawRange, token } from './random.js';
-import type { Assignment, Worker, WorkItem } from './workers.js';
+import type { Assignment, Worker } from './workers.js';
 
 export function newLlmCounters(): LlmCounters {
   return { completions: 0, streams: 0, inputTokens: 0, outputTokens: 0, abandoned: 0, invalid: 0 };
@@ -57,151 +57,131 @@ export function handleOpenAiRequest(ctx: SimContext, req: IncomingMessage, res: 
     const message = err instanceof InvalidRequest ? err.message : 'the body is not valid JSON';
     return sendJson(res, 400, errorObject(message, 'invalid_request_error', err instanceof InvalidRequest ? err.param : null));
   }
-  serveSequence(ctx, llm, req, res, request);
+  new Sequence(ctx, llm, req, res, request).serve();
 }
 
-function serveSequence(ctx: SimContext, llm: LlmCounters, req: IncomingMessage, res: ServerResponse, r: LlmRequest): void {
-  const { clock, pool, opts, counters } = ctx;
-  const arrivedAt = clock.now();
-  const id = `${r.route === 'chat' ? 'chatcmpl' : 'cmpl'}-${token(ctx.rng.ids, 12)}`;
-  const created = Math.floor(Date.now() / 1000);
-  const outputTokens = r.maxTokens ?? Math.round(drawRange(ctx.rng.tokens, opts.outputTokens));
-  let phase: 'queued' | 'running' | 'answered' = 'queued';
-  let worker: Worker | undefined;
-  let assignment: Assignment | undefined;
-  let startedAt = 0;
-  let firstTokenAt = 0;
-  let produced = 0;
-  let text = '';
-  let tokenTimer: TimerHandle | undefined;
-  let queueTimer: TimerHandle | undefined;
+/** One sequence: queued in the balancer (balanced.ts), then prefill and one decode step a token on a worker. */
+class Sequence extends BalancedRequest {
+  private readonly id: string;
+  private readonly created = Math.floor(Date.now() / 1000);
+  private readonly outputTokens: number;
+  private worker: Worker | undefined;
+  private firstTokenAt = 0;
+  private produced = 0;
+  private text = '';
+  private tokenTimer: TimerHandle | undefined;
+
+  constructor(
+    ctx: SimContext,
+    private readonly llm: LlmCounters,
+    req: IncomingMessage,
+    res: ServerResponse,
+    private readonly r: LlmRequest,
+  ) {
+    super(ctx, req, res);
+    this.id = `${r.route === 'chat' ? 'chatcmpl' : 'cmpl'}-${token(ctx.rng.ids, 12)}`;
+    this.outputTokens = r.maxTokens ?? Math.round(drawRange(ctx.rng.tokens, ctx.opts.outputTokens));
+  }
 
   /** the slot goes back to the worker exactly once */
-  const release = () => {
-    clock.cancel(tokenTimer);
-    if (worker) pool.finish(worker);
-    worker = undefined;
-  };
-  const end = () => {
-    phase = 'answered';
-    clock.cancel(queueTimer);
-    clock.cancel(maxTimer);
-  };
-  const truth = (): Record<string, string> => {
-    if (!assignment) return {};
-    const now = clock.now();
+  protected release(): void {
+    this.ctx.clock.cancel(this.tokenTimer);
+    if (this.worker) this.ctx.pool.finish(this.worker);
+    this.worker = undefined;
+  }
+
+  /** gone mid-sequence: its slot is freed (vLLM aborts the request) */
+  protected clientGone(): void {
+    this.llm.abandoned++;
+    this.release();
+    this.end();
+  }
+
+  protected headers(): Record<string, string> {
+    if (!this.assignment) return {};
+    const { clock, opts } = this.ctx;
+    const { r } = this;
     return {
-      'x-runpod-worker-id': assignment.worker.id,
-      ...groundTruthHeaders({ cold: assignment.cold, queueMs: startedAt - arrivedAt, execMs: now - startedAt, workerId: assignment.worker.id }),
+      ...super.headers(),
       'x-sim-input-tokens': String(r.inputTokens),
-      'x-sim-output-tokens': String(outputTokens),
+      'x-sim-output-tokens': String(this.outputTokens),
       'x-sim-prefill-ms': String(Math.round(clock.real(r.inputTokens * opts.prefillMsPerToken))),
     };
-  };
-  /** what really happened to this sequence, real ms: sent as trailers after a stream, as headers otherwise */
-  const timings = (): Record<string, string> => ({
-    'x-sim-ttft-ms': String(Math.round(firstTokenAt - arrivedAt)),
-    'x-sim-tpot-ms': (produced > 1 ? (clock.now() - firstTokenAt) / (produced - 1) : 0).toFixed(2),
-    'x-sim-exec-ms': String(Math.round(clock.now() - startedAt)),
-  });
+  }
 
-  const emit = () => {
-    const i = produced++;
-    const piece = tokenText(i);
-    if (i === 0) firstTokenAt = clock.now();
-    if (r.stream) res.write(sseEvent(chunkObject(r, id, created, piece, i === 0, null)));
-    else text += piece;
-    if (produced < outputTokens) {
-      tokenTimer = clock.after(decodeStepMs(opts, worker?.active ?? 1), emit);
+  /** what really happened to this sequence, real ms: sent as trailers after a stream, as headers otherwise */
+  private timings(): Record<string, string> {
+    const now = this.ctx.clock.now();
+    return {
+      'x-sim-ttft-ms': String(Math.round(this.firstTokenAt - this.arrivedAt)),
+      'x-sim-tpot-ms': (this.produced > 1 ? (now - this.firstTokenAt) / (this.produced - 1) : 0).toFixed(2),
+      'x-sim-exec-ms': String(Math.round(now - this.startedAt)),
+    };
+  }
+
+  protected run(a: Assignment, fail: boolean): void {
+    const { clock, opts } = this.ctx;
+    const { r } = this;
+    this.worker = a.worker;
+    const prefill = r.inputTokens * opts.prefillMsPerToken;
+    if (fail) {
+      this.tokenTimer = clock.after(prefill, () => this.failAfterPrefill());
       return;
     }
-    finish();
-  };
+    if (r.stream) {
+      this.llm.streams++;
+      this.res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        trailer: 'x-sim-ttft-ms, x-sim-tpot-ms, x-sim-exec-ms',
+        ...this.headers(),
+      });
+      this.res.flushHeaders();
+    }
+    this.tokenTimer = clock.after(prefill, () => this.emit());
+  }
 
-  const finish = () => {
-    release();
-    end();
-    counters.served++;
+  private failAfterPrefill(): void {
+    this.release();
+    this.end();
+    this.ctx.counters.served++;
+    this.ctx.counters.failed5xx++;
+    sendJson(this.res, 500, errorObject('simulated handler failure', 'internal_server_error'), this.headers());
+  }
+
+  private emit(): void {
+    const { clock } = this.ctx;
+    const { r } = this;
+    const i = this.produced++;
+    const piece = tokenText(i);
+    if (i === 0) this.firstTokenAt = clock.now();
+    if (r.stream) this.res.write(sseEvent(chunkObject(r, this.id, this.created, piece, i === 0, null)));
+    else this.text += piece;
+    if (this.produced < this.outputTokens) {
+      this.tokenTimer = clock.after(decodeStepMs(this.ctx.opts, this.worker?.active ?? 1), () => this.emit());
+      return;
+    }
+    this.finish();
+  }
+
+  private finish(): void {
+    const { r, res, id, created, llm } = this;
+    this.release();
+    this.end();
+    this.ctx.counters.served++;
     llm.completions++;
     llm.inputTokens += r.inputTokens;
-    llm.outputTokens += produced;
+    llm.outputTokens += this.produced;
     const finishReason = r.maxTokens !== undefined ? 'length' : 'stop';
-    const usage = usageOf(r.inputTokens, produced);
+    const usage = usageOf(r.inputTokens, this.produced);
     if (!r.stream) {
-      sendJson(res, 200, completionObject(r, id, created, text, finishReason, usage), { ...truth(), ...timings() });
+      sendJson(res, 200, completionObject(r, id, created, this.text, finishReason, usage), { ...this.headers(), ...this.timings() });
       return;
     }
     res.write(sseEvent(chunkObject(r, id, created, null, false, finishReason)));
     if (r.includeUsage) res.write(sseEvent(usageChunk(r, id, created, usage)));
     res.write(sseEvent('[DONE]'));
-    res.addTrailers(timings());
+    res.addTrailers(this.timings());
     res.end();
-  };
-
-  const item: WorkItem = {
-    enqueuedAt: arrivedAt,
-    pinnedTo:
-      typeof req.headers['x-runpod-worker-id'] === 'string' && req.headers['x-runpod-worker-id'] !== ''
-        ? req.headers['x-runpod-worker-id']
-        : undefined,
-    start(a) {
-      phase = 'running';
-      assignment = a;
-      worker = a.worker;
-      startedAt = clock.now();
-      clock.cancel(queueTimer);
-      if (a.cold) counters.cold++;
-      // drawn for every sequence so the failure stream stays aligned across runs
-      const fail = ctx.rng.failure() < opts.fail5xxFraction;
-      const prefill = r.inputTokens * opts.prefillMsPerToken;
-      if (fail) {
-        tokenTimer = clock.after(prefill, () => {
-          release();
-          end();
-          counters.served++;
-          counters.failed5xx++;
-          sendJson(res, 500, errorObject('simulated handler failure', 'internal_server_error'), truth());
-        });
-        return;
-      }
-      if (r.stream) {
-        llm.streams++;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          trailer: 'x-sim-ttft-ms, x-sim-tpot-ms, x-sim-exec-ms',
-          ...truth(),
-        });
-        res.flushHeaders();
-      }
-      tokenTimer = clock.after(prefill, emit);
-    },
-  };
-
-  queueTimer = clock.after(opts.queueTimeoutMs, () => {
-    if (phase !== 'queued' || !pool.remove(item)) return;
-    counters.queueTimeouts++;
-    end();
-    sendJson(res, 400, QUEUE_TIMEOUT_BODY);
-  });
-  const maxTimer = clock.after(opts.requestMaxMs, () => {
-    if (phase === 'answered') return;
-    if (phase === 'queued') pool.remove(item);
-    counters.cut524++;
-    release();
-    end();
-    // a stream already answered 200: the balancer can only cut it
-    if (res.headersSent) res.destroy();
-    else sendJson(res, 524, REQUEST_MAX_BODY, truth());
-  });
-  // A client gone while queued leaves the queue; gone mid-sequence, its slot is freed (vLLM aborts the request).
-  res.on('close', () => {
-    if (phase === 'answered') return;
-    if (phase === 'queued') pool.remove(item);
-    else llm.abandoned++;
-    release();
-    end();
-  });
-
-  pool.enqueue(item);
+  }
 }

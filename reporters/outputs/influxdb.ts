@@ -11,11 +11,10 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { Reporter, ReporterFactory } from '../reporter.js';
 import { UsageError } from '../../runner/errors.js';
 import type { MetricSummary } from '../../runner/results/types.js';
-import { maskSecrets } from '../file-reporter.js';
 import { DEFAULT_SCHEMA, layoutUpTo, type BucketView } from './native-histogram.js';
-import { OutputSender } from './sender.js';
-import { liveSeries, SeriesSelector, summarySeries, type Series } from './series.js';
-import { defaultTestId, outputSettings, parseOutputUrl, poster, type Env } from './settings.js';
+import { pushOutput } from './push-output.js';
+import type { Series } from './series.js';
+import { outputSettings, parseOutputUrl, type Env } from './settings.js';
 
 const escapeKey = (s: string) => s.replace(/[,= \\]/g, (c) => `\\${c}`);
 const escapeMeasurement = (s: string) => s.replace(/[, \\]/g, (c) => `\\${c}`);
@@ -84,17 +83,30 @@ function line(measurement: string, tags: Record<string, string>, fields: Record<
 
 export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], quiet = false): Reporter {
   const settings = outputSettings('influxdb', influxWriteUrl(raw), env, secrets);
-  const selector = new SeriesSelector(settings.filter);
-  const sender = new OutputSender({
-    name: 'influxdb',
-    shownUrl: settings.shownUrl,
-    post: poster(settings.url, { 'content-type': 'text/plain; charset=utf-8', ...settings.headers }),
+  const headers = { 'content-type': 'text/plain; charset=utf-8' };
+  return pushOutput({ name: 'influxdb', settings, headers, secrets, quiet }, (sender) => {
+    const intervalFields = intervalFieldsOf();
+    return {
+      push(series, testid, summary) {
+        // at the end a trend carries the run's values (the results file's), the rest as live
+        const fieldsOf = summary
+          ? (s: Series) => {
+              const m = summary.metrics[s.key];
+              return m.type === 'trend' ? finalFields(m) : intervalFields(s);
+            }
+          : intervalFields;
+        const { text, n } = lines(series, testid, fieldsOf);
+        sender.enqueue(text, n);
+      },
+      sentLine: (points, testid) => `rampart: influxdb: sent ${points.toLocaleString('en-US')} points, testid=${testid}`,
+    };
   });
-  let testid = settings.testid ?? 'rampart';
-  /** each trend's HDR counts at the previous interval, to take this interval's out of the cumulative ones */
-  const previous = new Map<string, Float64Array>();
+}
 
-  const intervalFields = (s: Series): Record<string, string> | null => {
+/** A series' fields for an interval; each trend's HDR counts are kept to take the next interval's out of the cumulative ones. */
+function intervalFieldsOf(): (s: Series) => Record<string, string> | null {
+  const previous = new Map<string, Float64Array>();
+  return (s) => {
     const v = s.value;
     if (v.type === 'counter') return { count: `${v.count}i` };
     if (v.type === 'gauge') return { value: num(v.value) };
@@ -110,58 +122,39 @@ export function createInfluxdbOutput(raw: string, env: Env, secrets?: string[], 
     }
     return fields;
   };
+}
 
-  const finalFields = (m: MetricSummary): Record<string, string> => {
-    if (m.type !== 'trend') return {};
-    return {
-      count: `${m.count}i`,
-      run_p50: num(m.med),
-      run_p90: num(m.p90),
-      run_p95: num(m.p95),
-      run_p99: num(m.p99),
-      run_min: num(m.min),
-      run_max: num(m.max),
-      run_avg: num(m.avg),
-    };
-  };
-
-  const write = (series: Series[], fieldsOf: (s: Series) => Record<string, string> | null) => {
-    const ms = Date.now();
-    let text = '';
-    let n = 0;
-    for (const s of series) {
-      const fields = fieldsOf(s);
-      if (!fields || !Object.keys(fields).length) continue;
-      const tags: Record<string, string> = { testid };
-      if (s.tag) {
-        tags.by = s.tag[0];
-        tags[s.tag[0] === 'by' || s.tag[0] === 'testid' ? `tag_${s.tag[0]}` : s.tag[0]] = s.tag[1];
-      }
-      text += line(s.name, tags, fields, ms);
-      n++;
-    }
-    sender.enqueue(text, n);
-  };
-
+function finalFields(m: MetricSummary): Record<string, string> {
+  if (m.type !== 'trend') return {};
   return {
-    name: 'influxdb',
-    onStart(info) {
-      testid = settings.testid ?? defaultTestId(info.scenario.name, info.startedAt);
-    },
-    onInterval(info) {
-      if (info.metrics) write(liveSeries(info.metrics, selector), intervalFields);
-    },
-    async onEnd(summary) {
-      write(summarySeries(summary.metrics, selector), (s) => {
-        const m = summary.metrics[s.key];
-        return m.type === 'trend' ? finalFields(m) : intervalFields(s);
-      });
-      await sender.close();
-      const loss = sender.lossReport();
-      if (loss) process.stderr.write(`${maskSecrets(loss, secrets ?? [])}\n`); // an endpoint's answer may echo a credential
-      if (!quiet) process.stderr.write(`rampart: influxdb: sent ${sender.samplesSent.toLocaleString('en-US')} points, testid=${testid}\n`);
-    },
+    count: `${m.count}i`,
+    run_p50: num(m.med),
+    run_p90: num(m.p90),
+    run_p95: num(m.p95),
+    run_p99: num(m.p99),
+    run_min: num(m.min),
+    run_max: num(m.max),
+    run_avg: num(m.avg),
   };
+}
+
+/** One line a series with fields, tagged testid, `by` and the slice's tag. */
+function lines(series: Series[], testid: string, fieldsOf: (s: Series) => Record<string, string> | null): { text: string; n: number } {
+  const ms = Date.now();
+  let text = '';
+  let n = 0;
+  for (const s of series) {
+    const fields = fieldsOf(s);
+    if (!fields || !Object.keys(fields).length) continue;
+    const tags: Record<string, string> = { testid };
+    if (s.tag) {
+      tags.by = s.tag[0];
+      tags[s.tag[0] === 'by' || s.tag[0] === 'testid' ? `tag_${s.tag[0]}` : s.tag[0]] = s.tag[1];
+    }
+    text += line(s.name, tags, fields, ms);
+    n++;
+  }
+  return { text, n };
 }
 
 export const createInfluxdbReporter =

@@ -7,7 +7,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { readResultsFile } from '../results/read.js';
 import { writeFileAtomic } from '../../reporters/write-atomic.js';
-import type { Comparison } from './compare.js';
+import type { Comparison } from './types.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './defaults.js';
 
 export const OUTPUT_TYPES = ['json', 'html', 'text'] as const;

@@ -17,122 +17,25 @@ import {
   percentileRank,
   seededRandom,
   wilsonInterval,
-  type Interval,
 } from './stats.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from './defaults.js';
-
-export const PERCENTILES = ['p50', 'p90', 'p95', 'p99'] as const;
-export type PercentileName = (typeof PERCENTILES)[number];
-const PERCENTILE_VALUES: Record<PercentileName, number> = { p50: 50, p90: 90, p95: 95, p99: 99 };
-
-export { DEFAULT_RESAMPLES, DEFAULT_SEED };
-export const CONFIDENCE = 0.95;
-/**
- * Fewer requests than this above a percentile and its bootstrap CI can't be trusted: a
- * resample never exceeds the largest value seen, so p99 of 30 requests (the maximum) gets a
- * CI that is far too narrow. Such estimates carry `lowCount` and print with a dagger.
- */
-export const MIN_TAIL_SAMPLES = 5;
-
-/** A value with its 95% confidence interval. */
-export interface Estimate {
-  value: number;
-  ci: Interval;
-}
-
-export interface PercentileEstimate extends Estimate {
-  /** fewer than MIN_TAIL_SAMPLES requests lie above this percentile: the CI is too narrow to trust */
-  lowCount: boolean;
-}
-
-export interface RunStats {
-  label: string;
-  scenario: string;
-  profile: string | null;
-  durationMs: number;
-  /** http_reqs count (every attempt, retries included) */
-  requests: number;
-  /** http_reqs per second over the run */
-  throughput: number | null;
-  /** share of requests (or of calls, when retries were on) that succeeded; null when none ran */
-  success: (Estimate & { metric: 'http_call_failed' | 'http_req_failed'; successes: number; total: number }) | null;
-  /** http_req_duration percentiles in ms; null when the run recorded no duration */
-  latency: ({ count: number } & Record<PercentileName, PercentileEstimate>) | null;
-  coldStarts: { count: number | null; coldRequests: number | null };
-  retries: { count: number | null; rescued: number | null };
-  /** failed requests and exceptions by kind ('timeout', 'http 503', 'exception', ...), most first */
-  failures: { kind: string; count: number }[];
-  insights: { kind: string; severity: 'info' | 'warn' | 'fail'; message: string }[];
-  /** ctx.llm's token timings (ms) and the share of requests that met the SLOs; null when the run made no LLM request */
-  llm: LlmStats | null;
-}
-
-/** The llm_* trends compare compares, as http_req_duration's percentiles. */
-export const LLM_TRENDS = ['llm_ttft', 'llm_tpot', 'llm_itl'] as const;
-export type LlmTrend = (typeof LLM_TRENDS)[number];
-export type PercentileEstimates = { count: number } & Record<PercentileName, PercentileEstimate>;
-
-export interface LlmStats {
-  trends: Record<LlmTrend, PercentileEstimates | null>;
-  /** llm_goodput: requests that met every SLO, as a rate like success */
-  goodput: (Estimate & { successes: number; total: number }) | null;
-}
-
-export interface SuccessDifference {
-  /** run − baseline, as a fraction (×100 = percentage points) */
-  difference: number;
-  ci: Interval;
-  test: 'fisher' | 'z-test';
-  pValue: number;
-  significant: boolean;
-}
-
-export interface PercentileDifference {
-  /** run − baseline, ms */
-  difference: number;
-  /** difference / baseline value; null when the baseline is 0 */
-  relative: number | null;
-  /** bootstrap CI of the difference, ms */
-  ci: Interval;
-  pValue: number;
-  /** the CI excludes 0 */
-  significant: boolean;
-  /** either run has too few requests above this percentile for its CI to be trusted */
-  lowCount: boolean;
-}
-
-export interface RunDifference {
-  run: number;
-  label: string;
-  baseline: number;
-  success: SuccessDifference | null;
-  latency: Record<PercentileName, PercentileDifference> | null;
-  /** throughput difference (req/s) and relative change; no test: it is one number per run */
-  throughput: { difference: number; relative: number | null } | null;
-  /** the llm_* trends' percentiles and llm_goodput, when both runs have them */
-  llm: { trends: Record<LlmTrend, Record<PercentileName, PercentileDifference> | null>; goodput: SuccessDifference | null } | null;
-}
-
-export interface Comparison {
-  version: 1;
-  confidence: number;
-  seed: number;
-  resamples: number;
-  /** index into runs */
-  baseline: number;
-  runs: RunStats[];
-  /** one entry per run other than the baseline, in run order */
-  differences: RunDifference[];
-}
-
-export interface CompareOptions {
-  /** PRNG seed for the bootstrap; default 1 */
-  seed?: number;
-  /** bootstrap resamples; default 1000 */
-  resamples?: number;
-  /** index (0-based) of the run the others are compared to; default 0 */
-  baseline?: number;
-}
+import {
+  CONFIDENCE,
+  type CompareOptions,
+  type Comparison,
+  LLM_TRENDS,
+  type LlmStats,
+  type LlmTrend,
+  MIN_TAIL_SAMPLES,
+  PERCENTILE_VALUES,
+  PERCENTILES,
+  type PercentileDifference,
+  type PercentileEstimate,
+  type PercentileEstimates,
+  type PercentileName,
+  type RunDifference,
+  type RunStats,
+} from './types.js';
 
 function metric<T extends MetricSummary>(s: Summary, key: string, type: T['type']): T | undefined {
   const m = s.metrics[key];
@@ -220,6 +123,13 @@ function percentileDifferences(base: Replicates, run: Replicates): Record<Percen
 
 const withCount = (r: Replicates | null): PercentileEstimates | null => (r ? { count: r.count, ...r.estimates } : null);
 
+/** One run's bootstrap replicates: http_req_duration and each llm_* trend, and llm_goodput's counts. */
+interface RunSamples {
+  latency: Replicates | null;
+  llm: Record<LlmTrend, Replicates | null>;
+  goodput: { successes: number; total: number } | null;
+}
+
 export function compareSummaries(runs: { label: string; summary: Summary }[], options: CompareOptions = {}): Comparison {
   const seed = options.seed ?? DEFAULT_SEED;
   const resamples = Math.max(10, Math.floor(options.resamples ?? DEFAULT_RESAMPLES));
@@ -231,66 +141,74 @@ export function compareSummaries(runs: { label: string; summary: Summary }[], op
 
   // Each run gets its own stream (seed + index), so its CIs don't depend on the other runs.
   const streamOf = (i: number, k: number) => (seed + i * 0x9e3779b9 + k * 0x85ebca6b) >>> 0;
-  const latency = runs.map((r, i) => trendReplicates(r.summary, 'http_req_duration', resamples, streamOf(i, 0)));
-  const llm = runs.map(
-    (r, i) =>
-      Object.fromEntries(LLM_TRENDS.map((key, k) => [key, trendReplicates(r.summary, key, resamples, streamOf(i, k + 1))])) as Record<
-        LlmTrend,
-        Replicates | null
-      >,
+  const samples: RunSamples[] = runs.map((r, i) => ({
+    latency: trendReplicates(r.summary, 'http_req_duration', resamples, streamOf(i, 0)),
+    llm: Object.fromEntries(LLM_TRENDS.map((key, k) => [key, trendReplicates(r.summary, key, resamples, streamOf(i, k + 1))])) as RunSamples['llm'],
+    goodput: rateCounts(r.summary, 'llm_goodput', 'trues'),
+  }));
+  const stats = runs.map((r, i) => runStats(r.label, r.summary, samples[i]));
+  const differences = stats.flatMap((run, i) =>
+    i === baseline
+      ? []
+      : [runDifference({ index: i, run, samples: samples[i] }, { index: baseline, run: stats[baseline], samples: samples[baseline] })],
   );
-  const goodput = runs.map((r) => rateCounts(r.summary, 'llm_goodput', 'trues'));
-  const asEstimate = <C extends { successes: number; total: number }>(c: C) => ({
-    ...c,
-    value: c.successes / c.total,
-    ci: wilsonInterval(c.successes, c.total).ci,
-  });
-  const stats: RunStats[] = runs.map((r, i) => {
-    const counts = successCounts(r.summary);
-    const hasLlm = goodput[i] !== null || LLM_TRENDS.some((key) => llm[i][key] !== null);
-    return {
-      ...describeRun(r.label, r.summary),
-      success: counts ? asEstimate(counts) : null,
-      latency: withCount(latency[i]),
-      llm: hasLlm
-        ? {
-            trends: Object.fromEntries(LLM_TRENDS.map((key) => [key, withCount(llm[i][key])])) as LlmStats['trends'],
-            goodput: goodput[i] && asEstimate(goodput[i]!),
-          }
-        : null,
-    };
-  });
+  return { version: 1, confidence: CONFIDENCE, seed, resamples, baseline, runs: stats, differences };
+}
 
-  const base = stats[baseline];
-  const baseLatency = latency[baseline];
-  const differences: RunDifference[] = stats.flatMap((run, i) => {
-    if (i === baseline) return [];
-    const lat = latency[i];
-    const latencyDiff: RunDifference['latency'] = lat && baseLatency ? percentileDifferences(baseLatency, lat) : null;
-    const bothLlm = run.llm !== null && base.llm !== null;
-    const g = goodput[i];
-    const gBase = goodput[baseline];
-    const llmDiff: RunDifference['llm'] = bothLlm
+const asEstimate = <C extends { successes: number; total: number }>(c: C) => ({
+  ...c,
+  value: c.successes / c.total,
+  ci: wilsonInterval(c.successes, c.total).ci,
+});
+
+function runStats(label: string, summary: Summary, { latency, llm, goodput }: RunSamples): RunStats {
+  const counts = successCounts(summary);
+  const hasLlm = goodput !== null || LLM_TRENDS.some((key) => llm[key] !== null);
+  return {
+    ...describeRun(label, summary),
+    success: counts ? asEstimate(counts) : null,
+    latency: withCount(latency),
+    llm: hasLlm
+      ? {
+          trends: Object.fromEntries(LLM_TRENDS.map((key) => [key, withCount(llm[key])])) as LlmStats['trends'],
+          goodput: goodput && asEstimate(goodput),
+        }
+      : null,
+  };
+}
+
+interface RunSide {
+  index: number;
+  run: RunStats;
+  samples: RunSamples;
+}
+
+/** A run against the baseline: success, latency percentiles, throughput and, when both have them, the llm_* numbers. */
+function runDifference(r: RunSide, b: RunSide): RunDifference {
+  const { run } = r;
+  const base = b.run;
+  const latency = r.samples.latency && b.samples.latency ? percentileDifferences(b.samples.latency, r.samples.latency) : null;
+  const g = r.samples.goodput;
+  const gBase = b.samples.goodput;
+  const llm: RunDifference['llm'] =
+    run.llm !== null && base.llm !== null
       ? {
           trends: Object.fromEntries(
             LLM_TRENDS.map((key) => {
-              const [b, r] = [llm[baseline][key], llm[i][key]];
-              return [key, b && r ? percentileDifferences(b, r) : null];
+              const [bs, rs] = [b.samples.llm[key], r.samples.llm[key]];
+              return [key, bs && rs ? percentileDifferences(bs, rs) : null];
             }),
           ) as Record<LlmTrend, Record<PercentileName, PercentileDifference> | null>,
           goodput: g && gBase ? compareProportions(gBase.successes, gBase.total, g.successes, g.total) : null,
         }
       : null;
-    const success =
-      run.success && base.success ? compareProportions(base.success.successes, base.success.total, run.success.successes, run.success.total) : null;
-    const throughput =
-      run.throughput !== null && base.throughput !== null
-        ? { difference: run.throughput - base.throughput, relative: relative(run.throughput - base.throughput, base.throughput) }
-        : null;
-    return [{ run: i, label: run.label, baseline, success, latency: latencyDiff, throughput, llm: llmDiff }];
-  });
-
-  return { version: 1, confidence: CONFIDENCE, seed, resamples, baseline, runs: stats, differences };
+  const success =
+    run.success && base.success ? compareProportions(base.success.successes, base.success.total, run.success.successes, run.success.total) : null;
+  const throughput =
+    run.throughput !== null && base.throughput !== null
+      ? { difference: run.throughput - base.throughput, relative: relative(run.throughput - base.throughput, base.throughput) }
+      : null;
+  return { run: r.index, label: run.label, baseline: b.index, success, latency, throughput, llm };
 }
 
 /**

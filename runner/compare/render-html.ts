@@ -4,7 +4,7 @@
  * No script, no network: it opens from a CI artifact as is.
  */
 import { escapeHtml } from '../../reporters/html/page.js';
-import { PERCENTILES, type Comparison, type PercentileName } from './compare.js';
+import { PERCENTILES, type Comparison, type PercentileName } from './types.js';
 import { comparisonRows, differenceBlocks, formatMs, legend, type Cell } from './rows.js';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#9c755f'];

@@ -3,7 +3,7 @@
  * "value [CI] ▲ +34% *", then the tested differences with their p-values, insights and a legend.
  */
 import { Chalk } from 'chalk';
-import type { Comparison } from './compare.js';
+import type { Comparison } from './types.js';
 import { comparisonRows, differenceBlocks, legend, type Cell, type Change } from './rows.js';
 
 const SEVERITY_MARK = { info: 'i', warn: '!', fail: '✗' } as const;

@@ -7,11 +7,13 @@ import {
   MIN_TAIL_SAMPLES,
   PERCENTILES,
   type Comparison,
+  type Estimate,
+  type PercentileEstimate,
   type PercentileDifference,
   type PercentileName,
   type RunDifference,
   type SuccessDifference,
-} from './compare.js';
+} from './types.js';
 import type { Interval } from './stats.js';
 
 import { formatMsCompact as formatMs, formatPercent } from '../../shared/format.js';
@@ -79,6 +81,30 @@ const llmLabel = (key: string) => key.replace(/^llm_/, '');
 /** A count the run may not have measured (null: no cell, the row shows '-'). */
 const countCell = (n: number | null): Cell | null => (n === null ? null : { value: String(n) });
 
+/** A percentile's cell: its value, CI and change against the baseline. */
+function percentileCell(e: PercentileEstimate | undefined, d: PercentileDifference | undefined): Cell | null {
+  if (!e) return null;
+  return { value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''), ci: formatInterval(e.ci, 'ms'), change: d ? latencyChange(d) : undefined };
+}
+
+/** A share's cell (success, goodput): its value, CI and change against the baseline. */
+function shareCell(e: Estimate | null | undefined, d: SuccessDifference | null | undefined): Cell | null {
+  if (!e) return null;
+  return { value: formatPercent(e.value), ci: formatInterval(e.ci, 'percent'), change: d ? successChange(d) : undefined };
+}
+
+function throughputCell(c: Comparison, i: number): Cell | null {
+  const t = c.runs[i].throughput;
+  if (t === null) return null;
+  const d = diffFor(c, i)?.throughput;
+  // one number per run: no test, so never marked significant
+  const change =
+    d?.relative != null
+      ? { text: changeText(`${trim(Math.abs(d.relative) * 100, 0)}%`, d.difference, false), significant: false, better: null }
+      : undefined;
+  return { value: `${trim(t, 1)}/s`, change };
+}
+
 /** The side-by-side table: one row per metric, one cell per run. Rows no run has are left out. */
 export function comparisonRows(c: Comparison): Row[] {
   const rows: Row[] = [];
@@ -86,61 +112,20 @@ export function comparisonRows(c: Comparison): Row[] {
     const cells = c.runs.map((_, i) => cell(i));
     if (cells.some((x) => x !== null)) rows.push({ metric, cells: cells.map((x) => x ?? { value: '-' }) });
   };
-
   add('requests', (i) => ({ value: String(c.runs[i].requests) }));
-  add('throughput', (i) => {
-    const t = c.runs[i].throughput;
-    if (t === null) return null;
-    const d = diffFor(c, i)?.throughput;
-    const change =
-      d?.relative != null
-        ? { text: `${arrow(d.difference)} ${signed(`${trim(Math.abs(d.relative) * 100, 0)}%`, d.difference)}`, significant: false, better: null }
-        : undefined;
-    return { value: `${trim(t, 1)}/s`, change };
-  });
-  add('success', (i) => {
-    const s = c.runs[i].success;
-    if (!s) return null;
-    const d = diffFor(c, i)?.success;
-    return { value: formatPercent(s.value), ci: formatInterval(s.ci, 'percent'), change: d ? successChange(d) : undefined };
-  });
-  for (const p of PERCENTILES) {
-    add(p, (i) => {
-      const e = c.runs[i].latency?.[p];
-      if (!e) return null;
-      const d = diffFor(c, i)?.latency?.[p];
-      return {
-        value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''),
-        ci: formatInterval(e.ci, 'ms'),
-        change: d ? latencyChange(d) : undefined,
-      };
-    });
-  }
+  add('throughput', (i) => throughputCell(c, i));
+  add('success', (i) => shareCell(c.runs[i].success, diffFor(c, i)?.success));
+  for (const p of PERCENTILES) add(p, (i) => percentileCell(c.runs[i].latency?.[p], diffFor(c, i)?.latency?.[p]));
   for (const key of LLM_TRENDS) {
     for (const p of PERCENTILES) {
-      add(`${llmLabel(key)} ${p}`, (i) => {
-        const e = c.runs[i].llm?.trends[key]?.[p];
-        if (!e) return null;
-        const d = diffFor(c, i)?.llm?.trends[key]?.[p];
-        return {
-          value: formatMs(e.value) + (e.lowCount ? LOW_COUNT_MARK : ''),
-          ci: formatInterval(e.ci, 'ms'),
-          change: d ? latencyChange(d) : undefined,
-        };
-      });
+      add(`${llmLabel(key)} ${p}`, (i) => percentileCell(c.runs[i].llm?.trends[key]?.[p], diffFor(c, i)?.llm?.trends[key]?.[p]));
     }
   }
-  add('goodput', (i) => {
-    const g = c.runs[i].llm?.goodput;
-    if (!g) return null;
-    const d = diffFor(c, i)?.llm?.goodput;
-    return { value: formatPercent(g.value), ci: formatInterval(g.ci, 'percent'), change: d ? successChange(d) : undefined };
-  });
+  add('goodput', (i) => shareCell(c.runs[i].llm?.goodput, diffFor(c, i)?.llm?.goodput));
   add('cold starts', (i) => countCell(c.runs[i].coldStarts.count));
   add('cold requests', (i) => countCell(c.runs[i].coldStarts.coldRequests));
   add('retries', (i) => countCell(c.runs[i].retries.count));
   add('rescued calls', (i) => countCell(c.runs[i].retries.rescued));
-
   const kinds = [...new Set(c.runs.flatMap((r) => r.failures.map((f) => f.kind)))];
   for (const kind of kinds) {
     add(`failed: ${kind}`, (i) => ({ value: String(c.runs[i].failures.find((f) => f.kind === kind)?.count ?? 0) }));

@@ -86,38 +86,12 @@ export function mergeSegments(results: SegmentResult[]): Summary {
   checkComplete(results);
   const ordered = [...results].sort((a, b) => a.manifest.segment - b.manifest.segment);
   const first = ordered[0].manifest;
-  const collector = new Collector([], first.customTypes);
   const starts = ordered.map(loadStart);
   const ends = ordered.map((r, i) => starts[i] + r.summary.durationMs);
-  // gauges set last win their value: merge in the order the segments ended
-  const byEnd = ordered.map((r, i) => ({ r, end: ends[i] })).sort((a, b) => a.end - b.end);
-  for (const { r } of byEnd) {
-    const metrics: Record<string, SerializedMetric> = {};
-    for (const [key, m] of Object.entries(r.summary.metrics)) {
-      const name = key.split('{')[0];
-      if (m.type === 'gauge' && SUMMED_GAUGES.has(name)) continue;
-      const s = serialized(m);
-      if (s) metrics[key] = s;
-    }
-    collector.merge({ metrics, checks: r.summary.checks, errors: r.summary.errors });
-  }
-
+  const collector = mergedCollector(ordered, ends);
   const t0 = first.startAt ? Date.parse(first.startAt) : Math.min(...starts);
-  const intervalMs = first.intervalMs;
-  const timeline = mergeTimelines(ordered, starts, t0, intervalMs);
-  for (const [key] of Object.entries(ordered[0].summary.metrics)) {
-    if (!SUMMED_GAUGES.has(key.split('{')[0]) || ordered[0].summary.metrics[key].type !== 'gauge') continue;
-    const sum = (f: (m: Extract<MetricSummary, { type: 'gauge' }>) => number) =>
-      ordered.reduce((s, r) => {
-        const m = r.summary.metrics[key];
-        return s + (m?.type === 'gauge' ? f(m) : 0);
-      }, 0);
-    const g = collector.gauge(key);
-    g.set(sum((m) => m.min));
-    g.set(sum((m) => m.value));
-    // at most every segment's own peak at once; the merged timeline saw at least its busiest interval
-    g.notePeak(key === 'vus' ? Math.max(...timeline.map((p) => p.vus), 0) : sum((m) => m.max));
-  }
+  const timeline = mergeTimelines(ordered, starts, t0, first.intervalMs);
+  sumGauges(ordered, collector, timeline);
   if (collector.metrics.has('vus_max')) collector.gauge('vus_max').set(first.plan.peakVUs);
 
   // a single run's rule: from the start of the load to the end of its last part (teardown not
@@ -151,6 +125,41 @@ export function mergeSegments(results: SegmentResult[]): Summary {
     retry: meta?.retry,
     serverless: meta?.serverless ?? null,
   });
+}
+
+/** Every segment's metrics, checks and errors in one Collector, but the gauges sumGauges adds up. */
+function mergedCollector(ordered: SegmentResult[], ends: number[]): Collector {
+  const collector = new Collector([], ordered[0].manifest.customTypes);
+  // gauges set last win their value: merge in the order the segments ended
+  const byEnd = ordered.map((r, i) => ({ r, end: ends[i] })).sort((a, b) => a.end - b.end);
+  for (const { r } of byEnd) {
+    const metrics: Record<string, SerializedMetric> = {};
+    for (const [key, m] of Object.entries(r.summary.metrics)) {
+      const name = key.split('{')[0];
+      if (m.type === 'gauge' && SUMMED_GAUGES.has(name)) continue;
+      const s = serialized(m);
+      if (s) metrics[key] = s;
+    }
+    collector.merge({ metrics, checks: r.summary.checks, errors: r.summary.errors });
+  }
+  return collector;
+}
+
+/** Gauges of what the segments hold together (SUMMED_GAUGES): their values add up. */
+function sumGauges(ordered: SegmentResult[], collector: Collector, timeline: TimelinePoint[]): void {
+  for (const [key] of Object.entries(ordered[0].summary.metrics)) {
+    if (!SUMMED_GAUGES.has(key.split('{')[0]) || ordered[0].summary.metrics[key].type !== 'gauge') continue;
+    const sum = (f: (m: Extract<MetricSummary, { type: 'gauge' }>) => number) =>
+      ordered.reduce((s, r) => {
+        const m = r.summary.metrics[key];
+        return s + (m?.type === 'gauge' ? f(m) : 0);
+      }, 0);
+    const g = collector.gauge(key);
+    g.set(sum((m) => m.min));
+    g.set(sum((m) => m.value));
+    // at most every segment's own peak at once; the merged timeline saw at least its busiest interval
+    g.notePeak(key === 'vus' ? Math.max(...timeline.map((p) => p.vus), 0) : sum((m) => m.max));
+  }
 }
 
 /** The segments' timelines on one clock: points that fall in the same interval add up. */

@@ -11,7 +11,7 @@
  *   manifest/<i>.json  who ran what: segment, host, rampart version, scenario hash, thresholds, plan
  */
 import { hostname } from 'node:os';
-import { RampartError, UsageError, ExitCode } from '../errors.js';
+import { ExitCode, errorKind, UsageError } from '../errors.js';
 import type { Summary } from '../results/types.js';
 import { waitFor } from '../wait.js';
 import type { SegmentManifest } from './manifest.js';
@@ -32,11 +32,7 @@ const CLOCK_GOOD_MS = 15;
 const CLOCK_SAMPLE_MS = 73;
 
 /** A distributed run that cannot be whole: a segment missing, or of another scenario (exit 4). */
-export class IncompleteRunError extends RampartError {
-  override readonly code = 'RAMPART_INCOMPLETE';
-  override readonly exitCode = ExitCode.incomplete;
-  override name = 'IncompleteRunError';
-}
+export class IncompleteRunError extends errorKind('IncompleteRunError', 'RAMPART_INCOMPLETE', ExitCode.incomplete) {}
 
 /** The store already holds this segment or an aborted run: refused, and the store is left as it is (exit 2). */
 export class StoreInUseError extends UsageError {
@@ -44,11 +40,7 @@ export class StoreInUseError extends UsageError {
 }
 
 /** Another segment stopped before the load started: this one does not start either (exit 105). */
-export class AbortedBeforeStartError extends RampartError {
-  override readonly code = 'RAMPART_ABORTED';
-  override readonly exitCode = ExitCode.interrupted;
-  override name = 'AbortedBeforeStartError';
-}
+export class AbortedBeforeStartError extends errorKind('AbortedBeforeStartError', 'RAMPART_ABORTED', ExitCode.interrupted) {}
 
 /** Writes the abort marker unless one is there (the first stays); never throws. */
 export async function markAborted(store: RunStore, segment: Segment, reason: string): Promise<string | undefined> {

@@ -16,7 +16,8 @@ import { decideVerdict, runExitCode, worstExitCode } from '../verdict.js';
 import type { SegmentRun } from '../distributed/run-segment.js';
 import { poolLimit } from '../plan/pool.js';
 import type { Coordinator } from './coordinator.js';
-import type { Prepared, RunOptions, RunResult, RunSettings } from './run.js';
+import type { Prepared } from './prepare.js';
+import type { RunOptions, RunResult, RunSettings } from './run.js';
 import { messageOf } from './source-location.js';
 
 /** How the run ended, for its Summary and exit code. */

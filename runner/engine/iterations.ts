@@ -10,7 +10,7 @@ import type { HttpEngine, VuRef } from '../http/client.js';
 import { messageOf, userLocation } from './source-location.js';
 import { BAD_OPTION_MARK } from '../http/options.js';
 import { NO_JOBS, type ServerlessRuntime } from '../serverless/runtime.js';
-import type { S3Helper } from '../s3/client.js';
+import type { S3Helper } from '../s3/types.js';
 import { nextIterationInTest } from '../data/registry.js';
 import { runGroup } from './groups.js';
 import { llmClient } from '../llm/client.js';

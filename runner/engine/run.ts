@@ -1,37 +1,29 @@
-import { relative } from 'node:path';
 import type { Reporter } from '../../reporters/reporter.js';
 import { installRuntime } from '../../scenarios/runtime.js';
-import type { ScenarioDefinition } from '../../scenarios/types.js';
-import { SecretMask } from '../secrets.js';
 import type { ConfigFile } from '../config.js';
+import { type DistributedOptions, SegmentRun } from '../distributed/run-segment.js';
 import { parseDuration } from '../duration.js';
 import { RampartError, ScenarioError, UsageError } from '../errors.js';
-import { Collector } from '../metrics/collector.js';
-import type { MetricType, RequestRecord, Summary } from '../results/types.js';
-import { readFileSync } from 'node:fs';
-import { abortingThresholds, allPassed, evaluateThresholds, parseThresholds, type Threshold } from '../metrics/thresholds.js';
-import type { PlanOverrides } from '../plan/build.js';
-import { loadPlan } from './load-plan.js';
-import { checkWorkloadThresholds } from '../plan/workloads.js';
-import { shareOf } from '../plan/segment.js';
-import { poolSettings } from '../plan/pool.js';
-import type { Plan } from '../plan/types.js';
-import { Coordinator } from './coordinator.js';
-import { serverlessSettings } from '../serverless/options.js';
-import { HealthMonitor } from '../serverless/monitor.js';
-import { addServerlessGauges } from '../serverless/gauges.js';
-import { ThreadKit, type ThreadConfig } from './thread-kit.js';
-import { checkTarget } from './load-scenario.js';
-import type { WorkerInit } from './protocol.js';
-import { messageOf, userLocation } from './source-location.js';
-import { finishRun } from './finish-run.js';
-import { catchStrays } from './strays.js';
-import { BAD_OPTION_MARK } from '../http/options.js';
 import { connectionSettings } from '../http/tls.js';
 import { sharedData } from '../data/registry.js';
-import { SegmentRun, type DistributedOptions } from '../distributed/run-segment.js';
-
+import type { PlanOverrides } from '../plan/build.js';
+import { poolSettings } from '../plan/pool.js';
+import { shareOf } from '../plan/segment.js';
+import type { RequestRecord, Summary } from '../results/types.js';
+import { SecretMask } from '../secrets.js';
+import { HealthMonitor } from '../serverless/monitor.js';
+import { serverlessSettings } from '../serverless/options.js';
+import { Coordinator } from './coordinator.js';
+import { finishRun } from './finish-run.js';
+import type { Iterations } from './iterations.js';
 import { OWN_DIR } from './own-dir.js';
+import { announceStart, type Prepared, prepare } from './prepare.js';
+import type { WorkerInit } from './protocol.js';
+import { coordinatorEvents, RunControl, recordForwarder } from './run-control.js';
+import { messageOf, userLocation } from './source-location.js';
+import { catchStrays } from './strays.js';
+import { type ThreadConfig, ThreadKit } from './thread-kit.js';
+
 export { OWN_DIR };
 
 export interface RunOptions {
@@ -67,46 +59,20 @@ export interface RunResult {
   files: string[];
 }
 
-/** Everything checked before load starts, so that a mistake costs seconds, not an hour of load. */
-export interface Prepared {
-  scenario: ScenarioDefinition;
-  plan: Plan;
-  thresholds: Threshold[];
-  customTypes: Record<string, MetricType>;
-  target?: string;
-  reporters: Reporter[];
-  bundleUrl: string;
-  dispose(): Promise<void>;
-}
-
-async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared> {
-  const { scenario, plan, bundle } = await loadPlan(
-    o.file,
-    { ...process.env, ...o.env },
-    o.overrides ? o.profile : (o.profile ?? o.config.profile ?? null),
-    o.overrides,
-  );
-  try {
-    checkWorkloadThresholds(scenario.thresholds, plan, o.file);
-    const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;
-    const types = new Collector([], customTypes);
-    const source = readFileSync(bundle.file, 'utf8'); // tags the scenario's code mentions are the user's own
-    const thresholds = [
-      ...parseThresholds(
-        o.config.thresholds,
-        (n) => types.typeOf(n),
-        `${o.config.path ? relative(process.cwd(), o.config.path) : 'rampart.yaml'}: thresholds`,
-        source,
-      ),
-      ...parseThresholds(scenario.thresholds as Record<string, unknown> | undefined, (n) => types.typeOf(n), `${o.file}: thresholds`, source),
-    ];
-    const target = checkTarget(scenario.target ?? o.config.target, scenario.target ? o.file : 'rampart.yaml');
-    const reporters = [...(await o.createReporters(mask.values)), ...(o.reporters ?? [])];
-    return { scenario, plan, thresholds, customTypes, target, reporters, dispose: bundle.dispose, bundleUrl: bundle.url };
-  } catch (err) {
-    await bundle.dispose();
-    throw err;
-  }
+/** The parts of a run in progress, made by runMasked and used by its phases. */
+interface ActiveRun {
+  o: RunOptions;
+  p: Prepared;
+  mask: SecretMask;
+  settings: RunSettings;
+  segment: SegmentRun | undefined;
+  /** setup and teardown run on this thread, with their own client and metrics */
+  mainKit: ThreadKit;
+  lifecycle: Iterations;
+  monitor: HealthMonitor | null;
+  control: RunControl;
+  coordinator: Coordinator;
+  forwardRecords: (records: RequestRecord[] | undefined) => void;
 }
 
 /** One run: prepare, setup, load on worker threads, teardown, summary, reports. */
@@ -130,177 +96,31 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
 
 async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
   const p = await prepare(o, mask);
-  const { scenario, plan, thresholds } = p;
   const settings = runSettings(o, p, mask);
-  const { env, headers, gracefulStopMs, serverless, thread } = settings;
-  const threads = o.workers;
-  const segment =
-    o.distributed &&
-    new SegmentRun(
-      o.distributed,
-      {
-        bundleUrl: p.bundleUrl,
-        file: o.file,
-        scenarioName: scenario.name,
-        plan,
-        thresholds,
-        customTypes: p.customTypes,
-        target: p.target,
-        workers: threads,
-        intervalMs: o.intervalMs ?? 1000,
-        failUnmeasured: o.failUnmeasured !== false,
-      },
-      (line) => process.stderr.write(`${mask.mask(line)}\n`),
-    );
-  const inits: WorkerInit[] = Array.from({ length: threads }, (_, i) => {
-    // a segment's threads take their shares of every segment's threads (runner/distributed/segment-source.ts)
-    const share = segment ? segment.thread(i, threads) : { thread: i, threads };
-    return {
-      ...thread,
-      bundleUrl: p.bundleUrl,
-      plan,
-      ...share,
-      gracefulStopMs,
-      secrets: mask.values,
-      shared: sharedData(),
-      connections: Math.max(1, shareOf(thread.connections, share.thread, share.threads)),
-    };
-  });
-
-  // setup and teardown run on this thread, with their own client and metrics
-  const mainKit = new ThreadKit({ ...thread, connections: 4 }, mask);
-  const mainCollector = mainKit.collector;
-  const lifecycle = mainKit.iterations(
-    scenario,
-    undefined,
-    0,
-    1,
-    (line) => process.stderr.write(`${mask.mask(line)}\n`),
-    () => {},
-  );
-  const monitor =
-    serverless?.monitor && p.target
-      ? new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs ?? o.intervalMs ?? 1000, headers)
-      : null;
-  /** abortTest() called in setup(): the run is interrupted before its load (exit 105) */
-  let setupAbort: string | undefined;
+  const log = (line: string) => process.stderr.write(`${mask.mask(line)}\n`);
+  const segment = segmentRun(o, p, log);
+  const inits = threadInits(o.workers, p, settings, mask, segment);
+  const mainKit = new ThreadKit({ ...settings.thread, connections: 4 }, mask);
+  const lifecycle = mainKit.iterations(p.scenario, undefined, 0, 1, log, () => {});
+  const monitor = healthMonitor(o, p, settings);
+  const control = new RunControl(lifecycle, segment);
   installRuntime({
-    env,
-    recordCheck: (name, ok, tags) => mainCollector.recordCheck(name, ok, tags && Object.entries(tags)),
+    env: settings.env,
+    recordCheck: (name, ok, tags) => mainKit.collector.recordCheck(name, ok, tags && Object.entries(tags)),
     abortTest: (reason) => {
-      setupAbort ??= reason;
+      control.setupAbort ??= reason;
     },
   });
-
-  const forwardRecords = (records: RequestRecord[] | undefined) => {
-    if (!records) return;
-    const clean = mask.values.length ? mask.maskDeep(records) : records;
-    for (const r of p.reporters) r.onRecords?.(clean);
-  };
-
-  let aborted = false;
-  let abortReason: string | undefined;
-  /** the first bad request option an iteration made (exit 107) */
-  let badOption: string | undefined;
-  let signals = 0;
-  const coordinator = new Coordinator(
-    inits,
-    {
-      onInterval: (point, cumulative) => {
-        addServerlessGauges(point, cumulative, monitor);
-        cumulative.gauge('vus').set(point.vus);
-        cumulative.gauge('vus').notePeak(coordinator.peakVus); // sampled at the tick, its max the true peak
-        cumulative.gauge('vus_max').set(plan.peakVUs);
-        const totals = {
-          requests: cumulative.counter('http_reqs').count,
-          failed: cumulative.rate('http_req_failed').trues,
-          iterations: cumulative.counter('iterations').count,
-          dropped: cumulative.counter('dropped_iterations').count,
-        };
-        const stageDescription = plan.steps[point.stage ?? 0]?.description ?? '';
-        for (const r of p.reporters) r.onInterval?.({ elapsedMs: point.t, point, stageDescription, totals, metrics: cumulative.metrics });
-        const critical = abortingThresholds(thresholds, point.t);
-        if (!aborted && critical.length && !allPassed(evaluateThresholds(critical, cumulative, point.t))) {
-          stop('threshold');
-        }
-      },
-      onAbortTest: (reason) => {
-        if (!reason.startsWith(BAD_OPTION_MARK)) return stop(`scenario: ${reason}`);
-        badOption ??= mask.mask(reason.slice(BAD_OPTION_MARK.length));
-        stop('scenario error');
-      },
-      onLog: (line) => process.stderr.write(`${mask.mask(line)}\n`),
-      onRecords: (records) => forwardRecords(records),
-      onSecrets: (values) => {
-        for (const v of values) mask.add(v);
-      },
-    },
-    o.intervalMs,
-  );
-  const stop = (reason: string) => {
-    if (aborted) return;
-    aborted = true;
-    abortReason = reason;
-    coordinator.stop();
-    void segment?.session.abort(reason); // the other segments stop too
-  };
-  const onSignal = () => {
-    signals++;
-    if (signals === 1) stop('signal');
-    else {
-      coordinator.hardStop();
-      lifecycle.hardStop(); // a setup() or teardown() waiting on a request or ctx.sleep ends too
-    }
-  };
-  if (o.handleSignals !== false) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  const forwardRecords = recordForwarder(p.reporters, mask);
+  const coordinator = new Coordinator(inits, coordinatorEvents({ p, mask, control, monitor, forwardRecords, log }), o.intervalMs);
+  control.coordinator = coordinator;
+  control.listen(o.handleSignals !== false);
   // setup(), teardown() and the scenario's top level run on this thread: their strays are errors too
-  const releaseStrays = catchStrays(mainCollector, OWN_DIR);
-
+  const releaseStrays = catchStrays(mainKit.collector, OWN_DIR);
   try {
-    await segment?.session.checkIn();
-    await coordinator.load();
-    let data: unknown;
-    try {
-      data = scenario.setup ? await scenario.setup(lifecycle.lifecycleContext('setup')) : undefined;
-      structuredClone(data);
-    } catch (err) {
-      if (setupAbort === undefined)
-        throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
-    }
-    if (setupAbort !== undefined) stop(`scenario: ${setupAbort}`);
-    await segment?.session.waitForStart();
-    segment?.session.watchAbort(stop);
-    const startedAt = new Date();
-    await announceStart(p, o.file, startedAt);
-    forwardRecords(mainKit.takeRecords()); // setup's requests
-    coordinator.observe(mainKit.serverless?.take()); // a worker setup() already used is not new to the load
-    monitor?.start();
-    segment?.session.loadStarts();
-    if (signals === 0 && setupAbort === undefined) await coordinator.run(data);
-    await monitor?.stop();
-    const durationMs = coordinator.elapsedMs;
-    let teardownError: string | undefined;
-    if (scenario.teardown && signals < 2 && setupAbort === undefined) {
-      try {
-        await scenario.teardown(lifecycle.lifecycleContext('teardown'), data);
-      } catch (err) {
-        teardownError = mask.mask(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: teardown() failed: ${messageOf(err)}`);
-      }
-    }
-    forwardRecords(mainKit.takeRecords()); // teardown's requests
-    return await finishRun(
-      o,
-      p,
-      mask,
-      { coordinator, mainCollector, settings, segment },
-      { startedAt, durationMs, aborted, abortReason, teardownError, badOption },
-    );
+    return await runPhases({ o, p, mask, settings, segment, mainKit, lifecycle, monitor, control, coordinator, forwardRecords });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    control.release();
     releaseStrays();
     await coordinator.terminate();
     await segment?.close();
@@ -308,6 +128,102 @@ async function runMasked(o: RunOptions, mask: SecretMask): Promise<RunResult> {
     await mainKit.close();
     await p.dispose();
   }
+}
+
+/** setup(), the load, teardown(), then the run's end (finish-run.ts). */
+async function runPhases(r: ActiveRun): Promise<RunResult> {
+  const { o, p, segment, coordinator, control, mainKit, monitor } = r;
+  await segment?.session.checkIn();
+  await coordinator.load();
+  const data = await runSetup(r);
+  if (control.setupAbort !== undefined) control.stop(`scenario: ${control.setupAbort}`);
+  await segment?.session.waitForStart();
+  segment?.session.watchAbort(control.stop);
+  const startedAt = new Date();
+  await announceStart(p, o.file, startedAt);
+  r.forwardRecords(mainKit.takeRecords()); // setup's requests
+  coordinator.observe(mainKit.serverless?.take()); // a worker setup() already used is not new to the load
+  monitor?.start();
+  segment?.session.loadStarts();
+  if (control.signals === 0 && control.setupAbort === undefined) await coordinator.run(data);
+  await monitor?.stop();
+  const durationMs = coordinator.elapsedMs;
+  const teardownError = await runTeardown(r, data);
+  r.forwardRecords(mainKit.takeRecords()); // teardown's requests
+  const { aborted, abortReason, badOption } = control;
+  const parts = { coordinator, mainCollector: mainKit.collector, settings: r.settings, segment };
+  return await finishRun(o, p, r.mask, parts, { startedAt, durationMs, aborted, abortReason, teardownError, badOption });
+}
+
+/** setup()'s data, which must survive structuredClone to reach the threads; abortTest() in setup() is no failure (exit 105). */
+async function runSetup({ o, p, lifecycle, control }: ActiveRun): Promise<unknown> {
+  let data: unknown;
+  try {
+    data = p.scenario.setup ? await p.scenario.setup(lifecycle.lifecycleContext('setup')) : undefined;
+    structuredClone(data);
+  } catch (err) {
+    if (control.setupAbort === undefined)
+      throw new ScenarioError(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: setup() failed: ${messageOf(err)}`);
+  }
+  return data;
+}
+
+/** teardown(), unless a second signal or abortTest() in setup() ended the run; its failure, masked (exit 107). */
+async function runTeardown({ o, p, mask, lifecycle, control }: ActiveRun, data: unknown): Promise<string | undefined> {
+  const { teardown } = p.scenario;
+  if (!teardown || control.signals >= 2 || control.setupAbort !== undefined) return undefined;
+  try {
+    await teardown(lifecycle.lifecycleContext('teardown'), data);
+    return undefined;
+  } catch (err) {
+    return mask.mask(`${userLocation(err, process.cwd(), OWN_DIR) ?? o.file}: teardown() failed: ${messageOf(err)}`);
+  }
+}
+
+/** This process's segment of a distributed run (--segment/--store), or undefined. */
+function segmentRun(o: RunOptions, p: Prepared, log: (line: string) => void): SegmentRun | undefined {
+  if (!o.distributed) return undefined;
+  const { scenario, plan, thresholds } = p;
+  return new SegmentRun(
+    o.distributed,
+    {
+      bundleUrl: p.bundleUrl,
+      file: o.file,
+      scenarioName: scenario.name,
+      plan,
+      thresholds,
+      customTypes: p.customTypes,
+      target: p.target,
+      workers: o.workers,
+      intervalMs: o.intervalMs ?? 1000,
+      failUnmeasured: o.failUnmeasured !== false,
+    },
+    log,
+  );
+}
+
+/** One init per worker thread; a segment's threads take their shares of every segment's threads (runner/distributed/segment-source.ts). */
+function threadInits(threads: number, p: Prepared, settings: RunSettings, mask: SecretMask, segment: SegmentRun | undefined): WorkerInit[] {
+  const { thread, gracefulStopMs } = settings;
+  return Array.from({ length: threads }, (_, i) => {
+    const share = segment ? segment.thread(i, threads) : { thread: i, threads };
+    return {
+      ...thread,
+      bundleUrl: p.bundleUrl,
+      plan: p.plan,
+      ...share,
+      gracefulStopMs,
+      secrets: mask.values,
+      shared: sharedData(),
+      connections: Math.max(1, shareOf(thread.connections, share.thread, share.threads)),
+    };
+  });
+}
+
+/** The serverless health route sampled into timeline gauges, when the scenario has one and a target. */
+function healthMonitor(o: RunOptions, p: Prepared, { serverless, headers }: RunSettings): HealthMonitor | null {
+  if (!serverless?.monitor || !p.target) return null;
+  return new HealthMonitor(new URL(serverless.monitor.route, p.target).href, serverless.monitor.everyMs ?? o.intervalMs ?? 1000, headers);
 }
 
 /** The settings every thread shares, from the scenario, rampart.yaml and the flags. */
@@ -343,19 +259,6 @@ function runSettings(o: RunOptions, p: Prepared, mask: SecretMask) {
     recordRequests: p.reporters.some((r) => r.onRecords),
   };
   return { env, http, headers, gracefulStopMs, serverless, thread };
-}
-
-async function announceStart(p: Prepared, file: string, startedAt: Date): Promise<void> {
-  const { scenario, plan } = p;
-  for (const r of p.reporters) {
-    await r.onStart?.({
-      scenario: { name: scenario.name, file, profile: plan.profile },
-      startedAt: startedAt.toISOString(),
-      stages: plan.steps.map((s) => ({ index: s.index, kind: s.kind, description: s.description, startMs: s.startMs, durationMs: s.durationMs })),
-      totalDurationMs: plan.totalDurationMs,
-      peakVUs: plan.peakVUs,
-    });
-  }
 }
 
 export { writeReports } from './finish-run.js';

@@ -16,7 +16,7 @@
  * Successes per interval come from the interval's duration histogram (exact), never more than
  * `http_req_failed`'s successes.
  */
-import type { Insight, Summary } from '../results/types.js';
+import type { Insight, RetryMeta, Summary, TimelinePoint } from '../results/types.js';
 import { failureClusters } from './gateway-timeout.js';
 import { completedIn, completions, count, fmtMs, plural, rate, retryMeta } from './util.js';
 
@@ -32,15 +32,21 @@ function suggestBackoff(timeoutMs: number | null): string {
 }
 
 export function retries(s: Summary): Insight | null {
+  // retries ran on nothing (http_retries is 0): either none was configured, or the policy
+  // does not cover the statuses and errors that failed
+  return retriesRan(s) ?? uncoveredFailures(s);
+}
+
+/** What the retries that ran did: calls they rescued, or extra attempts that rescued nothing. */
+function retriesRan(s: Summary): Insight | null {
   const rescued = count(s, 'http_calls_rescued');
   const extra = count(s, 'http_retries');
   const callFailed = rate(s, 'http_call_failed');
-  const reqFailed = rate(s, 'http_req_failed');
-  const attemptsFailed = reqFailed?.trues ?? 0;
+  const attemptsFailed = rate(s, 'http_req_failed')?.trues ?? 0;
+  const still = callFailed?.trues ?? 0;
   // http_req_failed counts attempts, the calls above count each call once: name both
   const attemptsNote = attemptsFailed > 0 ? ` (http_req_failed counts each failed attempt: ${attemptsFailed} in all)` : '';
   if (rescued > 0) {
-    const still = callFailed?.trues ?? 0;
     return {
       kind: 'retries',
       severity: 'info',
@@ -51,7 +57,6 @@ export function retries(s: Summary): Insight | null {
     };
   }
   if (extra > 0) {
-    const still = callFailed?.trues ?? 0;
     return {
       kind: 'retries',
       severity: 'info',
@@ -61,18 +66,16 @@ export function retries(s: Summary): Insight | null {
       data: { rescued: 0, extraAttempts: extra, callsFailed: still, attemptsFailed },
     };
   }
+  return null;
+}
 
-  // retries ran on nothing (http_retries is 0): either none was configured, or the policy
-  // does not cover the statuses and errors that failed
-  const retry = retryMeta(s);
+/** Retryable failures (by status and error kind) the retry policy, if any, does not cover. */
+function retryableFailures(s: Summary, retry: RetryMeta | null, gateway400: boolean) {
   const covers = (k: string) =>
     retry?.configured === true &&
     (k.startsWith('http ') ? (retry.statuses ?? RETRYABLE_STATUSES).includes(Number(k.slice(5))) : (retry.errors ?? RETRYABLE_ERRORS).includes(k));
-
-  // retryable failures, by status and error kind
   const byKind: Record<string, number> = {};
   const statuses: number[] = [];
-  const gateway400 = failureClusters(s).find((c) => c.status === 400);
   for (const st of gateway400 ? [400, ...RETRYABLE_STATUSES] : RETRYABLE_STATUSES) {
     const n = count(s, `http_reqs{status:${st}}`);
     if (n > 0 && !covers(`http ${st}`)) {
@@ -88,9 +91,23 @@ export function retries(s: Summary): Insight | null {
       errors.push(e);
     }
   }
+  return { byKind, statuses, errors };
+}
+
+/** Successes in interval `i`: from rps, exact (the interval's histogram, ~0.2 ms to decode) only where rounding could matter. */
+function succeededIn(tl: TimelinePoint[], i: number): number {
+  const estimate = completions(tl, i) - tl[i].errors;
+  return estimate > 2 ? estimate : Math.max(0, completedIn(tl, i) - tl[i].errors);
+}
+
+function uncoveredFailures(s: Summary): Insight | null {
+  const retry = retryMeta(s);
+  const gateway400 = failureClusters(s).find((c) => c.status === 400);
+  const { byKind, statuses, errors } = retryableFailures(s, retry, gateway400 !== undefined);
   const failed = Object.values(byKind).reduce((a, b) => a + b, 0);
   if (failed === 0) return null;
   // no success at all: nothing suggests the failures were transient (the verdict says what happened)
+  const reqFailed = rate(s, 'http_req_failed');
   const successes = reqFailed?.falses ?? 0;
   if (successes === 0) return null;
 
@@ -99,14 +116,10 @@ export function retries(s: Summary): Insight | null {
   const tl = s.timeline;
   const first = tl.findIndex((p) => keys.some((k) => (p.errorsByKind?.[k] ?? 0) > 0));
   if (first === -1) return null;
-  // from rps, exact (the interval's histogram, ~0.2 ms to decode) only where rounding could matter
-  const succeededIn = (i: number) => {
-    const estimate = completions(tl, i) - tl[i].errors;
-    return estimate > 2 ? estimate : Math.max(0, completedIn(tl, i) - tl[i].errors);
-  };
   let successesAfter = 0;
-  for (let i = first + 1; i < tl.length && successesAfter < successes; i++) successesAfter += succeededIn(i);
+  for (let i = first + 1; i < tl.length && successesAfter < successes; i++) successesAfter += succeededIn(tl, i);
   successesAfter = Math.min(successesAfter, successes);
+  const attemptsFailed = reqFailed?.trues ?? 0;
   const kinds = keys.join(', ');
   // say which share of http_req_failed these are, so the two numbers never seem to disagree
   const lead =
@@ -117,7 +130,7 @@ export function retries(s: Summary): Insight | null {
 
   if (successesAfter === 0) {
     // the first failure's own interval may hold successes, but a 1 s interval cannot order them
-    const sameInterval = Math.min(succeededIn(first), successes);
+    const sameInterval = Math.min(succeededIn(tl, first), successes);
     return {
       kind: 'retries',
       severity: 'info',
@@ -128,20 +141,26 @@ export function retries(s: Summary): Insight | null {
       data: { ...data, sameInterval },
     };
   }
-  const configured = retry?.configured === true;
-  const suggestStatuses = [...new Set([...statuses, ...(configured ? (retry.statuses ?? RETRYABLE_STATUSES) : [429, 503])])].sort((a, b) => a - b);
-  const suggestErrors = [...new Set([...errors, ...(configured ? (retry.errors ?? RETRYABLE_ERRORS) : [])])];
-  const attempts = configured && retry.attempts && retry.attempts > 1 ? retry.attempts : 3;
-  const backoff = suggestBackoff(gateway400?.p50 ?? null);
-  const suggestion = `http: { retry: { statuses: [${suggestStatuses.join(', ')}]${suggestErrors.length ? `, errors: [${suggestErrors.map((e) => `'${e}'`).join(', ')}]` : ''}, attempts: ${attempts}, backoff: '${backoff}' } }`;
-  const why = configured ? 'the retry policy does not cover them' : retry ? 'retries were not configured' : 'none was retried';
+  const { suggestion, text } = suggestRetry(retry, statuses, errors, gateway400?.p50 ?? null);
+  const why = retry?.configured === true ? 'the retry policy does not cover them' : retry ? 'retries were not configured' : 'none was retried';
   return {
     kind: 'retries',
     severity: 'warn',
     message:
       `${lead} and ${why}; ` +
       `requests completing after them succeeded (${plural(successesAfter, 'success', 'successes')} after the first failure at ${fmtMs(tl[first].t)}), ` +
-      `so a retry with backoff would likely have rescued them: e.g. ${suggestion}.`,
-    data: { ...data, suggestion: { statuses: suggestStatuses, errors: suggestErrors, attempts, backoff } },
+      `so a retry with backoff would likely have rescued them: e.g. ${text}.`,
+    data: { ...data, suggestion },
   };
+}
+
+/** An http.retry that covers the failures seen, on top of the configured policy's own. */
+function suggestRetry(retry: RetryMeta | null, statuses: number[], errors: string[], timeoutMs: number | null) {
+  const configured = retry?.configured === true;
+  const suggestStatuses = [...new Set([...statuses, ...(configured ? (retry.statuses ?? RETRYABLE_STATUSES) : [429, 503])])].sort((a, b) => a - b);
+  const suggestErrors = [...new Set([...errors, ...(configured ? (retry.errors ?? RETRYABLE_ERRORS) : [])])];
+  const attempts = configured && retry.attempts && retry.attempts > 1 ? retry.attempts : 3;
+  const backoff = suggestBackoff(timeoutMs);
+  const text = `http: { retry: { statuses: [${suggestStatuses.join(', ')}]${suggestErrors.length ? `, errors: [${suggestErrors.map((e) => `'${e}'`).join(', ')}]` : ''}, attempts: ${attempts}, backoff: '${backoff}' } }`;
+  return { suggestion: { statuses: suggestStatuses, errors: suggestErrors, attempts, backoff }, text };
 }

@@ -24,34 +24,45 @@ function loadEndMs(s: Summary): number {
   return busy.length ? Math.max(...busy.map((st) => st.startMs + st.durationMs)) : Infinity;
 }
 
+/** The last time a new worker appeared, and how many were seen in all (null without the monitor's workers_seen). */
+function workerArrivals(tl: TimelinePoint[]): { workersSeen: number | null; workersStableMs: number | null } {
+  if (!tl.some((p) => p.gauges && typeof p.gauges.workers_seen === 'number')) return { workersSeen: null, workersStableMs: null };
+  let prev = 0;
+  let workersStableMs: number | null = null;
+  for (const p of tl) {
+    const w = p.gauges?.workers_seen;
+    if (typeof w === 'number' && w > prev) {
+      prev = w;
+      workersStableMs = p.t;
+    }
+  }
+  return { workersSeen: prev, workersStableMs };
+}
+
+/**
+ * What completed after interval `last` while the plan still offered its load: the drain after a
+ * timed plan's end empties any queue because demand stopped, which shows nothing about supply.
+ */
+function servedWhileLoaded(s: Summary, last: number): number {
+  const tl = s.timeline;
+  const loadEnd = loadEndMs(s);
+  let servedAfter = 0;
+  for (let i = last + 1; i < tl.length; i++) if ((i === 0 ? 0 : tl[i - 1].t) < loadEnd) servedAfter += completions(tl, i);
+  return servedAfter;
+}
+
 export function supplyDemand(s: Summary): Insight | null {
   const tl = s.timeline;
   if (tl.length < 2 || !workerIdentity(s)) return null;
   const hasQueue = tl.some((p) => p.gauges && typeof p.gauges.jobs_in_queue === 'number');
-  const hasWorkers = tl.some((p) => p.gauges && typeof p.gauges.workers_seen === 'number');
   const jobs = queueMode(s);
-  const waiting = jobs ? 'jobs waited in the queue' : 'requests waited at the balancer for a worker';
   const what = hasQueue
     ? jobs
       ? 'no request failed and no job waited in the queue'
       : 'no request failed or waited at the balancer'
     : 'no request failed';
   const short = (p: TimelinePoint) => p.errors > 0 || queued(p) > 0;
-
-  // the last time a new worker appeared
-  let workersSeen: number | null = null;
-  let workersStableMs: number | null = null;
-  if (hasWorkers) {
-    let prev = 0;
-    for (const p of tl) {
-      const w = p.gauges?.workers_seen;
-      if (typeof w === 'number' && w > prev) {
-        prev = w;
-        workersStableMs = p.t;
-      }
-    }
-    workersSeen = prev;
-  }
+  const { workersSeen, workersStableMs } = workerArrivals(tl);
   const workerNote =
     workersSeen !== null && workersStableMs !== null
       ? ` The last new worker appeared ${fmtMs(workersStableMs)} in (${plural(workersSeen, 'worker')} seen in all).`
@@ -73,36 +84,9 @@ export function supplyDemand(s: Summary): Insight | null {
       data: { tMs: 0, rule: 'never-short', servedAfter: null, ...base },
     };
   }
-
-  // what completed while the plan still offered its load: the drain after a timed plan's end
-  // empties any queue because demand stopped, which shows nothing about supply
-  const loadEnd = loadEndMs(s);
-  let servedAfter = 0;
-  for (let i = last + 1; i < tl.length; i++) if ((i === 0 ? 0 : tl[i - 1].t) < loadEnd) servedAfter += completions(tl, i);
+  const servedAfter = servedWhileLoaded(s, last);
   const tMs = tl[last].t;
-  const lastErrors = tl[last].errors;
-  if (servedAfter === 0) {
-    if (failedTotal === 0) {
-      // waiting, never failing: the workers there were served everything, with queueing
-      return {
-        kind: 'supply-demand',
-        severity: 'info',
-        message:
-          `No request failed, but ${waiting} until the run's last interval with traffic (${fmtMs(tMs)} in; at most ${maxQueued} waiting at once): ` +
-          `supply kept up without failures, not without queueing.${workerNote}`,
-        data: { tMs: null, lastShortMs: tMs, rule: 'queued-to-the-end', servedAfter, ...base },
-      };
-    }
-    const reason = lastErrors > 0 ? 'requests were still failing' : jobs ? 'jobs were still queued' : 'requests were still waiting at the balancer';
-    return {
-      kind: 'supply-demand',
-      severity: 'warn',
-      message:
-        `The run does not show supply catching up with demand: ${reason} in its last interval with traffic (${fmtMs(tMs)} in; ` +
-        `${plural(failedTotal, 'request')} failed in all).${workerNote}`,
-      data: { tMs: null, lastShortMs: tMs, rule: 'never-met', servedAfter, ...base },
-    };
-  }
+  if (servedAfter === 0) return neverMet(tl[last], jobs, workerNote, base);
   const failedBefore = tl.slice(0, last + 1).reduce((n, p) => n + p.errors, 0);
   return {
     kind: 'supply-demand',
@@ -111,5 +95,33 @@ export function supplyDemand(s: Summary): Insight | null {
       `Supply met demand ${fmtMs(tMs)} into the run: from then on ${what} (${plural(servedAfter, 'request')} completed after that` +
       `${failedBefore > 0 ? `; ${failedBefore} failed before` : ''}).${workerNote}`,
     data: { tMs, rule: hasQueue ? 'last-error-or-queued-interval' : 'last-error-interval', servedAfter, failedBefore, ...base },
+  };
+}
+
+/** Short until the last interval with traffic: queueing without failures (info), or never caught up (warn). */
+function neverMet(lastShort: TimelinePoint, jobs: boolean, workerNote: string, base: { maxQueued: number; failed: number }): Insight {
+  const tMs = lastShort.t;
+  const { maxQueued, failed: failedTotal } = base;
+  if (failedTotal === 0) {
+    // waiting, never failing: the workers there were served everything, with queueing
+    const waiting = jobs ? 'jobs waited in the queue' : 'requests waited at the balancer for a worker';
+    return {
+      kind: 'supply-demand',
+      severity: 'info',
+      message:
+        `No request failed, but ${waiting} until the run's last interval with traffic (${fmtMs(tMs)} in; at most ${maxQueued} waiting at once): ` +
+        `supply kept up without failures, not without queueing.${workerNote}`,
+      data: { tMs: null, lastShortMs: tMs, rule: 'queued-to-the-end', servedAfter: 0, ...base },
+    };
+  }
+  const reason =
+    lastShort.errors > 0 ? 'requests were still failing' : jobs ? 'jobs were still queued' : 'requests were still waiting at the balancer';
+  return {
+    kind: 'supply-demand',
+    severity: 'warn',
+    message:
+      `The run does not show supply catching up with demand: ${reason} in its last interval with traffic (${fmtMs(tMs)} in; ` +
+      `${plural(failedTotal, 'request')} failed in all).${workerNote}`,
+    data: { tMs: null, lastShortMs: tMs, rule: 'never-met', servedAfter: 0, ...base },
   };
 }

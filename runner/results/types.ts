@@ -4,6 +4,7 @@
  * and what every reporter receives. Add fields freely; never rename the ones docs/results-schema.md lists.
  */
 
+import type { Timings } from '../../scenarios/types.js';
 import type { SweepStepInfo } from '../plan/types.js';
 
 export type MetricType = 'counter' | 'rate' | 'trend' | 'gauge';
@@ -218,26 +219,16 @@ export interface RunMeta {
   [key: string]: unknown;
 }
 
-/** One request, as `--out ndjson=PATH` writes it (one JSON object per line). Times are epoch ms. */
-export interface RequestRecord {
+/**
+ * One request, as `--out ndjson=PATH` writes it (one JSON object per line). Times are epoch ms;
+ * the phases are the response's Timings, ms (blocked + connecting + tlsHandshaking + sending +
+ * waiting + receiving = duration).
+ */
+export interface RequestRecord extends Timings {
   /** when the request started */
   t: number;
   /** when its open-model iteration should have started (null in the closed model) */
   intended: number | null;
-  /** total duration, ms */
-  duration: number;
-  /** waiting for a connection of the pool (client-side queueing), ms */
-  blocked: number;
-  /** TCP connect of a new connection, ms (0 on a reused one) */
-  connecting: number;
-  /** TLS handshake of a new https connection, ms (0 otherwise) */
-  tlsHandshaking: number;
-  /** handing the request to the connection, ms */
-  sending: number;
-  /** headers written → first byte, ms */
-  waiting: number;
-  /** first byte → last byte, ms (blocked + connecting + tlsHandshaking + sending + waiting + receiving = duration) */
-  receiving: number;
   status: number;
   error: string | null;
   worker: string | null;

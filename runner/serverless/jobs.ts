@@ -8,6 +8,19 @@ import type { WorkerObservation } from './runtime.js';
 import type { ResolvedServerless } from './options.js';
 import { workerOf } from './worker-id.js';
 
+/** A job being polled: what the last status answer said. */
+interface Polling {
+  id: string;
+  name: string;
+  started: number;
+  status: string;
+  last: Response;
+  body: Record<string, unknown> | undefined;
+  polls: number;
+  /** when polling first saw the job running (0: not yet) */
+  runningSeenAt: number;
+}
+
 /**
  * The submit-then-poll helper (`ctx.jobs.run(input)`): submits a job, polls its status with
  * exponential backoff until a final status, and records job_queue_time, job_execution_time,
@@ -31,7 +44,7 @@ export class JobClient {
       name: `${name} submit`,
       headers: options.headers,
     });
-    let body = jsonOf(submitted);
+    const body = jsonOf(submitted);
     const id = body?.[this.cfg.idField];
     if (!submitted.ok || (typeof id !== 'string' && typeof id !== 'number')) {
       return this.finish(name, started, {
@@ -41,60 +54,67 @@ export class JobClient {
         polls: 0,
       });
     }
-    let status = String(body?.[this.cfg.statusField] ?? '');
-    let last: Response = submitted;
-    let polls = 0;
-    let runningSeenAt = 0;
+    const p: Polling = {
+      id: String(id),
+      name,
+      started,
+      status: String(body?.[this.cfg.statusField] ?? ''),
+      last: submitted,
+      body,
+      polls: 0,
+      runningSeenAt: 0,
+    };
+    return (await this.poll(p, options)) ?? this.finish(name, started, this.finalResult(p), p.runningSeenAt);
+  }
+
+  /** Polls until a final status (then null, `p` holds it), or the job's end short of one: ABORTED, POLL_TIMEOUT, LOST. */
+  private async poll(p: Polling, options: JobOptions): Promise<JobResult | null> {
+    const { id, name, started } = p;
     let wait = options.pollInterval ?? this.cfg.poll.intervalMs;
     const deadline = started + (options.timeoutMs ?? this.cfg.poll.timeoutMs);
-    const statusPath = this.cfg.routes.status.replace('{id}', encodeURIComponent(String(id)));
-    while (!this.cfg.finalStatuses.has(status)) {
-      if (this.signal.aborted) return this.finish(name, started, { id: String(id), status: 'ABORTED', ok: false, polls });
+    const statusPath = this.cfg.routes.status.replace('{id}', encodeURIComponent(id));
+    while (!this.cfg.finalStatuses.has(p.status)) {
+      if (this.signal.aborted) return this.finish(name, started, { id, status: 'ABORTED', ok: false, polls: p.polls });
       if (performance.now() + wait > deadline) {
-        await this.cancel(String(id), name, options.headers); // a job nobody waits for should not hold a worker
-        return this.finish(name, started, { id: String(id), status: 'POLL_TIMEOUT', ok: false, polls });
+        await this.cancel(id, name, options.headers); // a job nobody waits for should not hold a worker
+        return this.finish(name, started, { id, status: 'POLL_TIMEOUT', ok: false, polls: p.polls });
       }
       await waitFor(wait, this.signal);
-      last = await this.http.get(statusPath, { name: `${name} status`, headers: options.headers, expect: [404, 429] });
-      polls++;
+      const last = await this.http.get(statusPath, { name: `${name} status`, headers: options.headers, expect: [404, 429] });
+      p.last = last;
+      p.polls++;
       this.collector.counter('job_polls').add();
-      if (last.status === 404)
-        return this.finish(name, started, {
-          id: String(id),
-          status: 'LOST',
-          ok: false,
-          error: 'the platform no longer knows this job (404 on status)',
-          polls,
-        });
+      if (last.status === 404) {
+        const error = 'the platform no longer knows this job (404 on status)';
+        return this.finish(name, started, { id, status: 'LOST', ok: false, error, polls: p.polls });
+      }
       if (last.status === 429) {
         wait = Math.min(this.cfg.poll.maxMs, retryAfterMs(header(last, 'retry-after')) ?? wait * 2);
         continue;
       }
       wait = Math.min(this.cfg.poll.maxMs, wait * this.cfg.poll.factor);
       if (!last.ok) continue; // a failed poll (network, 5xx) is retried until the deadline
-      body = jsonOf(last);
-      status = String(body?.[this.cfg.statusField] ?? status);
-      if (!runningSeenAt && status !== 'IN_QUEUE' && !this.cfg.finalStatuses.has(status)) runningSeenAt = performance.now();
+      p.body = jsonOf(last);
+      p.status = String(p.body?.[this.cfg.statusField] ?? p.status);
+      if (!p.runningSeenAt && p.status !== 'IN_QUEUE' && !this.cfg.finalStatuses.has(p.status)) p.runningSeenAt = performance.now();
     }
-    const queueMs = numberField(body, this.cfg.queueTimeField);
-    const executionMs = numberField(body, this.cfg.executionTimeField);
+    return null;
+  }
+
+  /** The result of a job that reached a final status, from the last status body. */
+  private finalResult({ id, status, body, polls, last }: Polling): Omit<JobResult, 'totalMs'> {
     const error = body?.[this.cfg.errorField];
-    return this.finish(
-      name,
-      started,
-      {
-        id: String(id),
-        status,
-        ok: this.cfg.successStatuses.has(status),
-        output: body?.[this.cfg.outputField],
-        error: error === undefined ? undefined : typeof error === 'string' ? error : JSON.stringify(error),
-        queueMs,
-        executionMs,
-        polls,
-        workerId: workerOf(last, body, this.cfg),
-      },
-      runningSeenAt,
-    );
+    return {
+      id,
+      status,
+      ok: this.cfg.successStatuses.has(status),
+      output: body?.[this.cfg.outputField],
+      error: error === undefined ? undefined : typeof error === 'string' ? error : JSON.stringify(error),
+      queueMs: numberField(body, this.cfg.queueTimeField),
+      executionMs: numberField(body, this.cfg.executionTimeField),
+      polls,
+      workerId: workerOf(last, body, this.cfg),
+    };
   }
 
   private async cancel(id: string, name: string, headers: Record<string, string> | undefined): Promise<void> {
