@@ -13,7 +13,7 @@ import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.j
 import { timedConnector } from './timing.js';
 import type { ConnectionSettings } from './tls.js';
 import { UrlResolver, type ResolvedUrl } from './url-cache.js';
-import { RequestSinks } from './request-sinks.js';
+import { RequestNames, RequestSinks } from './request-sinks.js';
 import { openStream } from './stream.js';
 import { cookieAccess, type CookieJar } from './cookies.js';
 import { Features, storeCookies, type ClientFeatures } from './features.js';
@@ -67,9 +67,7 @@ const plainExchange: ExchangeFactory = (keepBody, timeoutMs, binary) => new Exch
 /** Sees every response before its metrics are recorded (serverless worker identity). */
 export type ResponseObserver = (res: HttpResponse) => void;
 
-const MAX_NAMES = 200;
 const JSON_TYPE = { 'content-type': 'application/json' };
-const OTHER_NAME = '(other)';
 
 /** One per thread: the undici agent, the in-flight requests, and the metrics they feed. */
 export class HttpEngine {
@@ -77,7 +75,7 @@ export class HttpEngine {
   private fanOut: Agent | null = null;
   /** requests in flight and retry back-offs, for the hard stop */
   private readonly inflight = new Set<{ abort(reason: unknown): void }>();
-  private readonly names = new Set<string>();
+  private readonly names = new RequestNames();
   private readonly retry: RetryPolicy | null;
   private stopped = false;
   observer: ResponseObserver | null = null;
@@ -198,14 +196,6 @@ export class HttpEngine {
     });
   }
 
-  private nameFor(path: string, explicit: string | undefined): string {
-    const name = explicit ?? path;
-    if (this.names.has(name)) return name;
-    if (this.names.size >= MAX_NAMES) return OTHER_NAME; // unbounded names would mean unbounded sub-metrics
-    this.names.add(name);
-    return name;
-  }
-
   private async attempt(
     method: string,
     url: string,
@@ -219,7 +209,7 @@ export class HttpEngine {
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
     const full = this.urls.resolve(url, opts.query);
     const { headers, body } = this.prepare(opts, full, vu);
-    const name = this.nameFor(full.pathname, opts.name);
+    const name = this.names.of(full.pathname, opts.name);
 
     const exchange = make(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
     if (this.stopped) exchange.abort(STOP_REASON);

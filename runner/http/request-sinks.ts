@@ -9,6 +9,35 @@ import { errorCode } from './errors.js';
  * per request. Every sample carries k6's `expected_response` tag, and `error_code` when it
  * failed or got a status of 400 or more.
  */
+/** What tags a request's sample: the sink's key. */
+interface SinkKey {
+  name: string;
+  method: string;
+  status: number;
+  stage: number;
+  error?: HttpError;
+  attempt: number;
+  tags?: Tags;
+  expected: boolean;
+}
+
+const MAX_NAMES = 200;
+const OTHER_NAME = '(other)';
+
+/** The `name` tags of a thread, at most MAX_NAMES: unbounded names would mean unbounded sub-metrics. */
+export class RequestNames {
+  private readonly names = new Set<string>();
+
+  /** the request's name: its explicit one, else its path; '(other)' past the limit */
+  of(path: string, explicit: string | undefined): string {
+    const name = explicit ?? path;
+    if (this.names.has(name)) return name;
+    if (this.names.size >= MAX_NAMES) return OTHER_NAME;
+    this.names.add(name);
+    return name;
+  }
+}
+
 export class RequestSinks {
   private readonly plain = new Map<string, Map<string, Map<number, Map<number, RequestSink>>>>();
 
@@ -32,22 +61,13 @@ export class RequestSinks {
       let byStage = byStatus.get(status);
       if (!byStage) byStatus.set(status, (byStage = new Map()));
       let sink = byStage.get(stage);
-      if (!sink) byStage.set(stage, (sink = this.build(name, method, status, stage, undefined, 1, undefined, expected)));
+      if (!sink) byStage.set(stage, (sink = this.build({ name, method, status, stage, attempt: 1, expected })));
       return sink;
     }
-    return this.build(name, method, status, stage, error, attempt, tags, expected);
+    return this.build({ name, method, status, stage, error, attempt, tags, expected });
   }
 
-  private build(
-    name: string,
-    method: string,
-    status: number,
-    stage: number,
-    error: HttpError | undefined,
-    attempt: number,
-    tags: Tags | undefined,
-    expected: boolean,
-  ): RequestSink {
+  private build({ name, method, status, stage, error, attempt, tags, expected }: SinkKey): RequestSink {
     const list: TagList = [
       ['name', name],
       ['method', method],
