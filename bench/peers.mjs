@@ -1,5 +1,6 @@
 // rampart against its peers on one nginx, the issue 11 table: req/s, CPU µs per request, peak RSS.
-//   node bench/peers.mjs [rounds=3] [seconds=8] [connections=50]
+//   node bench/peers.mjs [rounds=3] [seconds=8] [connections=50] [BASE_DIR]
+// BASE_DIR: another built checkout of rampart, measured as one more row (before/after in one run).
 // Target: Debian's nginx on 127.0.0.1 (apt-get installed when missing, root needed), serving a
 // 2-byte body with keepalive_requests 1000000. Generators: wrk (apt-get installed when missing,
 // skipped if that fails), autocannon (devDependency), a bare undici request() loop, a bare
@@ -15,7 +16,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensure, startNginx } from './nginx.mjs';
 
-const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2).map(Number);
+const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2, 5).map(Number);
+// another built checkout of rampart (e.g. a git worktree of an older commit): its one-thread run is a row too
+const base = process.argv[5];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rampart-peers-'));
 const median = (xs) => {
@@ -45,10 +48,19 @@ function timed(cmd, args, cwd = dir) {
   return { stdout: r.stdout, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024 };
 }
 
-function rampart(workers) {
+function rampart(workers, checkout = root) {
   return () => {
     const out = join(dir, 'r.json');
-    const t = timed(process.execPath, [join(root, 'bin/rampart.js'), 'run', 'bench.ts', '-q', '--workers', String(workers), '--out', `json=${out}`]);
+    const t = timed(process.execPath, [
+      join(checkout, 'bin/rampart.js'),
+      'run',
+      'bench.ts',
+      '-q',
+      '--workers',
+      String(workers),
+      '--out',
+      `json=${out}`,
+    ]);
     const res = JSON.parse(readFileSync(out, 'utf8'));
     return { ...t, requests: res.metrics.http_reqs.count, secs: res.durationMs / 1000, p50: res.metrics.http_req_duration.med };
   };
@@ -78,6 +90,7 @@ const tools = {
   },
   'rampart, 1 thread': rampart(1),
   'rampart --workers 2': rampart(2),
+  ...(base && { 'rampart, 1 thread (base)': rampart(1, base) }),
 };
 
 const results = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));

@@ -1,5 +1,5 @@
 // Every measurement of issue 11 in one command, each script's table in turn:
-//   node bench/targets.mjs [rounds=3] [seconds=8]
+//   node bench/targets.mjs [rounds=3] [seconds=8] [BASE_DIR]   (BASE_DIR: see peers.mjs)
 // 1 CPU per request and 4 peak RSS: peers.mjs at 50 connections (ratios against autocannon and
 //   the bare undici loops, measured in the same run); 5 latency overhead: peers.mjs at one
 //   connection (p50 against wrk's) and --workers 2 against one thread; 2 start-up: startup.mjs;
@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const [rounds = 3, seconds = 8] = process.argv.slice(2).map(Number);
+const [rounds = 3, seconds = 8] = process.argv.slice(2, 4).map(Number);
+const base = process.argv[4] ? [process.argv[4]] : [];
 const bench = (script, ...args) => {
   console.log(`\n## node bench/${script} ${args.join(' ')}`);
   const r = spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args.map(String)], {
@@ -15,7 +16,7 @@ const bench = (script, ...args) => {
   });
   if (r.status !== 0) console.log(`(bench/${script} exited ${r.status})`);
 };
-bench('peers.mjs', rounds, seconds, 50);
-bench('peers.mjs', rounds, seconds, 1);
+bench('peers.mjs', rounds, seconds, 50, ...base);
+bench('peers.mjs', rounds, seconds, 1, ...base);
 bench('startup.mjs', Math.max(5, rounds * 3));
 bench('warm-start.mjs', rounds, 6);
