@@ -18,5 +18,5 @@ const bench = (script, ...args) => {
 };
 bench('peers.mjs', rounds, seconds, 50, ...base);
 bench('peers.mjs', rounds, seconds, 1, ...base);
-bench('startup.mjs', Math.max(5, rounds * 3));
+bench('startup.mjs', Math.max(5, rounds * 3), fileURLToPath(new URL('..', import.meta.url)), ...base);
 bench('warm-start.mjs', rounds, 6);
