@@ -30,7 +30,10 @@ export interface VuSlot {
 export interface IterationsOptions {
   scenario: ScenarioDefinition;
   data: unknown;
-  http: HttpEngine;
+  /** the thread's HTTP engine (a getter: the main thread makes one only when setup or teardown asks) */
+  readonly http: HttpEngine;
+  /** the scenario's target (what relative URLs resolve against) */
+  target: string | undefined;
   collector: Collector;
   env: Record<string, string | undefined>;
   /** this thread's index and the number of threads, to make VU ids unique across threads */
@@ -65,7 +68,7 @@ export class Iterations {
   private readonly llm: LlmSettings;
 
   constructor(private readonly o: IterationsOptions) {
-    this.llm = llmSettings(o.scenario.llm, o.scenario.slo, o.http.target);
+    this.llm = llmSettings(o.scenario.llm, o.scenario.slo, o.target);
     this.iterationsDone = o.collector.counter('iterations');
     this.failed = o.collector.counter('failed_iterations');
     this.interrupted = o.collector.counter('interrupted_iterations');

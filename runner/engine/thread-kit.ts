@@ -42,7 +42,7 @@ export interface ThreadConfig {
 /** One thread's collector, HTTP engine, serverless runtime and S3 helper, wired together. */
 export class ThreadKit {
   readonly collector: Collector;
-  readonly http: HttpEngine;
+  private engine: HttpEngine | undefined;
   readonly serverless: ServerlessRuntime | null;
   private readonly s3 = (): ReturnType<typeof lazyS3Helper> =>
     (this.s3Helper ??= lazyS3Helper({ ...this.config.s3, maxSockets: this.config.connections }, this.collector, this.config.env, this.mask));
@@ -56,7 +56,14 @@ export class ThreadKit {
     private readonly mask?: SecretMask,
   ) {
     this.collector = new Collector(config.trackedKeys, config.customTypes);
-    this.http = new HttpEngine({
+    this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;
+  }
+
+  /** The thread's HTTP engine, made on first use: the main thread needs one only for setup() and teardown(). */
+  get http(): HttpEngine {
+    if (this.engine) return this.engine;
+    const { config } = this;
+    const engine = new HttpEngine({
       collector: this.collector,
       target: config.target,
       timeoutMs: config.timeoutMs,
@@ -66,14 +73,13 @@ export class ThreadKit {
       tls: config.tls,
       retry: config.retry,
       features: config.features,
-      mask,
+      mask: this.mask,
       record: config.recordRequests ? (r) => this.records.push(r) : undefined,
     });
-    this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;
-    if (this.serverless) {
-      const sl = this.serverless;
-      this.http.observer = (res) => sl.observe(res);
-    }
+    const sl = this.serverless;
+    if (sl) engine.observer = (res) => sl.observe(res);
+    this.engine = engine;
+    return engine;
   }
 
   /** The request records gathered since the last call (ndjson output). */
@@ -92,10 +98,14 @@ export class ThreadKit {
     log: (line: string) => void,
     onAbortTest: (reason: string) => void,
   ): Iterations {
+    const kit = this;
     return new Iterations({
       scenario,
       data,
-      http: this.http,
+      get http() {
+        return kit.http;
+      },
+      target: this.config.target,
       collector: this.collector,
       env: this.config.env,
       thread,
@@ -125,7 +135,7 @@ export class ThreadKit {
 
   async close(): Promise<void> {
     await this.s3Helper?.close();
-    await this.http.close();
+    await this.engine?.close();
     closeSpares();
   }
 }

@@ -1,4 +1,4 @@
-import { Agent } from './undici.js';
+import { newAgent, type Agent } from './undici.js';
 import type { HttpClient, RequestOptions, Response, RetryOptions } from '../../scenarios/types.js';
 import { parseDuration } from '../duration.js';
 import { msToUs } from '../metrics/hdr.js';
@@ -94,11 +94,11 @@ export class HttpEngine {
     this.baseHeaders = { 'user-agent': 'rampart/0.1', ...Features.defaultHeaders(options.features, options.mask), ...options.headers };
     this.jsonHeaders = { ...this.baseHeaders, ...JSON_TYPE };
     const { allowH2, ...tls } = options.tls ?? { allowH2: false };
-    this.agent = new Agent({ connections: Math.max(1, options.connections), allowH2, connect: timedConnector({ ...tls, allowH2 }) });
+    this.agent = newAgent({ connections: Math.max(1, options.connections), allowH2, connect: timedConnector({ ...tls, allowH2 }) });
     if (options.fanOutConnections) {
       // undici marks a connection free a tick after its response ends: a VU's next request would
       // find the main pool busy and, had it room, open a connection more than the VU needs
-      this.fanOut = new Agent({ connections: options.fanOutConnections, allowH2, connect: timedConnector({ ...tls, allowH2 }) });
+      this.fanOut = newAgent({ connections: options.fanOutConnections, allowH2, connect: timedConnector({ ...tls, allowH2 }) });
     }
     this.retry = retryPolicy(options.retry);
     options.mask?.addHeaders(options.headers);
