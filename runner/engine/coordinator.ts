@@ -27,8 +27,8 @@ export interface CoordinatorEvents {
  * A load thread's young generation. Almost everything a request allocates dies young, and V8
  * lets the young space grow to tens of MB under a high allocation rate: resident memory that buys
  * little. Smaller costs scavenges (the requests in flight are copied each time): at 50 VUs
- * against nginx, 8 MB spent 20% of the thread in GC, 16 MB 15%, 32 MB 10% (as unbounded), for a
- * peak RSS of about 130, 135, 150 and 175 MB (docs/benchmarks.md).
+ * against nginx (under --cpu-prof), 8 MB spent 20% of the thread in GC, 16 MB 15%, 32 MB 10%,
+ * 64 MB 11%, for a peak RSS of 151, 153, 166 and 195 MB (docs/benchmarks.md, target 4).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
