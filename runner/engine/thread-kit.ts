@@ -5,7 +5,7 @@ import { HttpEngine } from '../http/client.js';
 import { closeSpares, openSpares } from '../http/warm-pool.js';
 import { warmCode } from '../http/warm-code.js';
 import { poolLimit } from '../plan/pool.js';
-import type { ClientFeatures } from '../http/features.js';
+import { learnCredentials, type ClientFeatures } from '../http/features.js';
 import { Collector } from '../metrics/collector.js';
 import type { MetricType, RequestRecord } from '../results/types.js';
 import { lazyS3Helper } from '../s3/lazy.js';
@@ -57,6 +57,9 @@ export class ThreadKit {
   ) {
     this.collector = new Collector(config.trackedKeys, config.customTypes);
     this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;
+    // the run's credentials (default headers, basic auth) join the mask now, not with the first
+    // client: the main thread makes one only for setup() and teardown()
+    if (mask) learnCredentials(config.headers, config.features, mask);
   }
 
   /** The thread's HTTP engine, made on first use: the main thread needs one only for setup() and teardown(). */

@@ -85,3 +85,9 @@ export function storeCookies(jar: CookieJar, raw: Buffer[], href: string): void 
     if (raw[i].length === 10 && isName(raw[i], 'set-cookie')) jar.setFromHeader(raw[i + 1].toString('latin1'), (url ??= new URL(href)));
   }
 }
+
+/** Teaches `mask` the credentials of the default headers and of basic auth, before any client is made. */
+export function learnCredentials(headers: Record<string, string> | undefined, features: ClientFeatures | undefined, mask: SecretMask): void {
+  mask.addHeaders(headers);
+  Features.defaultHeaders(features, mask);
+}
