@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensure, startNginx } from './nginx.mjs';
+import { ensure, startNginx } from './target.mjs';
 
 const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2, 5).map(Number);
 // another built checkout of rampart (e.g. a git worktree of an older commit): its one-thread run is a row too

@@ -6,11 +6,12 @@
 // minute on the shared machine weighs on every build alike.
 // Wall and CPU (user+sys, from /usr/bin/time, 10 ms resolution) medians are quoted; on a shared,
 // busy machine the CPU times are the steadier measure, and ratios say more than milliseconds.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNodeServer } from './target.mjs';
 
 const rounds = Number(process.argv[2] ?? 9);
 const roots = process.argv.length > 3 ? process.argv.slice(3).map((r) => resolve(r)) : [fileURLToPath(new URL('..', import.meta.url))];
@@ -19,8 +20,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const server = spawn(process.execPath, [fileURLToPath(new URL('server.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((ok) => server.stdout.once('data', (d) => ok(String(d).trim())));
+const { url, server } = await startNodeServer();
 const dir = mkdtempSync(join(tmpdir(), 'rampart-startup-'));
 writeFileSync(
   join(dir, 'one.ts'),

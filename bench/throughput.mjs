@@ -3,11 +3,12 @@
 // rampart: one worker, 50 VUs, each iteration one GET and one check (the scenario).
 // autocannon: -c 50 for the same duration. undici: a bare request() loop on 50 connections,
 // the floor rampart's HTTP stands on. The order rotates each round; medians are quoted.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNodeServer } from './target.mjs';
 
 const [rounds = 3, seconds = 10, vus = 50] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,8 +17,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const server = spawn(process.execPath, [join(root, 'bench/server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
+const { url, server } = await startNodeServer();
 
 const dir = mkdtempSync(join(tmpdir(), 'rampart-bench-'));
 writeFileSync(

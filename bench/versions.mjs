@@ -4,11 +4,12 @@
 // BASE_DIR is another checkout of rampart, built (`npx tsc`) with node_modules in place, e.g.
 //   git worktree add /tmp/base <commit> && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npx tsc)
 // The order rotates each round; medians and the ratios against autocannon are printed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startNodeServer } from './target.mjs';
 
 const [baseDir, ...rest] = process.argv.slice(2);
 if (!baseDir) throw new Error('usage: node bench/versions.mjs BASE_DIR [rounds] [seconds] [vus]');
@@ -19,8 +20,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const server = spawn(process.execPath, [join(head, 'bench/server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((res) => server.stdout.once('data', (d) => res(String(d).trim())));
+const { url, server } = await startNodeServer();
 const dir = mkdtempSync(join(tmpdir(), 'rampart-versions-'));
 writeFileSync(
   join(dir, 'bench.ts'),

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNginx } from './nginx.mjs';
+import { startNginx } from './target.mjs';
 
 const [rounds = 3, seconds = 6, rate = 5000] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));

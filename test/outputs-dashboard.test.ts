@@ -4,15 +4,13 @@
  * run measures the same as one without the dashboard (same length, similar request count).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './support/chromium.js';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RAMPART_BIN, rampart, readJson, workspace } from './support/cli.js';
 import { loadScenario } from './support/metric-servers.js';
 import { freePort } from './support/nginx.js';
 import { startTarget, type Target } from './support/target.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let target: Target;
 beforeAll(async () => {
@@ -32,9 +30,8 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('live dashboard in headless Chromium', () => {
+describe.skipIf(!hasChromium)('live dashboard in headless Chromium', () => {
   it('the chart advances while the run goes on, the report follows, the timing is unchanged', async () => {
-    const { chromium } = await import('playwright-core');
     const seconds = 8;
     const baseDir = workspace({ 's.ts': loadScenario(seconds) });
     const base = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json'], { cwd: baseDir, env: { TARGET: target.url } });
@@ -53,18 +50,7 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in headless Chromium', ()
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const url = `http://127.0.0.1:${port}/`;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       await waitFor(async () => ((await fetch(url)).ok ? true : undefined), 20_000, 'the dashboard to listen');
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +7,6 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { renderHtml, createHtmlReporter } from '../reporters/html.js';
 import { buildSummaryFixture } from './support/summary-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const CHART_IDS = ['chart-latency', 'chart-throughput', 'chart-concurrency', 'chart-distribution', 'chart-coldwarm'];
 
 function embeddedData(html: string): unknown {
@@ -60,24 +58,12 @@ describe('html reporter (static)', () => {
 
 describe.skipIf(!hasChromium)('html reporter in headless Chromium', () => {
   it('loads from file:// with no error and no network, and every chart has data', async () => {
-    const { chromium } = await import('playwright-core');
     const dir = await mkdtemp(join(tmpdir(), 'rampart-html-'));
     const path = join(dir, 'report.html');
     expect(await createHtmlReporter({ path }).onEnd(buildSummaryFixture())).toEqual([path]);
     const url = pathToFileURL(path).href;
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const problems: string[] = [];

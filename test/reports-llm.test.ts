@@ -4,7 +4,8 @@
  * Chromium, from a real run against the openai simulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { hasChromium, launchChromium } from './support/chromium.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startSimulator, type Simulator } from '../simulator/index.js';
@@ -13,7 +14,6 @@ import { renderConsoleSummary } from '../reporters/console.js';
 import { buildSummaryFixture } from './support/summary-fixture.js';
 import { rampart, readJson, workspace } from './support/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const LLM_CHARTS = ['chart-llm-time', 'chart-llm-distribution'];
 const TOKENS = 12;
 
@@ -86,15 +86,11 @@ describe('ctx.llm in the reports', () => {
     for (const id of LLM_CHARTS) expect(plain).not.toContain(`id="${id}"`);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(!hasChromium)(
     'headless Chromium draws both LLM charts with data, no error',
     async () => {
-      const { chromium } = await import('playwright-core');
       const url = pathToFileURL(join(dir, 'r.html')).href;
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         const problems: string[] = [];

@@ -1,6 +1,6 @@
-// Debian's nginx as a benchmark target on 127.0.0.1, shared by the bench scripts: a 2-byte body,
-// keepalive_requests 1000000, one worker process, its own config and pid in a temporary folder.
-import { execFileSync, spawnSync } from 'node:child_process';
+// The bench scripts' targets on 127.0.0.1: Debian's nginx (a 2-byte body, keepalive_requests
+// 1000000, one worker process, its own config and pid in a temporary folder) and bench/server.mjs.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,4 +38,11 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 60s;
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts bench/server.mjs (node:http) in its own process; returns its URL and the process. */
+export async function startNodeServer() {
+  const server = spawn(process.execPath, [new URL('server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
+  return { url, server };
 }
