@@ -10,7 +10,13 @@ import { createCountingAgents, type CountingAgents } from '../s3/pool.js';
 import type { UploadOptions } from '../s3/upload.js';
 import type { RunStore, StoredObject } from './store.js';
 
-const STORE_TIMEOUT_MS = 10_000;
+/**
+ * A store request's deadline and attempts. Eight segments polling one store at their barrier can
+ * keep it busy for seconds (s3rver under a loaded CI machine answered none of two 10 s attempts
+ * once); an unreachable store still fails at once (a refused connect does not wait).
+ */
+const STORE_TIMEOUT_MS = 30_000;
+const STORE_ATTEMPTS = 3;
 
 export class S3Store implements RunStore {
   private readonly client: S3Client;
@@ -27,7 +33,11 @@ export class S3Store implements RunStore {
     private readonly prefix: string,
     options: UploadOptions,
   ) {
-    const resolved = resolveS3Options({ ...options, timeoutMs: options.timeoutMs ?? STORE_TIMEOUT_MS, maxAttempts: options.maxAttempts ?? 2 });
+    const resolved = resolveS3Options({
+      ...options,
+      timeoutMs: options.timeoutMs ?? STORE_TIMEOUT_MS,
+      maxAttempts: options.maxAttempts ?? STORE_ATTEMPTS,
+    });
     this.endpoint = resolved.endpoint ?? 'AWS S3';
     this.secrets = secretsOf(resolved);
     this.agents = createCountingAgents(4, () => {});
