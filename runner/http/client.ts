@@ -20,6 +20,7 @@ import { Features, storeCookies, type ClientFeatures } from './features.js';
 import { checkRequestOptions } from './options.js';
 import { isRedirect, locationOf, nextHop, tooManyRedirects } from './redirects.js';
 import { bodySample, requestRecord } from './request-record.js';
+import { InFlight, type Abortable } from './in-flight.js';
 
 export interface HttpEngineOptions {
   collector: Collector;
@@ -74,7 +75,7 @@ export class HttpEngine {
   readonly agent: Agent;
   private fanOut: Agent | null = null;
   /** requests in flight and retry back-offs, for the hard stop */
-  private readonly inflight = new Set<{ abort(reason: unknown): void }>();
+  private readonly inflight = new InFlight();
   private readonly names = new RequestNames();
   private readonly retry: RetryPolicy | null;
   private stopped = false;
@@ -94,11 +95,14 @@ export class HttpEngine {
     this.baseHeaders = { 'user-agent': 'rampart/0.1', ...Features.defaultHeaders(options.features, options.mask), ...options.headers };
     this.jsonHeaders = { ...this.baseHeaders, ...JSON_TYPE };
     const { allowH2, ...tls } = options.tls ?? { allowH2: false };
-    this.agent = newAgent({ connections: Math.max(1, options.connections), allowH2, connect: timedConnector({ ...tls, allowH2 }) });
+    // the request's own deadline (timeoutMs, opts.timeout) is the only one: undici's 300 s
+    // headers and body timeouts would cut a longer one short, and cost a timer per request
+    const common = { allowH2, headersTimeout: 0, bodyTimeout: 0 };
+    this.agent = newAgent({ ...common, connections: Math.max(1, options.connections), connect: timedConnector({ ...tls, allowH2 }) });
     if (options.fanOutConnections) {
       // undici marks a connection free a tick after its response ends: a VU's next request would
       // find the main pool busy and, had it room, open a connection more than the VU needs
-      this.fanOut = newAgent({ connections: options.fanOutConnections, allowH2, connect: timedConnector({ ...tls, allowH2 }) });
+      this.fanOut = newAgent({ ...common, connections: options.fanOutConnections, connect: timedConnector({ ...tls, allowH2 }) });
     }
     this.retry = retryPolicy(options.retry);
     options.mask?.addHeaders(options.headers);
@@ -145,7 +149,7 @@ export class HttpEngine {
   /** Aborts every request in flight (the run's hard stop); later requests fail at once as 'aborted'. */
   abortAll(): void {
     this.stopped = true;
-    for (const x of this.inflight) x.abort(STOP_REASON);
+    this.inflight.abortAll(STOP_REASON);
   }
 
   get inFlight(): number {
@@ -184,7 +188,9 @@ export class HttpEngine {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const wake = {
+      const wake: Abortable = {
+        prevInFlight: null,
+        nextInFlight: null,
         abort: () => {
           clearTimeout(timer);
           this.inflight.delete(wake);

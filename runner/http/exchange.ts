@@ -2,6 +2,7 @@ import { parseHeaders, type Dispatcher } from './undici.js';
 import type { HttpError, Timings } from '../../scenarios/types.js';
 import { classifyError, TIMEOUT_REASON } from './errors.js';
 import { contentEncoding, decodeBody } from './decode.js';
+import type { Abortable } from './in-flight.js';
 import { announceConnect, takeBytes, takeConnectTimes, type Bytes, type ConnectTimes, type SocketBound, type TimedSocket } from './timing.js';
 
 const decoder = new TextDecoder();
@@ -17,7 +18,7 @@ export function abortOnTimeout(exchange: Exchange): void {
  * callback. Settles exactly once, never rejects. It is also the request's timing and byte
  * record, taken from its own callbacks and its own socket (one object per request).
  */
-export class Exchange implements Dispatcher.DispatchHandler, SocketBound, ConnectTimes, Bytes {
+export class Exchange implements Dispatcher.DispatchHandler, SocketBound, ConnectTimes, Bytes, Abortable {
   private abortFn: ((err?: Error) => void) | null = null;
   private abortReason: unknown = undefined;
   private chunks: Buffer[] | null = null;
@@ -46,6 +47,8 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound, Connec
   connectMs = 0;
   tlsMs = 0;
   private socket: TimedSocket | null = null;
+  prevInFlight: Abortable | null = null;
+  nextInFlight: Abortable | null = null;
 
   constructor(
     private readonly keepBody: boolean,
