@@ -52,6 +52,9 @@ export interface IterationsOptions {
  * failed by an exception (also `failed_iterations`, grouped by message and TypeScript
  * location), or interrupted by the run's hard stop (`interrupted_iterations`).
  */
+/** what `thrown` holds when the iteration threw nothing (it may throw undefined) */
+const NOTHING_THROWN = Symbol('nothing thrown');
+
 export class Iterations {
   /** iterations in flight on this thread */
   active = 0;
@@ -127,9 +130,29 @@ export class Iterations {
     };
   }
 
-  /** Runs one iteration on `slot`; `intendedStart` (open model) is when it should have started. */
+  /**
+   * Runs one iteration on `slot`; `intendedStart` (open model) is when it should have started.
+   * Its async frame holds only what crosses the awaits (V8 allocates every local per call).
+   */
   async run(slot: VuSlot, stage: number, intendedStart?: number): Promise<void> {
-    const start = intendedStart ?? performance.now();
+    const start = this.begin(slot, stage, intendedStart);
+    let thrown: unknown = NOTHING_THROWN;
+    try {
+      await this.o.scenario.iteration(slot.ctx, this.o.data);
+    } catch (err) {
+      thrown = err;
+    }
+    this.end(stage, start, thrown);
+    // a VU whose iterations never wait on I/O must not starve timers and messages
+    const now = performance.now();
+    if (now - slot.yieldedAt > 10) {
+      slot.yieldedAt = now;
+      await yieldToLoop();
+    }
+  }
+
+  /** The iteration's numbers on its VU and context; returns when it (should have) started. */
+  private begin(slot: VuSlot, stage: number, intendedStart: number | undefined): number {
     slot.ref.stage = stage;
     slot.ref.iteration = slot.iterations;
     slot.ref.intendedAt = intendedStart === undefined ? 0 : performance.timeOrigin + intendedStart;
@@ -138,42 +161,32 @@ export class Iterations {
     slot.ctx.iterationInTest = nextIterationInTest();
     this.active++;
     if (this.active > this.peak) this.peak = this.active;
-    let thrown: unknown;
-    let threw = false;
-    try {
-      await this.o.scenario.iteration(slot.ctx, this.o.data);
-    } catch (err) {
-      thrown = err;
-      threw = true;
-    }
+    return intendedStart ?? performance.now();
+  }
+
+  /** Counts the iteration (done, failed, interrupted), records its duration and its error. */
+  private end(stage: number, start: number, thrown: unknown): void {
     this.active--;
     if (this.active === 0 && this.idleWaiters.length) for (const wake of this.idleWaiters.splice(0)) wake();
-    const c = this.o.collector;
     if (this.stopped) {
       this.interrupted.add();
-    } else {
-      this.iterationsDone.add();
-      const us = msToUs(performance.now() - start); // one value for the metric and its sub-metrics
-      for (const m of this.durationsFor(stage)) m.record(us);
-      if (threw) {
-        // the scenario bundle carries its own copy of the authoring API, so its class is not ours
-        if (thrown instanceof TestAbortedError || (thrown as { code?: unknown } | null)?.code === 'RAMPART_TEST_ABORTED') {
-          this.o.onAbortTest(messageOf(thrown));
-        } else {
-          this.failed.add();
-          c.recordError({ kind: 'exception', message: messageOf(thrown), location: userLocation(thrown, process.cwd(), this.o.ownDir) });
-          // a bad request option (runner/http/options.ts) is the scenario's bug: the run ends with exit 107
-          if ((thrown as { code?: unknown } | null)?.code === 'RAMPART_BAD_OPTION') {
-            this.o.onAbortTest(`${BAD_OPTION_MARK}${userLocation(thrown, process.cwd(), this.o.ownDir) ?? 'scenario'}: ${messageOf(thrown)}`);
-          }
-        }
-      }
+      return;
     }
-    // a VU whose iterations never wait on I/O must not starve timers and messages
-    const now = performance.now();
-    if (now - slot.yieldedAt > 10) {
-      slot.yieldedAt = now;
-      await yieldToLoop();
+    this.iterationsDone.add();
+    const us = msToUs(performance.now() - start); // one value for the metric and its sub-metrics
+    for (const m of this.durationsFor(stage)) m.record(us);
+    if (thrown === NOTHING_THROWN) return;
+    // the scenario bundle carries its own copy of the authoring API, so its class is not ours
+    if (thrown instanceof TestAbortedError || (thrown as { code?: unknown } | null)?.code === 'RAMPART_TEST_ABORTED') {
+      this.o.onAbortTest(messageOf(thrown));
+      return;
+    }
+    this.failed.add();
+    const location = userLocation(thrown, process.cwd(), this.o.ownDir);
+    this.o.collector.recordError({ kind: 'exception', message: messageOf(thrown), location });
+    // a bad request option (runner/http/options.ts) is the scenario's bug: the run ends with exit 107
+    if ((thrown as { code?: unknown } | null)?.code === 'RAMPART_BAD_OPTION') {
+      this.o.onAbortTest(`${BAD_OPTION_MARK}${location ?? 'scenario'}: ${messageOf(thrown)}`);
     }
   }
 

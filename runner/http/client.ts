@@ -202,6 +202,10 @@ export class HttpEngine {
     });
   }
 
+  /**
+   * One attempt: sent, awaited, settled. The async frame holds only what crosses the await
+   * (V8 allocates every local of an async function per call); the rest is in send/settle.
+   */
   private async attempt(
     method: string,
     url: string,
@@ -211,47 +215,61 @@ export class HttpEngine {
     hop = 0,
     make = plainExchange,
   ): Promise<HttpResponse> {
+    const exchange = this.send(method, url, opts, vu, make);
+    await exchange.done;
+    const res = this.settle(exchange, method, opts, vu, attempt, hop);
+    const location = exchange.redirectTo;
+    if (location !== undefined && !res.error && !this.stopped) {
+      const next = nextHop(res.status, method, res.url, location, opts);
+      return this.attempt(next.method, next.url, next.opts, vu, attempt, hop + 1, make);
+    }
+    return res;
+  }
+
+  /** Builds the request and hands it to undici; the exchange carries what settle() needs. */
+  private send(method: string, url: string, opts: RequestOptions, vu: VuRef, make: ExchangeFactory): Exchange {
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
     const full = this.urls.resolve(url, opts.query);
     const { headers, body } = this.prepare(opts, full, vu);
-    const name = this.names.of(full.pathname, opts.name);
-
     const exchange = make(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
+    exchange.url = full.href;
+    exchange.name = this.names.of(full.pathname, opts.name);
     if (this.stopped) exchange.abort(STOP_REASON);
-    const timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
+    exchange.timer = setTimeout(abortOnTimeout, timeoutMs, exchange);
     this.inflight.add(exchange);
     const inFlight = vu.inFlight ?? 0;
     const pool = inFlight > 0 && this.fanOut ? this.fanOut : this.agent;
     vu.inFlight = inFlight + 1;
-    const start = performance.now();
+    exchange.start = performance.now();
     try {
       pool.dispatch({ origin: full.origin, path: full.path, method, headers, body }, exchange);
     } catch (err) {
       exchange.onError(err as Error); // invalid arguments are reported like any other failure
     }
-    await exchange.done;
-    vu.inFlight--;
-    clearTimeout(timer);
+    return exchange;
+  }
+
+  /** The settled exchange as a response, its sample recorded; a redirect to follow is left in exchange.redirectTo. */
+  private settle(exchange: Exchange, method: string, opts: RequestOptions, vu: VuRef, attempt: number, hop: number): HttpResponse {
+    vu.inFlight = (vu.inFlight ?? 1) - 1;
+    clearTimeout(exchange.timer);
     this.inflight.delete(exchange);
-    const { status, rawHeaders } = exchange;
+    const { status, rawHeaders, start, url } = exchange;
     const timings = phaseTimings(exchange, start);
-    if (vu.jar && rawHeaders) storeCookies(vu.jar, rawHeaders, full.href);
+    if (vu.jar && rawHeaders) storeCookies(vu.jar, rawHeaders, url);
     // a redirect to follow: this hop is a sample of its own, then the next hop is requested
     const limit = isRedirect(status) && !exchange.error ? (opts.redirects ?? this.features.redirects) : 0;
     const location = limit > 0 ? locationOf(rawHeaders) : undefined;
     const error = location !== undefined && hop >= limit ? tooManyRedirects(limit, location) : exchange.error;
+    if (location !== undefined && !error) exchange.redirectTo = location;
     const failed = error !== undefined || (status >= 400 && !(opts.expect?.includes(status) ?? false));
-    const res = new HttpResponse(status, rawHeaders, exchange.body, timings, error, full.href, method, name, attempt, failed);
+    const res = new HttpResponse(status, rawHeaders, exchange.body, timings, error, url, method, exchange.name, attempt, failed);
     if (exchange.bytes) res.bytes = exchange.bytes;
 
     this.observer?.(res);
     if (this.options.record) this.options.record(requestRecord(res, start, vu));
     this.recordSample(res, exchange, vu, opts);
-    if (location !== undefined && !error && !this.stopped) {
-      const next = nextHop(status, method, full.href, location, opts);
-      return this.attempt(next.method, next.url, next.opts, vu, attempt, hop + 1, make);
-    }
     return res;
   }
 

@@ -47,6 +47,14 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound, Connec
   connectMs = 0;
   tlsMs = 0;
   private socket: TimedSocket | null = null;
+  // the request's own record, set by HttpEngine.send: what its settle needs after the await
+  /** performance.now() when it was dispatched */
+  start = 0;
+  url = '';
+  name = '';
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** the Location of a redirect to follow, set when the response is settled */
+  redirectTo: string | undefined = undefined;
   prevInFlight: Abortable | null = null;
   nextInFlight: Abortable | null = null;
 
