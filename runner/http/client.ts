@@ -12,7 +12,7 @@ import { HttpResponse } from './response.js';
 import { backoffMs, retryPolicy, shouldRetry, type RetryPolicy } from './retry.js';
 import { timedConnector } from './timing.js';
 import type { ConnectionSettings } from './tls.js';
-import { UrlResolver, type ResolvedUrl } from './url-cache.js';
+import { UrlResolver } from './url-cache.js';
 import { RequestNames, RequestSinks } from './request-sinks.js';
 import { openStream } from './stream.js';
 import { cookieAccess, type CookieJar } from './cookies.js';
@@ -21,6 +21,7 @@ import { checkRequestOptions } from './options.js';
 import { isRedirect, locationOf, nextHop, tooManyRedirects } from './redirects.js';
 import { bodySample, requestRecord } from './request-record.js';
 import { InFlight, type Abortable } from './in-flight.js';
+import { RequestBuilder } from './request-parts.js';
 
 export interface HttpEngineOptions {
   collector: Collector;
@@ -68,8 +69,6 @@ const plainExchange: ExchangeFactory = (keepBody, timeoutMs, binary) => new Exch
 /** Sees every response before its metrics are recorded (serverless worker identity). */
 export type ResponseObserver = (res: HttpResponse) => void;
 
-const JSON_TYPE = { 'content-type': 'application/json' };
-
 /** One per thread: the undici agent, the in-flight requests, and the metrics they feed. */
 export class HttpEngine {
   readonly agent: Agent;
@@ -83,17 +82,15 @@ export class HttpEngine {
 
   private readonly urls: UrlResolver;
   private readonly sinks: RequestSinks;
-  /** the default request headers, built once; copied only when a request adds its own */
-  private readonly baseHeaders: Record<string, string>;
-  private readonly jsonHeaders: Record<string, string>;
+  private readonly requests: RequestBuilder;
   private readonly features: Features;
 
   constructor(private readonly options: HttpEngineOptions) {
     this.urls = new UrlResolver(options.target);
     this.sinks = new RequestSinks(options.collector);
     this.features = new Features(options.features, options.mask);
-    this.baseHeaders = { 'user-agent': 'rampart/0.1', ...Features.defaultHeaders(options.features, options.mask), ...options.headers };
-    this.jsonHeaders = { ...this.baseHeaders, ...JSON_TYPE };
+    const defaults = { 'user-agent': 'rampart/0.1', ...Features.defaultHeaders(options.features, options.mask), ...options.headers };
+    this.requests = new RequestBuilder(this.features, options.mask, defaults);
     const { allowH2, ...tls } = options.tls ?? { allowH2: false };
     // the request's own deadline (timeoutMs, opts.timeout) is the only one: undici's 300 s
     // headers and body timeouts would cut a longer one short, and cost a timer per request
@@ -231,7 +228,7 @@ export class HttpEngine {
     const timeoutMs = opts.timeout !== undefined ? parseDuration(opts.timeout) : this.options.timeoutMs;
     if (!(timeoutMs > 0)) throw new TypeError(`ctx.http: timeout ${JSON.stringify(opts.timeout)} is not a positive duration such as '5s'`);
     const full = this.urls.resolve(url, opts.query);
-    const { headers, body } = this.prepare(opts, full, vu);
+    const { headers, body } = this.requests.parts(opts, full, vu);
     const exchange = make(opts.responseType !== 'none' && method !== 'HEAD', timeoutMs, opts.responseType === 'binary');
     exchange.url = full.href;
     exchange.name = this.names.of(full.pathname, opts.name);
@@ -271,24 +268,6 @@ export class HttpEngine {
     if (this.options.record) this.options.record(requestRecord(res, start, vu));
     this.recordSample(res, exchange, vu, opts);
     return res;
-  }
-
-  /** The request's headers and body: defaults, JSON, then forms, files, auth and cookies when asked for. */
-  private prepare(opts: RequestOptions, full: ResolvedUrl, vu: VuRef): { headers: Record<string, string>; body: string | Uint8Array | undefined } {
-    let headers = opts.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
-    let body: string | Uint8Array | undefined = opts.body;
-    if (opts.json !== undefined) {
-      body = JSON.stringify(opts.json);
-      if (!opts.headers) headers = this.jsonHeaders;
-      else if (!Object.keys(opts.headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = JSON_TYPE['content-type'];
-    }
-    const jar = vu.jar;
-    jar?.sync(vu.iteration);
-    if (opts.form !== undefined || opts.multipart !== undefined || opts.auth !== undefined || jar?.size) {
-      ({ headers, body } = this.features.extras(opts, headers, opts.headers !== undefined, body, jar ?? null, full));
-    }
-    if (opts.headers) this.options.mask?.addHeaders(opts.headers);
-    return { headers, body };
   }
 
   /** The attempt's metrics and, when it failed, its error group. */
