@@ -1,3 +1,4 @@
+import type { JsHistogram } from 'hdr-histogram-js';
 import { describe, expect, test } from 'vitest';
 import { addBins, createHistogram, histogramBins, histogramMean } from '../runner/metrics/hdr.js';
 import { TrendMetric } from '../runner/metrics/metric.js';
@@ -27,6 +28,34 @@ describe('runner/metrics/hdr.ts: what threads ship and what a summary computes',
     expect(copy.totalCount).toBe(h.totalCount);
     for (const p of [0, 50, 90, 99, 99.9, 100]) expect(copy.getValueAtPercentile(p)).toBe(h.getValueAtPercentile(p));
     expect(histogramBins(copy)).toEqual(histogramBins(h));
+  });
+
+  test("bins added to a histogram of another size, or of one value, give what the library's add() and its value-by-value recording give", () => {
+    for (const [into, from] of [
+      [sample(5_000, 7), sample(30_000, 8)],
+      [sample(30_000, 9), sample(200, 10)],
+    ]) {
+      const byLibrary = createHistogram();
+      byLibrary.add(into);
+      byLibrary.add(from);
+      const byValue = createHistogram(); // addBins as it was: one recordValueWithCount per bin
+      byValue.add(into);
+      const bins = histogramBins(from);
+      for (let i = 0; i < bins.length; i += 2) byValue.recordValueWithCount((byValue as JsHistogram).valueFromIndex(bins[i]), bins[i + 1]);
+      addBins(into, histogramBins(from));
+      expect(into.totalCount).toBe(byLibrary.totalCount);
+      expect(histogramBins(into)).toEqual(histogramBins(byLibrary));
+      // a bin is a bucket: its largest value is the bucket's, as it was, not the exact one add() keeps
+      expect([into.maxValue, into.minNonZeroValue]).toEqual([byValue.maxValue, byValue.minNonZeroValue]);
+      for (const p of [0, 1, 50, 99, 99.99, 100]) expect(into.getValueAtPercentile(p)).toBe(byLibrary.getValueAtPercentile(p));
+    }
+    const one = createHistogram();
+    one.recordValue(1234);
+    const copy = createHistogram();
+    addBins(copy, histogramBins(one));
+    addBins(copy, []);
+    expect(histogramBins(copy)).toEqual(histogramBins(one));
+    expect(copy.totalCount).toBe(1);
   });
 
   test('a trend counts zeros without recording them one by one, and reads them back in every view', () => {

@@ -262,8 +262,8 @@ export class Collector {
   merge(snap: Snapshot): void {
     for (const [key, data] of Object.entries(snap.metrics)) this.get(key, data.type).merge(data);
     for (const { feeds, data } of snap.series ?? []) {
-      // a histogram is decoded once, then added to each key it feeds
-      const once = data.type === 'trend' ? TrendMetric.from(data) : undefined;
+      // a compressed histogram is decoded once, then added to each key it feeds; bins are added as they are
+      const once = data.type === 'trend' && data.hdr !== undefined ? TrendMetric.from(data) : undefined;
       for (const key of feeds) {
         const m = this.get(key, data.type);
         if (once) m.absorb(once);

@@ -99,7 +99,9 @@ export class TrendMetric implements Metric {
   }
   absorb(other: Metric): void {
     if (!(other instanceof TrendMetric) || other.empty) return;
-    this.histogram.add(other.histogram);
+    // by bins, not the library's add(): histograms that grew to different sizes take its slow
+    // path, a value lookup and a resize check for each of the other's buckets, on every interval
+    addBins(this.histogram, histogramBins(other.histogram));
     this.minUs = Math.min(this.minUs, other.minUs);
     this.maxUs = Math.max(this.maxUs, other.maxUs);
   }
