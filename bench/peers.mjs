@@ -7,9 +7,13 @@
 // undici dispatch() loop with an empty handler (rampart's floor), rampart with one worker thread
 // and with --workers 2 (one GET + one check() per iteration, 50 VUs closed).
 // Each runs under /usr/bin/time: CPU = user + sys of the whole process, per request counted by
-// the tool; peak RSS is the process's maximum resident set. The order rotates each round and
-// medians are quoted: on a shared machine read the ratios, not the absolute numbers.
-import { spawnSync } from 'node:child_process';
+// the tool; peak RSS is the process's maximum resident set. "Steady" is the CPU of every thread
+// of the process per request from 2 s in to the last second (sampled from /proc; rampart's
+// requests counted from its timeline): the per-request cost without start-up and exit.
+// The order rotates each round and medians are quoted: on a shared machine read the ratios,
+// not the absolute numbers.
+import { spawn } from 'node:child_process';
+import { sampleCpu } from './cpu-sampler.mjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,18 +44,50 @@ export default scenario({
 `,
 );
 
-/** Runs a command under /usr/bin/time; returns its stdout, CPU seconds and peak RSS (MB). */
-function timed(cmd, args, cwd = dir) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'peers-time %U %S %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const m = /peers-time ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr);
-  if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-500)}`);
-  return { stdout: r.stdout, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024 };
+/**
+ * Runs a command under /usr/bin/time; returns its stdout, CPU seconds and peak RSS (MB), and
+ * its CPU ms between two instants (`steady`, from /proc samples) for the steady-state column.
+ */
+async function timed(cmd, args, cwd = dir) {
+  const child = spawn('/usr/bin/time', ['-f', 'peers-time %U %S %M', cmd, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sampler = sampleCpu(child.pid);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise((resolve) => child.on('close', resolve));
+  sampler.stop();
+  const endedAt = Date.now();
+  const m = /peers-time ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
+  if (status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed: ${stderr.slice(-500)}`);
+  return { stdout, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024, endedAt, cpuBetween: sampler.cpuBetween };
+}
+
+/**
+ * CPU µs per request once the run is going: from 2 s in to 1 s before the end, at a steady rate
+ * (`requests` over `secs` ending about when the process ended). rampart's own figure reads its
+ * timeline instead (steadyOfRampart).
+ */
+function steadyUs(t, requests, secs) {
+  const from = t.endedAt - secs * 1000 + 2000;
+  const to = t.endedAt - 1000;
+  return (t.cpuBetween(from, to) * 1000) / ((requests * (to - from)) / (secs * 1000));
+}
+
+/** rampart's steady state: the timeline's interval points from 2 s in to the last whole second. */
+function steadyOfRampart(t, res) {
+  const t0 = Date.parse(res.startedAt);
+  const points = res.timeline.filter((p) => p.t >= 2000 && p.t <= res.durationMs - 500);
+  if (points.length < 2) return Number.NaN;
+  const [a, b] = [points[0].t, points[points.length - 1].t];
+  const requests = points.slice(1).reduce((n, p) => n + p.iterations, 0);
+  return (t.cpuBetween(t0 + a, t0 + b) * 1000) / requests;
 }
 
 function rampart(workers, checkout = root) {
-  return () => {
+  return async () => {
     const out = join(dir, 'r.json');
-    const t = timed(process.execPath, [
+    const t = await timed(process.execPath, [
       join(checkout, 'bin/rampart.js'),
       'run',
       'bench.ts',
@@ -62,30 +98,36 @@ function rampart(workers, checkout = root) {
       `json=${out}`,
     ]);
     const res = JSON.parse(readFileSync(out, 'utf8'));
-    return { ...t, requests: res.metrics.http_reqs.count, secs: res.durationMs / 1000, p50: res.metrics.http_req_duration.med };
+    return {
+      ...t,
+      requests: res.metrics.http_reqs.count,
+      secs: res.durationMs / 1000,
+      p50: res.metrics.http_req_duration.med,
+      steady: steadyOfRampart(t, res),
+    };
   };
 }
 const tools = {
   ...(haveWrk && {
-    wrk: () => {
-      const t = timed('/usr/bin/wrk', ['-t1', `-c${vus}`, `-d${seconds}s`, '--latency', url]);
+    wrk: async () => {
+      const t = await timed('/usr/bin/wrk', ['-t1', `-c${vus}`, `-d${seconds}s`, '--latency', url]);
       const requests = Number(/(\d+) requests in/.exec(t.stdout)[1]);
       const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(t.stdout);
       return { ...t, requests, secs: seconds, p50: p50 ? Number(p50[1]) * { us: 0.001, ms: 1, s: 1000 }[p50[2]] : NaN };
     },
   }),
-  autocannon: () => {
-    const t = timed(join(root, 'node_modules/.bin/autocannon'), ['-c', String(vus), '-d', String(seconds), '--json', url]);
+  autocannon: async () => {
+    const t = await timed(join(root, 'node_modules/.bin/autocannon'), ['-c', String(vus), '-d', String(seconds), '--json', url]);
     const res = JSON.parse(t.stdout);
     return { ...t, requests: res.requests.total, secs: res.duration, p50: res.latency.p50 };
   },
-  'bare undici loop': () => {
-    const t = timed(process.execPath, [join(root, 'bench/undici-loop.mjs'), url, String(seconds), String(vus)]);
+  'bare undici loop': async () => {
+    const t = await timed(process.execPath, [join(root, 'bench/undici-loop.mjs'), url, String(seconds), String(vus)]);
     return { ...t, requests: JSON.parse(t.stdout).rps * seconds, secs: seconds, p50: NaN };
   },
   // rampart's own floor: the dispatch API it is built on, with an empty handler
-  'bare undici dispatch': () => {
-    const t = timed(process.execPath, [join(root, 'bench/undici-dispatch-loop.mjs'), url, String(seconds), String(vus)]);
+  'bare undici dispatch': async () => {
+    const t = await timed(process.execPath, [join(root, 'bench/undici-dispatch-loop.mjs'), url, String(seconds), String(vus)]);
     return { ...t, requests: JSON.parse(t.stdout).done, secs: seconds, p50: NaN };
   },
   'rampart, 1 thread': rampart(1),
@@ -98,8 +140,9 @@ try {
   const names = Object.keys(tools);
   for (let i = 0; i < rounds; i++) {
     for (const name of names.map((_, k) => names[(k + i) % names.length])) {
-      const r = tools[name]();
-      results[name].push({ rps: r.requests / r.secs, cpuUs: (r.cpu * 1e6) / r.requests, rssMb: r.rssMb, p50: r.p50 });
+      const r = await tools[name]();
+      const steady = r.steady ?? steadyUs(r, r.requests, r.secs);
+      results[name].push({ rps: r.requests / r.secs, cpuUs: (r.cpu * 1e6) / r.requests, steady, rssMb: r.rssMb, p50: r.p50 });
       console.error(`round ${i + 1} ${name}: ${Math.round(r.requests / r.secs)} req/s`);
     }
   }
@@ -109,14 +152,15 @@ try {
 }
 
 const med = (name, key) => median(results[name].map((r) => r[key]));
-const ac = { rps: med('autocannon', 'rps'), cpuUs: med('autocannon', 'cpuUs') };
+const ac = { rps: med('autocannon', 'rps'), cpuUs: med('autocannon', 'cpuUs'), steady: med('autocannon', 'steady') };
 console.log(`\nnginx on loopback, ${vus} connections, ${seconds}s, median of ${rounds} rounds, node ${process.version}`);
-console.log('| generator | req/s | CPU µs per request | × autocannon CPU | peak RSS | p50 ms |');
-console.log('|---|---|---|---|---|---|');
+console.log('| generator | req/s | CPU µs per request | × autocannon CPU | steady CPU µs per request | × autocannon | peak RSS | p50 ms |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const name of Object.keys(tools)) {
   const cpu = med(name, 'cpuUs');
+  const steady = med(name, 'steady');
   console.log(
-    `| ${name} | ${Math.round(med(name, 'rps')).toLocaleString('en')} | ${cpu.toFixed(1)} | ${(cpu / ac.cpuUs).toFixed(2)} | ${Math.round(med(name, 'rssMb'))} MB | ${Number.isFinite(med(name, 'p50')) ? med(name, 'p50').toFixed(3) : '–'} |`,
+    `| ${name} | ${Math.round(med(name, 'rps')).toLocaleString('en')} | ${cpu.toFixed(1)} | ${(cpu / ac.cpuUs).toFixed(2)} | ${steady.toFixed(1)} | ${(steady / ac.steady).toFixed(2)} | ${Math.round(med(name, 'rssMb'))} MB | ${Number.isFinite(med(name, 'p50')) ? med(name, 'p50').toFixed(3) : '–'} |`,
   );
 }
 if (!haveWrk) console.log('(wrk could not be installed: apt-get install -y wrk, as root)');
