@@ -30,6 +30,8 @@ export interface CoordinatorEvents {
  * little. Smaller costs scavenges (the requests in flight are copied each time): at 50 VUs
  * against nginx (under --cpu-prof), 8 MB spent 20% of the thread in GC, 16 MB 15%, 32 MB 10%,
  * 64 MB 11%, for a peak RSS of 151, 153, 166 and 195 MB (docs/benchmarks.md, target 4).
+ * Since requests are no longer promoted (runner/http/in-flight.ts), scavenges cost ~1 µs per
+ * request at 16 MB and ~1.7 µs at 8 MB (--trace-gc-nvp), for the same peak RSS (~111 MB).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
