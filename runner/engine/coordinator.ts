@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Collector } from '../metrics/collector.js';
 import type { RequestRecord, TimelinePoint } from '../results/types.js';
@@ -29,8 +30,25 @@ export interface CoordinatorEvents {
  * little. Smaller costs scavenges (the requests in flight are copied each time): at 50 VUs
  * against nginx (under --cpu-prof), 8 MB spent 20% of the thread in GC, 16 MB 15%, 32 MB 10%,
  * 64 MB 11%, for a peak RSS of 151, 153, 166 and 195 MB (docs/benchmarks.md, target 4).
+ * Since requests are no longer promoted (runner/http/in-flight.ts), scavenges cost ~1 µs per
+ * request at 16 MB and ~1.7 µs at 8 MB (--trace-gc-nvp), for the same peak RSS (~111 MB).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
+/**
+ * Process-wide V8 flags, set before the first load thread starts. undici's HTTP parser (llhttp,
+ * WebAssembly) is one huge function that V8 recompiles with TurboFan once it is hot, in the first
+ * second of load: that compile briefly took 32 MB of malloc, the run's peak RSS. Without wasm
+ * loop unrolling and peeling it takes 21 MB, and parsing a response is as fast (0.80 µs either
+ * way, measured on nginx's response). JavaScript is not affected.
+ */
+let flagsSet = false;
+function setEngineFlags(): void {
+  if (flagsSet) return;
+  flagsSet = true;
+  setFlagsFromString('--no-wasm-loop-unrolling');
+  setFlagsFromString('--no-wasm-loop-peeling');
+}
 
 /**
  * The main thread's half of the engine: starts one worker per segment, merges their
@@ -84,6 +102,7 @@ export class Coordinator {
 
   /** Starts the workers and waits until every one has loaded the scenario. */
   async load(): Promise<void> {
+    setEngineFlags();
     // shared, not copied: every thread counts each workload's iterations on the same counters
     const workloadIterations = new SharedArrayBuffer(8 * this.inits[0].plan.workloads.length);
     const ready = this.inits.map(
