@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Collector } from '../metrics/collector.js';
+import { warmCodec } from '../metrics/hdr.js';
 import type { RequestRecord, TimelinePoint } from '../results/types.js';
 import { ScenarioError } from '../errors.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
@@ -125,6 +126,9 @@ export class Coordinator {
           worker.on('error', (err) => reject(new ScenarioError(`worker thread failed to start: ${err.message}`)));
         }),
     );
+    // the first timeline point encodes a histogram: loaded and run once now, while the threads
+    // start, its ~30 ms of loading and cold code do not land on a core the load needs at t=1 s
+    warmCodec();
     await Promise.all(ready);
   }
 

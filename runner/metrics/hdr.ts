@@ -91,6 +91,13 @@ export function msToUs(ms: number): number {
   return us < 0 ? 0 : us > MAX_TRACKABLE_US ? MAX_TRACKABLE_US : us;
 }
 
+/** Loads the codec and runs it once (on the main thread, before t=0). */
+export function warmCodec(): void {
+  const h = createHistogram();
+  h.recordValue(1);
+  decodeHistogram(encodeHistogram(h));
+}
+
 export function encodeHistogram(h: Histogram): string {
   return codec().encodeIntoCompressedBase64(h);
 }
