@@ -31,9 +31,16 @@ describe('runner/metrics/hdr.ts: what threads ship and what a summary computes',
   });
 
   test("bins added to a histogram of another size, or of one value, give what the library's add() and its value-by-value recording give", () => {
+    const withZeros = sample(3_000, 11);
+    withZeros.recordValueWithCount(0, 500); // a reused connection's connect time
+    const zerosAndOne = createHistogram();
+    zerosAndOne.recordValueWithCount(0, 7);
+    zerosAndOne.recordValue(999_999);
     for (const [into, from] of [
       [sample(5_000, 7), sample(30_000, 8)],
       [sample(30_000, 9), sample(200, 10)],
+      [createHistogram(), withZeros],
+      [createHistogram(), zerosAndOne],
     ]) {
       const byLibrary = createHistogram();
       byLibrary.add(into);

@@ -65,8 +65,8 @@ interface HistogramInternals {
 }
 
 /**
- * Adds bins (histogramBins' output, ascending) to a histogram. The smallest and the largest go
- * through the library, which grows the histogram and moves its min and max; the ones between
+ * Adds bins (histogramBins' output, ascending) to a histogram. The smallest (non-zero) and the
+ * largest go through the library, which grows the histogram and moves its min and max; the ones between
  * are added at their index, as every histogram here has one layout: a value lookup per bucket
  * was most of the main thread's work in a run (the merge of each interval into every sub-metric).
  */
@@ -74,11 +74,13 @@ export function addBins(h: Histogram, bins: readonly number[]): void {
   const n = bins.length;
   if (n === 0) return;
   const j = h as unknown as JsHistogram & HistogramInternals;
-  j.recordValueWithCount(j.valueFromIndex(bins[0]), bins[1]);
-  if (n === 2) return;
+  // zeros (index 0) do not move the smallest non-zero value: then the next bin goes through too
+  const first = bins[0] === 0 && n > 4 ? 4 : 2;
+  for (let i = 0; i < first; i += 2) j.recordValueWithCount(j.valueFromIndex(bins[i]), bins[i + 1]);
+  if (n <= first) return;
   j.recordValueWithCount(j.valueFromIndex(bins[n - 2]), bins[n - 1]);
   let total = 0;
-  for (let i = 2; i < n - 2; i += 2) {
+  for (let i = first; i < n - 2; i += 2) {
     j.addToCountAtIndex(bins[i], bins[i + 1]);
     total += bins[i + 1];
   }
