@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { yargsFromParts } from '../dist/runner/cli/yargs.js';
+import { yargsFromParts } from '../dist/runner/bundled/yargs-parts.js';
 import { rampart } from './support/cli.js';
 
 /**
@@ -7,7 +7,7 @@ import { rampart } from './support/cli.js';
  * (runner/cli/yargs.ts). The help screens and usage errors must read as before.
  */
 describe('the command line without the help renderer', () => {
-  it('builds yargs from its parts on this yargs release (not the fallback)', async () => {
+  it('builds yargs from its parts on this yargs release (the bundled parts, not the fallback)', async () => {
     const yargs = await yargsFromParts(false);
     const argv = await yargs(['run', 'a.ts', '--vus', '3'])
       .command(

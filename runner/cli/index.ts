@@ -14,58 +14,16 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   process.on('SIGTERM', early);
   // `rampart --version` answers before yargs loads: it is a quarter of the start-up (issue 11).
   if (argv.length === 1 && argv[0] === '--version') {
-    process.stdout.write(`${(createRequire(import.meta.url)('../../../package.json') as { version: string }).version}\n`);
+    process.stdout.write(`${(createRequire(import.meta.url)('rampart/package.json') as { version: string }).version}\n`);
     return;
   }
   try {
-    // Each command module holds its flags; what a command runs loads in its handler.
-    const [
-      yargs,
-      { runCommand },
-      { inspectCommand },
-      { simulateCommand },
-      { compareCommand },
-      { reportCommand },
-      { newCommand },
-      { mergeCommand },
-      { k8sCommand },
-    ] = await Promise.all([
-      import('./yargs.js').then((m) => m.loadYargs(argv)),
-      import('./run.js'),
-      import('./inspect.js'),
-      import('../../simulator/cli.js'),
-      import('../compare/command.js'),
-      import('./report.js'),
-      import('./new.js'),
-      import('./merge.js'),
-      import('./k8s.js'),
-    ]);
-    await yargs(argv)
-      .scriptName('rampart')
-      .command(runCommand)
-      .command(inspectCommand)
-      .command(simulateCommand)
-      .command(compareCommand)
-      .command(reportCommand)
-      .command(newCommand)
-      .command(mergeCommand)
-      .command(k8sCommand)
-      .demandCommand(1, 'name a command: run, inspect, simulate, compare, report, new')
-      .strict()
-      .help()
-      .version()
-      .fail((message, err) => {
-        throw err ?? new UsageErrorFromYargs(message);
-      })
-      .parseAsync();
+    // the commands and yargs in one step: each command module holds its flags, and what a command
+    // runs loads in its handler
+    await (await import('./commands.js')).parse(argv);
   } catch (err) {
     await report(err);
   }
-}
-
-class UsageErrorFromYargs extends RampartError {
-  override readonly exitCode = ExitCode.usage;
-  override readonly code = 'RAMPART_USAGE';
 }
 
 async function report(err: unknown): Promise<void> {
