@@ -12,7 +12,7 @@ COPY reporters reporters
 COPY simulator simulator
 COPY shared shared
 # the build's second step bundles the command (scripts/bundle-cli.mjs)
-COPY scripts/bundle-cli.mjs scripts/
+COPY scripts scripts
 RUN npm run build
 
 FROM node:20-slim

@@ -15,11 +15,13 @@
  * - yargs' parts (runner/cli/yargs-parts.ts) resolve as yargs and cliui resolve them: a part that moved
  *   fails this build.
  * - The source maps lead back to the TypeScript (esbuild follows tsc's maps).
+ * - help.json: the help screens, drawn by yargs now (./help-screens.mjs).
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeHelpScreens } from './help-screens.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist/runner/bundled');
@@ -77,3 +79,4 @@ const result = await esbuild
   })
   .catch(() => process.exit(1)); // esbuild has printed the errors
 if (meta) writeFileSync(meta, JSON.stringify(result.metafile));
+await writeHelpScreens(ROOT, join(OUT, 'help.json'));

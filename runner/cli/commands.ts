@@ -8,28 +8,37 @@ import { newCommand } from './new.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { loadYargs } from './yargs.js';
+import type { Argv, CommandModule } from 'yargs';
+
+/** Every command, in the help screen's order (scripts/help-screens.mjs draws a screen for each). */
+export const COMMANDS = [
+  runCommand,
+  inspectCommand,
+  simulateCommand,
+  compareCommand,
+  reportCommand,
+  newCommand,
+  mergeCommand,
+  k8sCommand,
+] as CommandModule[];
 
 /** Parses the command line and runs its command; a usage mistake throws (./index.ts reports it). */
 export async function parse(argv: string[]): Promise<void> {
-  const yargs = await loadYargs(argv);
-  await yargs(argv)
-    .scriptName('rampart')
-    .command(runCommand)
-    .command(inspectCommand)
-    .command(simulateCommand)
-    .command(compareCommand)
-    .command(reportCommand)
-    .command(newCommand)
-    .command(mergeCommand)
-    .command(k8sCommand)
+  await commandLine((await loadYargs(argv))(argv)).parseAsync();
+}
+
+/** The command line's yargs (scripts/help-screens.mjs draws the help screens with it too). */
+export function commandLine(yargs: Argv): Argv {
+  yargs.scriptName('rampart');
+  for (const command of COMMANDS) yargs.command(command);
+  return yargs
     .demandCommand(1, 'name a command: run, inspect, simulate, compare, report, new')
     .strict()
     .help()
     .version()
     .fail((message, err) => {
       throw err ?? new UsageErrorFromYargs(message);
-    })
-    .parseAsync();
+    });
 }
 
 class UsageErrorFromYargs extends RampartError {

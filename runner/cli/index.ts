@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { ExitCode, RampartError } from '../errors.js';
+import { builtHelp } from './help-screens.js';
 
 /** The rampart command line. A user's mistake prints one line and the exit code of docs/architecture.md. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
@@ -15,6 +16,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // `rampart --version` answers before yargs loads: it is a quarter of the start-up (issue 11).
   if (argv.length === 1 && argv[0] === '--version') {
     process.stdout.write(`${(createRequire(import.meta.url)('rampart/package.json') as { version: string }).version}\n`);
+    return;
+  }
+  // and a help screen drawn at build time, where it reads as yargs would draw it here
+  const help = builtHelp(argv);
+  if (help !== undefined) {
+    process.stdout.write(help);
     return;
   }
   try {
