@@ -55,28 +55,29 @@ const parts = {
 };
 
 rmSync(OUT, { recursive: true, force: true });
-// `--meta FILE` writes esbuild's metafile (which modules went into which chunk), e.g. for https://esbuild.github.io/analyze/
+// `--meta FILE` writes esbuild's metafiles (which modules went into which chunk), e.g. for https://esbuild.github.io/analyze/
 const meta = process.argv.indexOf('--meta') > 0 ? process.argv[process.argv.indexOf('--meta') + 1] : undefined;
-const result = await esbuild
-  .build({
-    absWorkingDir: ROOT,
-    // yargs-parts: also its own file, so test/cli-startup.test.ts can check the parts build a yargs
-    entryPoints: { cli: 'dist/runner/cli/index.js', worker: 'dist/runner/engine/worker.js', 'yargs-parts': 'dist/runner/cli/yargs-parts.js' },
-    outdir: OUT,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['esbuild'],
-    plugins: [parts],
-    sourcemap: 'linked',
-    sourcesContent: false,
-    logLevel: 'warning',
-    metafile: Boolean(meta),
-    // bundled CommonJS packages require() node builtins
-    banner: { js: "import { createRequire as __rampartRequire } from 'node:module'; const require = __rampartRequire(import.meta.url);" },
-  })
-  .catch(() => process.exit(1)); // esbuild has printed the errors
-if (meta) writeFileSync(meta, JSON.stringify(result.metafile));
+const options = {
+  absWorkingDir: ROOT,
+  outdir: OUT,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['esbuild'],
+  plugins: [parts],
+  sourcemap: 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: Boolean(meta),
+  // bundled CommonJS packages require() node builtins
+  banner: { js: "import { createRequire as __rampartRequire } from 'node:module'; const require = __rampartRequire(import.meta.url);" },
+};
+// Two builds: a worker thread is an isolate of its own, which shares no loaded module with the
+// main thread, so the worker's modules go into one file of its own instead of chunks shared with the command.
+// yargs-parts: also its own file, so test/cli-startup.test.ts can check the parts build a yargs.
+const entries = [{ cli: 'dist/runner/cli/index.js', 'yargs-parts': 'dist/runner/cli/yargs-parts.js' }, { worker: 'dist/runner/engine/worker.js' }];
+const results = await Promise.all(entries.map((entryPoints) => esbuild.build({ ...options, entryPoints }))).catch(() => process.exit(1)); // esbuild has printed the errors
+if (meta) writeFileSync(meta, JSON.stringify(results.map((r) => r.metafile)));
 await writeHelpScreens(ROOT, join(OUT, 'help.json'));
