@@ -9,17 +9,18 @@
  * - Dynamic import() stays lazy: each becomes a chunk (`splitting`), loaded when it runs.
  * - The folder sits at the depth of the sources (dist/runner/<folder>/), so the paths modules
  *   compute from import.meta.url still resolve: '../../../package.json', OWN_DIR's '../..'.
- * - createRequire(import.meta.url) requires are left to run time (esbuild does not follow them):
- *   esbuild itself, undici's core files, hdr-histogram-js' parts; they resolve from here as from
- *   the sources.
+ * - A module's own `const require = createRequire(import.meta.url)` becomes esbuild's require (see
+ *   below); other createRequire() calls are left to run time (esbuild itself, csv-parse, snappyjs)
+ *   and resolve from here as from the sources.
  * - yargs' parts (runner/cli/yargs-parts.ts) resolve as yargs and cliui resolve them: a part that moved
  *   fails this build.
  * - The source maps lead back to the TypeScript (esbuild follows tsc's maps).
  * - help.json: the help screens, drawn by yargs now (./help-screens.mjs).
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeHelpScreens } from './help-screens.mjs';
 
@@ -27,6 +28,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist/runner/bundled');
 const require = createRequire(import.meta.url);
 const esbuild = require('esbuild');
+const RUNTIME_REQUIRE = /^const require = createRequire\(import\.meta\.url\);$/m;
 
 /**
  * runner/cli/yargs-parts.ts names yargs' parts 'package:specifier' ('yargs:./build/lib/x.js', a file in
@@ -42,6 +44,16 @@ const parts = {
       const folder = main.slice(0, main.lastIndexOf(`${sep}node_modules${sep}${pkg}${sep}`)) + join(`${sep}node_modules`, pkg);
       const found = await build.resolve(spec, { resolveDir: folder, kind: 'import-statement' });
       return found.errors.length ? { errors: found.errors } : { path: found.path };
+    });
+    // A module that requires packages at run time (`const require = createRequire(import.meta.url)`:
+    // undici's core, hdr-histogram-js' parts) gets esbuild's require instead, which bundles them and
+    // still runs each at its first require(). Left to Node, a package that a bundled module also
+    // imports would exist twice: hdr-histogram-js' encoder refuses the other copy's histograms.
+    build.onLoad({ filter: /\.js$/ }, async ({ path }) => {
+      if (!path.startsWith(join(ROOT, 'dist', sep))) return undefined;
+      const text = await readFile(path, 'utf8');
+      if (!RUNTIME_REQUIRE.test(text)) return undefined;
+      return { contents: text.replace(RUNTIME_REQUIRE, "/* require: the bundle's */"), loader: 'js', resolveDir: dirname(path) };
     });
     // A package imported lazily stays a package, loaded by Node when asked: esbuild's split chunks
     // give a CommonJS module only a default export, and `const { x } = await import('yaml')` needs x.
