@@ -11,6 +11,8 @@ COPY scenarios scenarios
 COPY reporters reporters
 COPY simulator simulator
 COPY shared shared
+# the build's second step bundles the command (scripts/bundle-cli.mjs)
+COPY scripts scripts
 RUN npm run build
 
 FROM node:20-slim

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The rampart command. The TypeScript sources are compiled to dist/ by `npm install` (prepare).
+// The rampart command. The TypeScript sources are compiled to dist/ and the command bundled into
+// dist/runner/bundled/ by `npm install` (prepare: npm run build, scripts/bundle-cli.mjs).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/runner/cli/index.js', import.meta.url);
+const entry = new URL('../dist/runner/bundled/cli.js', import.meta.url);
 if (!existsSync(entry)) {
   process.stderr.write('rampart: not built yet; run `npm install` (or `npm run build`) in the rampart folder\n');
   process.exit(1);

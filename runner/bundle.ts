@@ -11,8 +11,8 @@ import { CompileError, UsageError } from './errors.js';
 // CommonJS file for export names, which took longer than loading it (start-up, issue 11)
 const esbuild = () => createRequire(import.meta.url)('esbuild') as typeof Esbuild;
 
-/** The compiled authoring API that `import ... from 'rampart'` resolves to. */
-const AUTHORING_API = fileURLToPath(new URL('../scenarios/index.js', import.meta.url));
+/** The compiled authoring API that `import ... from 'rampart'` resolves to (this package's own name). */
+const AUTHORING_API = fileURLToPath(import.meta.resolve('rampart'));
 
 export interface Bundle {
   /** the bundled ESM module, with an inline source map back to the TypeScript */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { ExitCode, RampartError } from '../errors.js';
+import { builtHelp } from './help-screens.js';
 
 /** The rampart command line. A user's mistake prints one line and the exit code of docs/architecture.md. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
@@ -14,58 +15,22 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   process.on('SIGTERM', early);
   // `rampart --version` answers before yargs loads: it is a quarter of the start-up (issue 11).
   if (argv.length === 1 && argv[0] === '--version') {
-    process.stdout.write(`${(createRequire(import.meta.url)('../../../package.json') as { version: string }).version}\n`);
+    process.stdout.write(`${(createRequire(import.meta.url)('rampart/package.json') as { version: string }).version}\n`);
+    return;
+  }
+  // and a help screen drawn at build time, where it reads as yargs would draw it here
+  const help = builtHelp(argv);
+  if (help !== undefined) {
+    process.stdout.write(help);
     return;
   }
   try {
-    // Each command module holds its flags; what a command runs loads in its handler.
-    const [
-      yargs,
-      { runCommand },
-      { inspectCommand },
-      { simulateCommand },
-      { compareCommand },
-      { reportCommand },
-      { newCommand },
-      { mergeCommand },
-      { k8sCommand },
-    ] = await Promise.all([
-      import('./yargs.js').then((m) => m.loadYargs(argv)),
-      import('./run.js'),
-      import('./inspect.js'),
-      import('../../simulator/cli.js'),
-      import('../compare/command.js'),
-      import('./report.js'),
-      import('./new.js'),
-      import('./merge.js'),
-      import('./k8s.js'),
-    ]);
-    await yargs(argv)
-      .scriptName('rampart')
-      .command(runCommand)
-      .command(inspectCommand)
-      .command(simulateCommand)
-      .command(compareCommand)
-      .command(reportCommand)
-      .command(newCommand)
-      .command(mergeCommand)
-      .command(k8sCommand)
-      .demandCommand(1, 'name a command: run, inspect, simulate, compare, report, new')
-      .strict()
-      .help()
-      .version()
-      .fail((message, err) => {
-        throw err ?? new UsageErrorFromYargs(message);
-      })
-      .parseAsync();
+    // the commands and yargs in one step: each command module holds its flags, and what a command
+    // runs loads in its handler
+    await (await import('./commands.js')).parse(argv);
   } catch (err) {
     await report(err);
   }
-}
-
-class UsageErrorFromYargs extends RampartError {
-  override readonly exitCode = ExitCode.usage;
-  override readonly code = 'RAMPART_USAGE';
 }
 
 async function report(err: unknown): Promise<void> {

@@ -9,6 +9,7 @@ import { timelinePoint } from './timeline.js';
 import { ColdStarts } from '../serverless/cold-start.js';
 import type { WorkerObservation } from '../serverless/runtime.js';
 
+// next to this module: dist/runner/engine/, or the command's bundle (scripts/bundle-cli.mjs)
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
 
 interface Thread {
