@@ -114,6 +114,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const distributed = await distributedFromArgs(args, s3);
     const { bundleEarly, discardEarly } = await import('../bundle.js');
     bundleEarly(args.scenario); // esbuild works in its own process while this thread loads the engine
+    const { bootThreads, discardBootedThreads } = await import('../engine/threads.js');
+    bootThreads(workers); // and the load threads boot and load theirs
     const { runScenario } = await import('../engine/run.js');
     const result = await runScenario({ ...base, profile: profiles[0] ?? null, createReporters: reportersFor(outs), distributed })
       .catch(async (err) => {
@@ -121,7 +123,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
         if (distributed?.store) await (await import('../distributed/run-segment.js')).failSegment(distributed, err);
         throw err;
       })
-      .finally(discardEarly);
+      .finally(() => {
+        discardEarly();
+        discardBootedThreads();
+      });
     process.exitCode = result.exitCode;
     if (upload) await uploadFiles(result.files, upload, s3);
   },

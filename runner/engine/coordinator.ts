@@ -1,16 +1,13 @@
-import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Collector } from '../metrics/collector.js';
 import { warmCodec } from '../metrics/hdr.js';
 import type { RequestRecord, TimelinePoint } from '../results/types.js';
 import { ScenarioError } from '../errors.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { timelinePoint } from './timeline.js';
+import { discardBootedThreads, takeThread } from './threads.js';
 import { ColdStarts } from '../serverless/cold-start.js';
 import type { WorkerObservation } from '../serverless/runtime.js';
-
-// next to this module: dist/runner/engine/, or the command's bundle (scripts/bundle-cli.mjs)
-const WORKER_FILE = new URL('./worker.js', import.meta.url);
 
 interface Thread {
   worker: Worker;
@@ -24,32 +21,6 @@ export interface CoordinatorEvents {
   onLog(line: string): void;
   onRecords?(records: RequestRecord[]): void;
   onSecrets?(values: string[]): void;
-}
-
-/**
- * A load thread's young generation. Almost everything a request allocates dies young, and V8
- * lets the young space grow to tens of MB under a high allocation rate: resident memory that buys
- * little. Smaller costs scavenges (the requests in flight are copied each time): at 50 VUs
- * against nginx (under --cpu-prof), 8 MB spent 20% of the thread in GC, 16 MB 15%, 32 MB 10%,
- * 64 MB 11%, for a peak RSS of 151, 153, 166 and 195 MB (docs/benchmarks.md, target 4).
- * Since requests are no longer promoted (runner/http/in-flight.ts), scavenges cost ~1 µs per
- * request at 16 MB and ~1.7 µs at 8 MB (--trace-gc-nvp), for the same peak RSS (~111 MB).
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
-
-/**
- * Process-wide V8 flags, set before the first load thread starts. undici's HTTP parser (llhttp,
- * WebAssembly) is one huge function that V8 recompiles with TurboFan once it is hot, in the first
- * second of load: that compile briefly took 32 MB of malloc, the run's peak RSS. Without wasm
- * loop unrolling and peeling it takes 21 MB, and parsing a response is as fast (0.80 µs either
- * way, measured on nginx's response). JavaScript is not affected.
- */
-let flagsSet = false;
-function setEngineFlags(): void {
-  if (flagsSet) return;
-  flagsSet = true;
-  setFlagsFromString('--no-wasm-loop-unrolling');
-  setFlagsFromString('--no-wasm-loop-peeling');
 }
 
 /**
@@ -104,18 +75,13 @@ export class Coordinator {
 
   /** Starts the workers and waits until every one has loaded the scenario. */
   async load(): Promise<void> {
-    setEngineFlags();
     // shared, not copied: every thread counts each workload's iterations on the same counters
     const workloadIterations = new SharedArrayBuffer(8 * this.inits[0].plan.workloads.length);
     const ready = this.inits.map(
       (init) =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER_FILE, {
-            workerData: { ...init, workloadIterations },
-            stdout: false,
-            stderr: false,
-            resourceLimits: WORKER_LIMITS,
-          });
+          const { worker, error } = takeThread({ ...init, workloadIterations });
+          if (error) reject(new ScenarioError(`worker thread failed to start: ${error.message}`));
           const thread: Thread = { worker, progress: { vus: 0, peakVus: 0, inFlight: 0, stage: 0 }, done: false };
           this.threads.push(thread);
           worker.on('message', (m: FromWorker) => {
@@ -130,6 +96,7 @@ export class Coordinator {
     // the first timeline point encodes a histogram: loaded and run once now, while the threads
     // start, its ~30 ms of loading and cold code do not land on a core the load needs at t=1 s
     warmCodec();
+    discardBootedThreads(); // booted for more threads than the run has
     await Promise.all(ready);
   }
 

@@ -30,6 +30,8 @@ export interface Progress {
 }
 
 export type ToWorker =
+  /** a thread booted before its run (runner/engine/threads.ts) gets its init this way */
+  | { type: 'init'; init: WorkerInit }
   | { type: 'start'; data: unknown }
   | { type: 'snapshot'; seq: number }
   | { type: 'go'; step: number }

@@ -18,7 +18,8 @@ import { attachDatasets } from '../data/registry.js';
 
 /** A worker thread: loads the scenario bundle and runs its segment of the plan. */
 
-const init = workerData as WorkerInit;
+/** A thread booted early (threads.ts) has loaded its modules by now and waits for its init. */
+const init: WorkerInit = (workerData as { early?: boolean }).early ? await initFromParent() : (workerData as WorkerInit);
 const port = parentPort!;
 // nothing leaves the thread unmasked (snapshots, logs, abort reasons); newly learnt values go to the main thread
 const mask = new SecretMask(init.secrets);
@@ -201,3 +202,11 @@ port.on('message', (m: ToWorker) => {
 });
 await kit.warmUp(); // compiled code and the pool's connections, before t=0 and unmeasured (warm-code.ts, warm-pool.ts)
 post({ type: 'ready' });
+
+function initFromParent(): Promise<WorkerInit> {
+  return new Promise((resolve) =>
+    parentPort!.once('message', (m: ToWorker) => {
+      if (m.type === 'init') resolve(m.init);
+    }),
+  );
+}

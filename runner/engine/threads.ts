@@ -1,0 +1,73 @@
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+
+// next to this module: dist/runner/engine/, or the command's bundle (scripts/bundle-cli.mjs)
+const WORKER_FILE = new URL('./worker.js', import.meta.url);
+
+/**
+ * A load thread's young generation. Almost everything a request allocates dies young, and V8
+ * lets the young space grow to tens of MB under a high allocation rate: resident memory that buys
+ * little. Smaller costs scavenges (the requests in flight are copied each time): at 50 VUs
+ * against nginx (under --cpu-prof), 8 MB spent 20% of the thread in GC, 16 MB 15%, 32 MB 10%,
+ * 64 MB 11%, for a peak RSS of 151, 153, 166 and 195 MB (docs/benchmarks.md, target 4).
+ * Since requests are no longer promoted (runner/http/in-flight.ts), scavenges cost ~1 µs per
+ * request at 16 MB and ~1.7 µs at 8 MB (--trace-gc-nvp), for the same peak RSS (~111 MB).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
+/**
+ * Process-wide V8 flags, set before the first load thread starts. undici's HTTP parser (llhttp,
+ * WebAssembly) is one huge function that V8 recompiles with TurboFan once it is hot, in the first
+ * second of load: that compile briefly took 32 MB of malloc, the run's peak RSS. Without wasm
+ * loop unrolling and peeling it takes 21 MB, and parsing a response is as fast (0.80 µs either
+ * way, measured on nginx's response). JavaScript is not affected.
+ */
+let flagsSet = false;
+function setEngineFlags(): void {
+  if (flagsSet) return;
+  flagsSet = true;
+  setFlagsFromString('--no-wasm-loop-unrolling');
+  setFlagsFromString('--no-wasm-loop-peeling');
+}
+
+/** A load thread started before its run was known; an error while it booted is kept for load(). */
+interface Booted {
+  worker: Worker;
+  error?: Error;
+}
+const booted: Booted[] = [];
+
+/**
+ * Starts `n` load threads now: they boot and load the engine and undici while this thread parses
+ * the command and esbuild bundles the scenario, then wait for their WorkerInit (takeThread).
+ */
+export function bootThreads(n: number): void {
+  setEngineFlags();
+  for (let i = 0; i < n; i++) {
+    const b: Booted = { worker: spawn({ early: true }) };
+    b.worker.once('error', (err) => {
+      b.error = err;
+    });
+    booted.push(b);
+  }
+}
+
+/** Ends the booted threads no run took (the run failed before its load, or needed fewer). */
+export function discardBootedThreads(): void {
+  for (const b of booted.splice(0)) void b.worker.terminate();
+}
+
+/** A load thread for `init`: a booted one, sent its init, else a new one started with it. */
+export function takeThread(init: unknown): { worker: Worker; error?: Error } {
+  const b = booted.shift();
+  if (!b) {
+    setEngineFlags();
+    return { worker: spawn(init) };
+  }
+  if (!b.error) b.worker.postMessage({ type: 'init', init });
+  return b;
+}
+
+function spawn(workerData: unknown): Worker {
+  return new Worker(WORKER_FILE, { workerData, stdout: false, stderr: false, resourceLimits: WORKER_LIMITS });
+}
