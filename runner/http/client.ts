@@ -253,7 +253,7 @@ export class HttpEngine {
     clearTimeout(exchange.timer);
     this.inflight.delete(exchange);
     const { status, rawHeaders, start, url } = exchange;
-    const timings = phaseTimings(exchange, start);
+    const timings = phaseTimings(exchange);
     if (vu.jar && rawHeaders) storeCookies(vu.jar, rawHeaders, url);
     // a redirect to follow: this hop is a sample of its own, then the next hop is requested
     const limit = isRedirect(status) && !exchange.error ? (opts.redirects ?? this.features.redirects) : 0;

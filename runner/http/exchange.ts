@@ -141,11 +141,11 @@ export class Exchange implements Dispatcher.DispatchHandler, SocketBound, Connec
 }
 
 /**
- * The request's phases in ms, from `start` (when it was dispatched) to its end. They add up:
+ * The request's phases in ms, from its `start` (when it was dispatched) to its end. They add up:
  * blocked + connecting + tlsHandshaking + sending + waiting + receiving = duration.
  */
-export function phaseTimings(x: Exchange, start: number): Timings {
-  const end = x.end;
+export function phaseTimings(x: Exchange): Timings {
+  const { start, end } = x;
   const firstByteAt = x.firstByteAt;
   const sentAt = x.sentAt || end;
   const handed = x.sentDoneAt || (firstByteAt ? sentAt : end);

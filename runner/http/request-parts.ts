@@ -1,7 +1,7 @@
 import type { RequestOptions } from '../../scenarios/types.js';
 import type { SecretMask } from '../secrets.js';
 import type { VuRef } from './client.js';
-import { Features } from './features.js';
+import type { Features } from './features.js';
 import type { ResolvedUrl } from './url-cache.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
