@@ -27,8 +27,6 @@ const LOW_WATER = HIGH_WATER / 2;
  * The sample's timings stay the Exchange's: one http_reqs sample whose duration ends at the last byte.
  */
 export class StreamExchange extends Exchange {
-  /** performance.now() of the request's start (set by the engine before dispatch) */
-  startedAt = 0;
   /** arrival times (performance.now()) of each item, for the stream metrics */
   readonly arrivals: number[] = [];
   /** true once the reader left early (break out of for-await): the request is aborted, not failed */
@@ -58,7 +56,7 @@ export class StreamExchange extends Exchange {
     this.streaming = statusCode >= 200 && statusCode < 300;
     if (this.streaming && this.format === 'sse') {
       this.parser = createParser({
-        onEvent: (ev) => this.push({ data: ev.data, event: ev.event, id: ev.id, at: this.chunkAt - this.startedAt }),
+        onEvent: (ev) => this.push({ data: ev.data, event: ev.event, id: ev.id, at: this.chunkAt - this.start }),
       });
     }
     return true;
@@ -68,7 +66,7 @@ export class StreamExchange extends Exchange {
     if (!this.streaming) return super.onData(chunk);
     this.chunkAt = performance.now();
     if (this.parser) this.parser.feed(this.text.decode(chunk, { stream: true }));
-    else this.push({ data: this.text.decode(chunk, { stream: true }), at: this.chunkAt - this.startedAt });
+    else this.push({ data: this.text.decode(chunk, { stream: true }), at: this.chunkAt - this.start });
     if (this.queue.length - this.head >= HIGH_WATER) this.paused = true;
     return !this.paused;
   }

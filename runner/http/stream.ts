@@ -27,7 +27,6 @@ export function openStream(
   let exchange!: StreamExchange;
   const make = (_keep: boolean, timeoutMs: number) => {
     exchange = new StreamExchange(timeoutMs, format);
-    exchange.startedAt = performance.now();
     return exchange;
   };
   let failure: unknown;
@@ -84,7 +83,7 @@ function recordStreamMetrics(engine: HttpEngine, name: string, exchange: StreamE
   const c = engine.collector;
   const tags: TagList = [['name', name]];
   for (const m of c.tagged('http_stream_events', 'counter', tags, name)) (m as CounterMetric).add(times.length);
-  for (const m of c.tagged('http_stream_first_event', 'trend', tags, name)) (m as TrendMetric).record(msToUs(times[0] - exchange.startedAt));
+  for (const m of c.tagged('http_stream_first_event', 'trend', tags, name)) (m as TrendMetric).record(msToUs(times[0] - exchange.start));
   const gaps = c.tagged('http_stream_event_gap', 'trend', tags, name) as TrendMetric[];
   for (let i = 1; i < times.length; i++) {
     const us = msToUs(times[i] - times[i - 1]);
