@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
 // next to this module: dist/runner/engine/, or the command's bundle (scripts/bundle-cli.mjs)
@@ -15,21 +14,6 @@ const WORKER_FILE = new URL('./worker.js', import.meta.url);
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
-/**
- * Process-wide V8 flags, set before the first load thread starts. undici's HTTP parser (llhttp,
- * WebAssembly) is one huge function that V8 recompiles with TurboFan once it is hot, in the first
- * second of load: that compile briefly took 32 MB of malloc, the run's peak RSS. Without wasm
- * loop unrolling and peeling it takes 21 MB, and parsing a response is as fast (0.80 µs either
- * way, measured on nginx's response). JavaScript is not affected.
- */
-let flagsSet = false;
-function setEngineFlags(): void {
-  if (flagsSet) return;
-  flagsSet = true;
-  setFlagsFromString('--no-wasm-loop-unrolling');
-  setFlagsFromString('--no-wasm-loop-peeling');
-}
-
 /** A load thread started before its run was known; an error while it booted is kept for load(). */
 interface Booted {
   worker: Worker;
@@ -42,7 +26,6 @@ const booted: Booted[] = [];
  * the command and esbuild bundles the scenario, then wait for their WorkerInit (takeThread).
  */
 export function bootThreads(n: number): void {
-  setEngineFlags();
   for (let i = 0; i < n; i++) {
     const b: Booted = { worker: spawn({ early: true }) };
     b.worker.once('error', (err) => {
@@ -60,10 +43,7 @@ export function discardBootedThreads(): void {
 /** A load thread for `init`: a booted one, sent its init, else a new one started with it. */
 export function takeThread(init: unknown): { worker: Worker; error?: Error } {
   const b = booted.shift();
-  if (!b) {
-    setEngineFlags();
-    return { worker: spawn(init) };
-  }
+  if (!b) return { worker: spawn(init) };
   if (!b.error) b.worker.postMessage({ type: 'init', init });
   return b;
 }

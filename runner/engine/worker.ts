@@ -15,6 +15,7 @@ import { catchStrays } from './strays.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 import { attachDatasets } from '../data/registry.js';
+import { setEngineFlags } from './engine-flags.js';
 
 /** A worker thread: loads the scenario bundle and runs its segment of the plan. */
 
@@ -200,6 +201,7 @@ port.on('message', (m: ToWorker) => {
     waitingFor.delete(m.step);
   }
 });
+setEngineFlags(); // now that this thread's modules are loaded (engine-flags.ts)
 await kit.warmUp(); // compiled code and the pool's connections, before t=0 and unmeasured (warm-code.ts, warm-pool.ts)
 post({ type: 'ready' });
 
