@@ -24,13 +24,31 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     process.stdout.write(help);
     return;
   }
+  const discardEarly = argv[0] === 'run' ? await startRun(argv[1]) : undefined;
   try {
     // the commands and yargs in one step: each command module holds its flags, and what a command
     // runs loads in its handler
     await (await import('./commands.js')).parse(argv);
   } catch (err) {
     await report(err);
+  } finally {
+    discardEarly?.(); // what a run did not take (a mistake on its command line)
   }
+}
+
+/**
+ * `run` needs a load thread and, most often, `rampart run <scenario>`, its bundle: the thread
+ * boots and esbuild bundles while yargs parses the command (start-up, issue 11). The run's
+ * handler takes both (engine/threads.ts, bundle.ts) and starts the rest once it knows its flags.
+ */
+async function startRun(scenario: string | undefined): Promise<() => void> {
+  const [threads, bundle] = await Promise.all([import('../engine/threads.js'), import('../bundle.js')]);
+  threads.bootThreads(1);
+  if (scenario !== undefined && !scenario.startsWith('-')) bundle.bundleEarly(scenario);
+  return () => {
+    threads.discardBootedThreads();
+    void bundle.discardEarly();
+  };
 }
 
 async function report(err: unknown): Promise<void> {

@@ -22,11 +22,13 @@ interface Booted {
 const booted: Booted[] = [];
 
 /**
- * Starts `n` load threads now: they boot and load the engine and undici while this thread parses
- * the command and esbuild bundles the scenario, then wait for their WorkerInit (takeThread).
+ * Has `n` load threads booting or booted: they boot and load the engine and undici while this
+ * thread parses the command and esbuild bundles the scenario, then wait for their WorkerInit
+ * (takeThread). `rampart run` boots one before yargs parses it (cli/index.ts), the rest once it
+ * knows --workers.
  */
 export function bootThreads(n: number): void {
-  for (let i = 0; i < n; i++) {
+  for (let i = booted.length; i < n; i++) {
     const b: Booted = { worker: spawn({ early: true }) };
     b.worker.once('error', (err) => {
       b.error = err;

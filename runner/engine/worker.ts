@@ -16,11 +16,14 @@ import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 import { attachDatasets } from '../data/registry.js';
 import { setEngineFlags } from './engine-flags.js';
+import { loadUndici } from '../http/undici.js';
 
 /** A worker thread: loads the scenario bundle and runs its segment of the plan. */
 
-/** A thread booted early (threads.ts) has loaded its modules by now and waits for its init. */
-const init: WorkerInit = (workerData as { early?: boolean }).early ? await initFromParent() : (workerData as WorkerInit);
+/** A thread booted early (threads.ts) has loaded its modules by now, loads undici and waits for its init. */
+const early = (workerData as { early?: boolean }).early;
+if (early) loadUndici();
+const init: WorkerInit = early ? await initFromParent() : (workerData as WorkerInit);
 const port = parentPort!;
 // nothing leaves the thread unmasked (snapshots, logs, abort reasons); newly learnt values go to the main thread
 const mask = new SecretMask(init.secrets);
