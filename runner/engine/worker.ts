@@ -21,7 +21,7 @@ import { primeParser } from '../http/warm-code.js';
 /** A worker thread: loads the scenario bundle and runs its segment of the plan. */
 
 setEngineFlags(); // now that this thread's modules are loaded (engine-flags.ts)
-// undici's parser compiled before t=0; a thread booted early (threads.ts) does it while it waits for its init
+// undici loaded and its parser instantiated before t=0; a thread booted early (threads.ts) does it while it waits for its init
 const parserPrimed = primeParser();
 const init: WorkerInit = (workerData as { early?: boolean }).early ? await initFromParent() : (workerData as WorkerInit);
 const port = parentPort!;

@@ -4,23 +4,22 @@ import { Collector } from '../metrics/collector.js';
 import { HttpEngine } from './client.js';
 
 /**
+ * One GET to a server of this thread's own, before the run's first request: undici's core loads
+ * and its HTTP parser (llhttp, WebAssembly) is instantiated here, not in the first measured
+ * request (a few ms). A thread that boots early (engine/threads.ts) does it while it waits for
+ * its run. V8's optimizing compile of the parser comes later, after ~400 responses (engine-flags.ts).
+ */
+export async function primeParser(): Promise<void> {
+  await warmCode(1, 1).catch(() => {}); // a thread that cannot listen on 127.0.0.1 only loses the head start
+}
+
+/**
  * Before t=0: sends `requests` GETs through this thread's request path (ctx.http, the exchange,
  * the timing and byte accounting, the collector) to a server of the thread's own on 127.0.0.1,
  * so that V8 has compiled that path before the first measured request. An open-model stage at
  * thousands of requests a second otherwise runs its first second on interpreted code and falls
  * behind its schedule. Nothing reaches the target; the samples go to a collector thrown away.
  */
-/**
- * One GET to a server of this thread's own, before the run's first request. Once undici's HTTP
- * parser (llhttp, WebAssembly) has parsed a response, V8 compiles it again with TurboFan on a
- * helper thread: ~100 ms of a core, which also held up the end of a short run (V8 finishes the
- * compile before a thread or the process may exit) and otherwise ran in the load's first second.
- * A thread that boots early (engine/threads.ts) does this while it waits for its run.
- */
-export async function primeParser(): Promise<void> {
-  await warmCode(1, 1).catch(() => {}); // a thread that cannot listen on 127.0.0.1 only loses the head start
-}
-
 export async function warmCode(requests = 3000, concurrency = 8): Promise<void> {
   const server = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
