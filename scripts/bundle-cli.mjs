@@ -111,6 +111,7 @@ const options = {
 // main thread, so the worker's modules go into one file of its own instead of chunks shared with the command.
 // yargs-parts: also its own file, so test/cli-startup.test.ts can check the parts build a yargs.
 const entries = [{ cli: 'dist/runner/cli/index.js', 'yargs-parts': 'dist/runner/cli/yargs-parts.js' }, { worker: 'dist/runner/engine/worker.js' }];
-const results = await Promise.all(entries.map((entryPoints, i) => esbuild.build({ ...options, entryPoints, plugins: [parts(i === 0)] }))).catch(() => process.exit(1)); // esbuild has printed the errors
+const build = (entryPoints, i) => esbuild.build({ ...options, entryPoints, plugins: [parts(i === 0)] });
+const results = await Promise.all(entries.map(build)).catch(() => process.exit(1)); // esbuild has printed the errors
 if (meta) writeFileSync(meta, JSON.stringify(results.map((r) => r.metafile)));
 await writeHelpScreens(ROOT, join(OUT, 'help.json'));
