@@ -4,10 +4,9 @@ import { Collector } from '../metrics/collector.js';
 import { HttpEngine } from './client.js';
 
 /**
- * One GET to a server of this thread's own, before the run's first request: undici's core loads
- * and its HTTP parser (llhttp, WebAssembly) is instantiated here, not in the first measured
- * request (a few ms). A thread that boots early (engine/threads.ts) does it while it waits for
- * its run. V8's optimizing compile of the parser comes later, after ~400 responses (engine-flags.ts).
+ * One GET to a server of this thread's own, before the run's first request: undici's HTTP parser
+ * (llhttp, WebAssembly) is instantiated here, not in the first measured request (1-3 ms). After
+ * the thread's V8 flags (engine/engine-flags.ts): they decide when the parser is optimized.
  */
 export async function primeParser(): Promise<void> {
   await warmCode(1, 1).catch(() => {}); // a thread that cannot listen on 127.0.0.1 only loses the head start
