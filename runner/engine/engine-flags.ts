@@ -32,7 +32,7 @@ const LARGEST_BUDGET = 2 ** 31 - 1;
 const FEW_ITERATIONS = 100;
 
 /** Bursts only (pauses aside), FEW_ITERATIONS iterations in all at most. */
-function fewIterations(plan: Plan): boolean {
+export function fewIterations(plan: Plan): boolean {
   let iterations = 0;
   for (const step of plan.steps) {
     if (step.executor === 'shared-iterations' || step.executor === 'arrival-burst') iterations += step.iterations;
