@@ -16,15 +16,14 @@ import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 import { attachDatasets } from '../data/registry.js';
 import { setEngineFlags } from './engine-flags.js';
-import { primeParser } from '../http/warm-code.js';
-import { loadUndici } from '../http/undici.js';
+import { openWarmTarget, primeParser } from '../http/warm-code.js';
 
 /** A worker thread: loads the scenario bundle and runs its segment of the plan. */
 
-/** A thread booted early (threads.ts) has loaded its modules by now, loads undici and waits for its init. */
-const early = (workerData as { early?: boolean }).early;
-if (early) loadUndici();
-const init: WorkerInit = early ? await initFromParent() : (workerData as WorkerInit);
+// the server and the client (undici loads) that instantiate undici's parser once the flags are set
+// (warm-code.ts), made before them: a thread booted early (threads.ts) does it while it waits for its init
+const primer = openWarmTarget(1).catch(() => undefined);
+const init: WorkerInit = (workerData as { early?: boolean }).early ? await initFromParent() : (workerData as WorkerInit);
 const port = parentPort!;
 // nothing leaves the thread unmasked (snapshots, logs, abort reasons); newly learnt values go to the main thread
 const mask = new SecretMask(init.secrets);
@@ -206,7 +205,7 @@ port.on('message', (m: ToWorker) => {
   }
 });
 setEngineFlags(init.plan); // now that this thread's modules are loaded, and before its parser is (engine-flags.ts)
-await primeParser(); // undici's parser instantiated before t=0, not in the first measured request (warm-code.ts)
+await primeParser(await primer); // undici's parser instantiated before t=0, not in the first measured request (warm-code.ts)
 await kit.warmUp(); // compiled code and the pool's connections, before t=0 and unmeasured (warm-code.ts, warm-pool.ts)
 post({ type: 'ready' });
 

@@ -21,11 +21,6 @@ function load(): Core {
   });
 }
 
-/** Loads the dispatcher core now: a load thread booted early does it while it waits for its run. */
-export function loadUndici(): void {
-  load();
-}
-
 export type Agent = Undici.Agent;
 export type { Dispatcher } from 'undici';
 export type ConnectOptions = Undici.buildConnector.BuildOptions;

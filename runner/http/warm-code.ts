@@ -4,12 +4,47 @@ import { Collector } from '../metrics/collector.js';
 import { HttpEngine } from './client.js';
 
 /**
- * One GET to a server of this thread's own, before the run's first request: undici's HTTP parser
- * (llhttp, WebAssembly) is instantiated here, not in the first measured request (1-3 ms). After
- * the thread's V8 flags (engine/engine-flags.ts): they decide when the parser is optimized.
+ * A server of this thread's own on 127.0.0.1 and an HTTP engine aimed at it: what warm-up sends
+ * its GETs to. Nothing reaches the target; the samples go to a collector thrown away.
  */
-export async function primeParser(): Promise<void> {
-  await warmCode(1, 1).catch(() => {}); // a thread that cannot listen on 127.0.0.1 only loses the head start
+export interface WarmTarget {
+  /** `requests` GETs through the thread's request path, `concurrency` at a time */
+  send(requests: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openWarmTarget(concurrency = 8): Promise<WarmTarget> {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const engine = new HttpEngine({ collector: new Collector(), target: url, timeoutMs: 5000, connections: concurrency });
+  return {
+    async send(requests) {
+      let left = requests;
+      await Promise.all(
+        Array.from({ length: concurrency }, async (_, vu) => {
+          const client = engine.client({ stage: 0, vu, iteration: 0, intendedAt: 0 });
+          while (left-- > 0) await client.get('/');
+        }),
+      );
+    },
+    async close() {
+      await engine.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * One GET to `target` (opened by openWarmTarget(1) while the thread waited for its run), before
+ * the run's first request: undici's HTTP parser (llhttp, WebAssembly) is instantiated here, not in
+ * the first measured request (1-3 ms). After the thread's V8 flags (engine/engine-flags.ts): they
+ * decide when the parser is optimized, from its instantiation on.
+ */
+export async function primeParser(target: WarmTarget | undefined): Promise<void> {
+  if (!target) return; // a thread that cannot listen on 127.0.0.1 only loses the head start
+  await target.send(1).catch(() => {});
+  void target.close().catch(() => {}); // it closes while the run starts
 }
 
 /**
@@ -17,23 +52,13 @@ export async function primeParser(): Promise<void> {
  * the timing and byte accounting, the collector) to a server of the thread's own on 127.0.0.1,
  * so that V8 has compiled that path before the first measured request. An open-model stage at
  * thousands of requests a second otherwise runs its first second on interpreted code and falls
- * behind its schedule. Nothing reaches the target; the samples go to a collector thrown away.
+ * behind its schedule.
  */
 export async function warmCode(requests = 3000, concurrency = 8): Promise<void> {
-  const server = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const engine = new HttpEngine({ collector: new Collector(), target: url, timeoutMs: 5000, connections: concurrency });
-  let left = requests;
+  const target = await openWarmTarget(concurrency);
   try {
-    await Promise.all(
-      Array.from({ length: concurrency }, async (_, vu) => {
-        const client = engine.client({ stage: 0, vu, iteration: 0, intendedAt: 0 });
-        while (left-- > 0) await client.get('/');
-      }),
-    );
+    await target.send(requests);
   } finally {
-    await engine.close();
-    await new Promise((resolve) => server.close(resolve));
+    await target.close();
   }
 }
