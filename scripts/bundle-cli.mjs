@@ -42,7 +42,8 @@ const HDR_DIST = join('node_modules', 'hdr-histogram-js', 'dist', sep);
  * What hdr-histogram-js' codec requires and a Node process never runs, left out of the bundles:
  * its WebAssembly build (a 39 kB base64 string, and its loader) and pako (the browser's zlib; in
  * Node the codec uses node:zlib). 120 kB less to parse on each thread. The codec still checks
- * `instanceof WasmHistogram`, which no histogram here is.
+ * `instanceof WasmHistogram`, which no histogram here is; the library's index (the hdrlog
+ * reporter's log writer) gets the same stubs, so its WebAssembly histograms are not in the bundle.
  */
 const HDR_STUBS = { './wasm': 'exports.WasmHistogram = class WasmHistogram {};', pako: 'module.exports = undefined;' };
 
