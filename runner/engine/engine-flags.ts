@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 import type { Plan } from '../plan/types.js';
 
 /**
- * Process-wide V8 flags, set by each load thread once it has loaded its modules and knows its
- * plan, before its first request. undici's HTTP parser (llhttp, WebAssembly) is one huge function
+ * Process-wide V8 flags, set by each load thread once it has loaded its modules and knows whether
+ * its plan is a few iterations (fewIterations), before its first request. undici's HTTP parser (llhttp, WebAssembly) is one huge function
  * that V8 recompiles with TurboFan once it is hot: that compile briefly took 32 MB of malloc, the
  * run's peak RSS. Without wasm loop unrolling and peeling it takes 21 MB, and parsing a response
  * is as fast (0.80 µs either way, measured on nginx's response). JavaScript is not affected.
@@ -12,10 +12,10 @@ import type { Plan } from '../plan/types.js';
  * such a cache. Set before the load threads started, the flags made every thread compile Node's
  * internals from source (under --cpu-prof, a load thread booted in 210 ms instead of 115).
  */
-export function setEngineFlags(plan: Plan): void {
+export function setEngineFlags(few: boolean): void {
   setFlagsFromString('--no-wasm-loop-unrolling');
   setFlagsFromString('--no-wasm-loop-peeling');
-  setFlagsFromString(`--wasm-tiering-budget=${fewIterations(plan) ? LARGEST_BUDGET : V8_BUDGET}`);
+  setFlagsFromString(`--wasm-tiering-budget=${few ? LARGEST_BUDGET : V8_BUDGET}`);
 }
 
 /**

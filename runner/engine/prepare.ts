@@ -13,6 +13,8 @@ import type { Plan } from '../plan/types.js';
 import type { MetricType } from '../results/types.js';
 import type { SecretMask } from '../secrets.js';
 import { loadPlan } from './load-plan.js';
+import { fewIterations } from './engine-flags.js';
+import { hintPlan } from './threads.js';
 import { checkTarget } from './load-scenario.js';
 import type { RunOptions } from './run.js';
 
@@ -35,6 +37,7 @@ export async function prepare(o: RunOptions, mask: SecretMask): Promise<Prepared
     o.overrides ? o.profile : (o.profile ?? o.config.profile ?? null),
     o.overrides,
   );
+  hintPlan(fewIterations(plan));
   try {
     checkWorkloadThresholds(scenario.thresholds, plan, o.file);
     const customTypes = (scenario.metrics ?? {}) as Record<string, MetricType>;

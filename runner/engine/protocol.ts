@@ -32,6 +32,8 @@ export interface Progress {
 export type ToWorker =
   /** a thread booted before its run (runner/engine/threads.ts) gets its init this way */
   | { type: 'init'; init: WorkerInit }
+  /** and, as soon as the main thread has the plan, whether it is a few iterations (engine-flags.ts) */
+  | { type: 'plan'; fewIterations: boolean }
   | { type: 'start'; data: unknown }
   | { type: 'snapshot'; seq: number }
   | { type: 'go'; step: number }

@@ -37,6 +37,15 @@ export function bootThreads(n: number): void {
   }
 }
 
+/**
+ * Tells the booted threads whether the run's plan is a few iterations, as soon as the main thread
+ * has built it: they set their flags and instantiate undici's parser while it prepares the rest of
+ * the run, instead of after their init (engine-flags.ts, worker.ts).
+ */
+export function hintPlan(fewIterations: boolean): void {
+  for (const b of booted) if (!b.error) b.worker.postMessage({ type: 'plan', fewIterations });
+}
+
 /** Ends the booted threads no run took (the run failed before its load, or needed fewer). */
 export function discardBootedThreads(): void {
   for (const b of booted.splice(0)) void b.worker.terminate();

@@ -15,7 +15,7 @@ import { catchStrays } from './strays.js';
 import type { FromWorker, Progress, ToWorker, WorkerInit } from './protocol.js';
 import { messageOf, userLocation } from './source-location.js';
 import { attachDatasets } from '../data/registry.js';
-import { setEngineFlags } from './engine-flags.js';
+import { fewIterations, setEngineFlags } from './engine-flags.js';
 import { openWarmTarget, primeParser } from '../http/warm-code.js';
 
 /** A worker thread: loads the scenario bundle and runs its segment of the plan. */
@@ -23,7 +23,10 @@ import { openWarmTarget, primeParser } from '../http/warm-code.js';
 // the server and the client (undici loads) that instantiate undici's parser once the flags are set
 // (warm-code.ts), made before them: a thread booted early (threads.ts) does it while it waits for its init
 const primer = openWarmTarget(1).catch(() => undefined);
-const init: WorkerInit = (workerData as { early?: boolean }).early ? await initFromParent() : (workerData as WorkerInit);
+/** The thread's flags, then the primer's GET: once, on the main thread's hint (threads.ts) or with the init. */
+let primed: Promise<void> | undefined;
+const prime = (few: boolean) => (primed ??= (setEngineFlags(few), primer.then(primeParser)));
+const init: WorkerInit = (workerData as { early?: boolean }).early ? await initFromParent(prime) : (workerData as WorkerInit);
 const port = parentPort!;
 // nothing leaves the thread unmasked (snapshots, logs, abort reasons); newly learnt values go to the main thread
 const mask = new SecretMask(init.secrets);
@@ -204,15 +207,21 @@ port.on('message', (m: ToWorker) => {
     waitingFor.delete(m.step);
   }
 });
-setEngineFlags(init.plan); // now that this thread's modules are loaded, and before its parser is (engine-flags.ts)
-await primeParser(await primer); // undici's parser instantiated before t=0, not in the first measured request (warm-code.ts)
+// flags now that this thread's modules are loaded, and before its parser is (engine-flags.ts); the
+// parser instantiated before t=0, not in the first measured request (warm-code.ts)
+await prime(fewIterations(init.plan));
 await kit.warmUp(); // compiled code and the pool's connections, before t=0 and unmeasured (warm-code.ts, warm-pool.ts)
 post({ type: 'ready' });
 
-function initFromParent(): Promise<WorkerInit> {
-  return new Promise((resolve) =>
-    parentPort!.once('message', (m: ToWorker) => {
-      if (m.type === 'init') resolve(m.init);
-    }),
-  );
+function initFromParent(onPlan: (fewIterations: boolean) => void): Promise<WorkerInit> {
+  return new Promise((resolve) => {
+    const listener = (m: ToWorker) => {
+      if (m.type === 'plan') onPlan(m.fewIterations);
+      else if (m.type === 'init') {
+        parentPort!.off('message', listener);
+        resolve(m.init);
+      }
+    };
+    parentPort!.on('message', listener);
+  });
 }
