@@ -3,10 +3,11 @@ import type { Plan } from '../plan/types.js';
 
 /**
  * Process-wide V8 flags, set by each load thread once it has loaded its modules and knows whether
- * its plan is a few iterations (fewIterations), before its first request. undici's HTTP parser (llhttp, WebAssembly) is one huge function
- * that V8 recompiles with TurboFan once it is hot: that compile briefly took 32 MB of malloc, the
- * run's peak RSS. Without wasm loop unrolling and peeling it takes 21 MB, and parsing a response
- * is as fast (0.80 µs either way, measured on nginx's response). JavaScript is not affected.
+ * its plan is a few iterations (fewIterations), before its first request. undici's HTTP parser
+ * (llhttp, WebAssembly) is one huge function that V8 recompiles with TurboFan once it is hot:
+ * that compile briefly took 32 MB of malloc, the run's peak RSS. Without wasm loop unrolling and
+ * peeling it takes 21 MB, and parsing a response is as fast (0.80 µs either way, measured on
+ * nginx's response). JavaScript is not affected.
  *
  * Not earlier: V8 refuses a code cache made under other flags, and Node's own modules come from
  * such a cache. Set before the load threads started, the flags made every thread compile Node's
