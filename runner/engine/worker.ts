@@ -25,7 +25,13 @@ import { openWarmTarget, primeParser } from '../http/warm-code.js';
 const primer = openWarmTarget(1).catch(() => undefined);
 /** The thread's flags, then the primer's GET: once, on the main thread's hint (threads.ts) or with the init. */
 let primed: Promise<void> | undefined;
-const prime = (few: boolean) => (primed ??= (setEngineFlags(few), primer.then(primeParser)));
+function prime(few: boolean): Promise<void> {
+  if (!primed) {
+    setEngineFlags(few);
+    primed = primer.then(primeParser);
+  }
+  return primed;
+}
 const init: WorkerInit = (workerData as { early?: boolean }).early ? await initFromParent(prime) : (workerData as WorkerInit);
 const port = parentPort!;
 // nothing leaves the thread unmasked (snapshots, logs, abort reasons); newly learnt values go to the main thread
