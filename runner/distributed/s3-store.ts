@@ -18,6 +18,23 @@ import type { RunStore, StoredObject } from './store.js';
 const STORE_TIMEOUT_MS = 30_000;
 const STORE_ATTEMPTS = 3;
 
+/**
+ * The SDK retries a request whose response never came, but not a body cut off after the
+ * headers (Node's "aborted", ECONNRESET): s3rver did that once to one of eight segments polling
+ * it on a loaded CI machine. A store operation is idempotent, so the whole of it is tried again.
+ */
+async function again<T>(op: () => Promise<T>, secrets: readonly string[]): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      const kind = classifyS3Error(err, null, secrets).kind;
+      if (attempt >= STORE_ATTEMPTS || kind !== 'reset') throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 export class S3Store implements RunStore {
   private readonly client: S3Client;
   private readonly agents: CountingAgents;
@@ -101,9 +118,11 @@ export class S3Store implements RunStore {
 
   async get(key: string): Promise<StoredObject | null> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
-      const body = out.Body ? await out.Body.transformToString() : '';
-      return { body, writtenAt: out.LastModified?.getTime() ?? Date.now() + this.skew().ms };
+      return await again(async () => {
+        const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key) }));
+        const body = out.Body ? await out.Body.transformToString() : '';
+        return { body, writtenAt: out.LastModified?.getTime() ?? Date.now() + this.skew().ms };
+      }, this.secrets);
     } catch (err) {
       if (classifyS3Error(err, null, this.secrets).kind === 'not-found' && (err as { name?: string }).name !== 'NoSuchBucket') return null;
       throw this.failure(`cannot read ${key}`, err);
@@ -112,14 +131,18 @@ export class S3Store implements RunStore {
 
   async put(key: string, body: string): Promise<void> {
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: this.key(key),
-          Body: body,
-          ContentType: 'application/json',
-          ContentLength: Buffer.byteLength(body),
-        }),
+      await again(
+        () =>
+          this.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: this.key(key),
+              Body: body,
+              ContentType: 'application/json',
+              ContentLength: Buffer.byteLength(body),
+            }),
+          ),
+        this.secrets,
       );
     } catch (err) {
       throw this.failure(`cannot write ${key}`, err);
