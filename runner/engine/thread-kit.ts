@@ -64,24 +64,33 @@ export class ThreadKit {
 
   /** The thread's HTTP engine, made on first use: the main thread needs one only for setup() and teardown(). */
   get http(): HttpEngine {
-    if (this.engine) return this.engine;
+    const record = this.config.recordRequests ? (r: RequestRecord) => this.records.push(r) : undefined;
+    return (this.engine ??= this.newEngine(this.config.target, this.collector, record, this.serverless, this.config.connections));
+  }
+
+  /** An engine with the run's options; warm-up makes one aimed at its own server, with a collector of its own. */
+  private newEngine(
+    target: string | undefined,
+    collector: Collector,
+    record: ((r: RequestRecord) => void) | undefined,
+    serverless: ServerlessRuntime | null,
+    connections: number,
+  ): HttpEngine {
     const { config } = this;
     const engine = new HttpEngine({
-      collector: this.collector,
-      target: config.target,
+      collector,
+      target,
       timeoutMs: config.timeoutMs,
       headers: config.headers,
-      connections: Math.max(1, config.connections),
+      connections: Math.max(1, connections),
       fanOutConnections: poolLimit(config) - Math.max(1, config.connections),
       tls: config.tls,
       retry: config.retry,
       features: config.features,
       mask: this.mask,
-      record: config.recordRequests ? (r) => this.records.push(r) : undefined,
+      record,
     });
-    const sl = this.serverless;
-    if (sl) engine.observer = (res) => sl.observe(res);
-    this.engine = engine;
+    if (serverless) engine.observer = (res) => serverless.observe(res);
     return engine;
   }
 
@@ -129,11 +138,21 @@ export class ThreadKit {
    * not the fan-out room the pool has (inFlightPerVu).
    */
   async warmUp(): Promise<void> {
-    if (this.config.warmup === false || !this.config.target) return;
-    await warmCode();
-    const { allowH2, ...tls } = this.config.tls ?? { allowH2: false };
+    const { config } = this;
+    if (config.warmup === false || !config.target) return;
+    // the run's engine first: the objects it makes at t=0 would otherwise change what V8 compiled
+    void this.http;
+    const { allowH2, ...tls } = config.tls ?? { allowH2: false };
+    const connect = buildConnector({ ...tls, allowH2 });
+    const drop = config.recordRequests ? () => {} : undefined;
+    // everything the run's engine has, each of the warm-up's own, thrown away after it
+    const engineFor = (url: string, connections: number) => {
+      const collector = new Collector(config.trackedKeys, config.customTypes);
+      return this.newEngine(url, collector, drop, config.serverless ? new ServerlessRuntime(config.serverless, collector) : null, connections);
+    };
+    await warmCode(engineFor, connect);
     // HTTP/2 multiplexes on one connection; HTTP/1.1 needs one per request in flight
-    await openSpares(this.config.target, allowH2 ? 1 : this.config.connections, buildConnector({ ...tls, allowH2 }));
+    await openSpares(config.target, allowH2 ? 1 : config.connections, connect);
   }
 
   async close(): Promise<void> {
