@@ -53,6 +53,10 @@ export async function openWarmTarget(concurrency = 8, engineFor = plainEngine, c
         const round = { left: short > 0 ? Math.min(left, concurrency * 25) : left };
         left -= round.left;
         await Promise.all(lanes.map((lane) => lane(round)));
+        // each interval's snapshot, as the load thread takes it (engine/worker.ts): its first one
+        // otherwise runs cold, at the end of the run's first second
+        engine.collector.snapshot();
+        engine.collector.reset();
       }
     },
     async close() {
@@ -73,7 +77,8 @@ function warmLane(engine: HttpEngine, vu: number): (round: { left: number }) => 
       ref.stage = 0;
       ref.iteration++;
       ref.intendedAt = performance.timeOrigin + performance.now(); // an open model's: a double
-      await client.get('/');
+      const res = await client.get('/');
+      engine.collector.recordCheck('status is 200', res.status === 200); // most iterations check() their response
     }
   };
 }
