@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rampart, readJson, workspace } from './support/cli.js';
 
@@ -46,10 +46,12 @@ export default scenario({
 });
 `,
   });
-  const result = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json'], { cwd: dir, env: { TARGET: url } });
+  const result = await rampart(['run', 's.ts', '--quiet', '--out', 'json=r.json', '--out', 'ndjson=r.ndjson'], { cwd: dir, env: { TARGET: url } });
   for (const s of sockets) s.destroy();
   const json = join(dir, 'r.json');
-  return { ...result, metrics: existsSync(json) ? readJson(json).metrics : undefined, seen: { ...seen } };
+  const summary = existsSync(json) ? readJson(json) : undefined;
+  const records = existsSync(join(dir, 'r.ndjson')) ? readFileSync(join(dir, 'r.ndjson'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return { ...result, metrics: summary?.metrics, checks: summary?.checks, records, seen: { ...seen } };
 }
 
 describe('warm start', () => {
@@ -65,6 +67,10 @@ describe('warm start', () => {
     expect(r.metrics!.http_reqs.count).toBe(r.seen.requests);
     // the connects happened before t=0: no request reports connecting time
     expect(r.metrics!.http_req_connecting.max).toBe(0);
+    // the warm-up's own requests (to a server of the thread's) and checks stay out of every output
+    expect(r.checks).toEqual({ ok: { passes: r.seen.requests, fails: 0 } });
+    expect(r.records.filter((q: { duration?: number }) => q.duration !== undefined)).toHaveLength(r.seen.requests);
+    expect(new Set(r.records.map((q: { name?: string }) => q.name).filter(Boolean))).toEqual(new Set(['/']));
   });
 
   it('http.warmup: false connects under load, as before', async () => {
