@@ -64,8 +64,12 @@ export class ThreadKit {
 
   /** The thread's HTTP engine, made on first use: the main thread needs one only for setup() and teardown(). */
   get http(): HttpEngine {
-    const record = this.config.recordRequests ? (r: RequestRecord) => this.records.push(r) : undefined;
-    return (this.engine ??= this.newEngine(this.config.target, this.collector, record, this.serverless, this.config.connections));
+    return (this.engine ??= this.newEngine(this.config.target, this.collector, this.recordInto(), this.serverless, this.config.connections));
+  }
+
+  /** Where the engine's per-request records go (ndjson output), or none. */
+  private recordInto(): ((r: RequestRecord) => void) | undefined {
+    return this.config.recordRequests ? (r) => this.records.push(r) : undefined;
   }
 
   /** An engine with the run's options; warm-up makes one aimed at its own server, with a collector of its own. */

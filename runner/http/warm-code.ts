@@ -96,7 +96,7 @@ export async function primeParser(target: WarmTarget | undefined): Promise<void>
 }
 
 /**
- * Before t=0: sends `requests` GETs through this thread's request path (ctx.http, the exchange,
+ * Before t=0: sends 300 and then `requests` GETs through this thread's request path (ctx.http, the exchange,
  * the timing and byte accounting, the collector) to a server of the thread's own on 127.0.0.1,
  * so that V8 has compiled that path before the first measured request. An open-model stage at
  * thousands of requests a second otherwise runs its first second on interpreted code and falls
@@ -105,7 +105,9 @@ export async function primeParser(target: WarmTarget | undefined): Promise<void>
  * `engineFor` makes an engine with the run's own options, and the warm-up's connections are
  * handed over as the run's will be (`connect`): V8 compiles for the objects it learnt about, and
  * an engine, a pool or a socket of another shape at t=0 threw ~40 optimized functions away in
- * the run's first milliseconds, to be compiled again under load.
+ * the run's first milliseconds, to be compiled again under load. Two rounds, each with its own
+ * engine and connections: closing the first changes the sockets' and pools' shapes as closing
+ * any does, before the second, long one has V8 compile what the run will use.
  */
 export async function warmCode(engineFor: WarmEngineFactory, connect: Connector, requests = 3000, concurrency = 8): Promise<void> {
   for (const share of [300, requests]) {
