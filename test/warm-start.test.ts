@@ -50,7 +50,13 @@ export default scenario({
   for (const s of sockets) s.destroy();
   const json = join(dir, 'r.json');
   const summary = existsSync(json) ? readJson(json) : undefined;
-  const records = existsSync(join(dir, 'r.ndjson')) ? readFileSync(join(dir, 'r.ndjson'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const records = existsSync(join(dir, 'r.ndjson'))
+    ? readFileSync(join(dir, 'r.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
   return { ...result, metrics: summary?.metrics, checks: summary?.checks, records, seen: { ...seen } };
 }
 
