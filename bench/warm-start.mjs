@@ -4,6 +4,9 @@
 // Per round: dropped iterations in the first timeline second and in the rest, the first second's
 // p99, the median p99 of the later seconds, and event_loop_delay (one value per interval: that
 // interval's p99 of the worker's loop delay) as its median and max over the run. Medians of rounds.
+// Then one more round under --trace-opt --trace-deopt (not timed): how many functions V8
+// optimizes and deoptimizes in the first 500 ms after t=0, a count that the machine's noise does
+// not move much; warm-up is meant to leave little of either (docs/benchmarks.md, warm start).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,23 @@ const median = (xs) => {
 };
 const dir = mkdtempSync(join(tmpdir(), 'rampart-warm-'));
 const nginx = startNginx();
+// the traced round's scenario marks t=0 and 500 ms (at the rate, the iteration that falls due then) on stdout
+writeFileSync(
+  join(dir, 'traced.ts'),
+  `import { scenario, soak, check } from 'rampart';
+import { writeSync } from 'node:fs';
+let n = 0;
+export default scenario({
+  name: 'warm start, traced', target: '${nginx.url}',
+  stages: [soak({ rate: ${rate}, for: '2s', maxVUs: 300 })],
+  async iteration(ctx) {
+    if (n === 0) writeSync(1, '@@t0\\n');
+    if (n++ === ${rate / 2}) writeSync(1, '@@t500\\n');
+    check(await ctx.http.get('/'), { 'status is 200': (r) => r.status === 200 });
+  },
+});
+`,
+);
 writeFileSync(
   join(dir, 'warm.ts'),
   `import { scenario, soak, check } from 'rampart';
@@ -30,6 +50,7 @@ export default scenario({
 `,
 );
 const rows = [];
+const jit = { optimized: NaN, deoptimized: NaN };
 try {
   for (let i = 0; i < rounds; i++) {
     const out = join(dir, 'r.json');
@@ -52,6 +73,18 @@ try {
     rows.push(row);
     console.error(`round ${i + 1}: ${JSON.stringify(row)}`);
   }
+  const traced = spawnSync(process.execPath, ['--trace-opt', '--trace-deopt', join(root, 'bin/rampart.js'), 'run', 'traced.ts', '-q'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const lines = traced.stdout.split('\n');
+  const [from, to] = [lines.indexOf('@@t0'), lines.indexOf('@@t500')];
+  if (from >= 0 && to > from) {
+    const first = lines.slice(from, to);
+    jit.optimized = first.filter((l) => l.includes('completed optimizing')).length;
+    jit.deoptimized = first.filter((l) => l.includes('bailout (kind: deopt')).length;
+  }
 } finally {
   nginx.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -62,4 +95,7 @@ console.log('| dropped, first second | dropped, later | p99 first second | p99 l
 console.log('|---|---|---|---|---|');
 console.log(
   `| ${med('firstDropped')} | ${med('laterDropped')} | ${med('firstP99').toFixed(2)} ms | ${med('laterP99').toFixed(2)} ms | ${med('loopMed').toFixed(1)} / ${med('loopMax').toFixed(1)} ms |`,
+);
+console.log(
+  `\nfirst 500 ms after t=0, one round under --trace-opt --trace-deopt: ${jit.optimized} functions optimized, ${jit.deoptimized} deoptimized`,
 );
