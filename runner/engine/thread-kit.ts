@@ -39,6 +39,12 @@ export interface ThreadConfig {
   warmup?: boolean;
 }
 
+/** A collector and the serverless runtime that feeds it, as a thread's config asks for: the thread's own, or warm-up's. */
+function measurement(config: ThreadConfig): { collector: Collector; serverless: ServerlessRuntime | null } {
+  const collector = new Collector(config.trackedKeys, config.customTypes);
+  return { collector, serverless: config.serverless ? new ServerlessRuntime(config.serverless, collector) : null };
+}
+
 /** One thread's collector, HTTP engine, serverless runtime and S3 helper, wired together. */
 export class ThreadKit {
   readonly collector: Collector;
@@ -55,8 +61,7 @@ export class ThreadKit {
     private readonly config: ThreadConfig,
     private readonly mask?: SecretMask,
   ) {
-    this.collector = new Collector(config.trackedKeys, config.customTypes);
-    this.serverless = config.serverless ? new ServerlessRuntime(config.serverless, this.collector) : null;
+    ({ collector: this.collector, serverless: this.serverless } = measurement(config));
     // the run's credentials (default headers, basic auth) join the mask now, not with the first
     // client: the main thread makes one only for setup() and teardown()
     if (mask) learnCredentials(config.headers, config.features, mask);
@@ -151,8 +156,8 @@ export class ThreadKit {
     const drop = config.recordRequests ? () => {} : undefined;
     // everything the run's engine has, each of the warm-up's own, thrown away after it
     const engineFor = (url: string, connections: number) => {
-      const collector = new Collector(config.trackedKeys, config.customTypes);
-      return this.newEngine(url, collector, drop, config.serverless ? new ServerlessRuntime(config.serverless, collector) : null, connections);
+      const { collector, serverless } = measurement(config);
+      return this.newEngine(url, collector, drop, serverless, connections);
     };
     await warmCode(engineFor, connect);
     // HTTP/2 multiplexes on one connection; HTTP/1.1 needs one per request in flight
