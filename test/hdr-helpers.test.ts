@@ -1,6 +1,14 @@
 import type { JsHistogram } from 'hdr-histogram-js';
 import { describe, expect, test } from 'vitest';
-import { addBins, createHistogram, histogramBins, histogramMean } from '../runner/metrics/hdr.js';
+import {
+  addBins,
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  histogramBins,
+  histogramMean,
+  valuesAtPercentiles,
+} from '../runner/metrics/hdr.js';
 import { TrendMetric } from '../runner/metrics/metric.js';
 import { mulberry32 } from '../shared/random.js';
 
@@ -19,6 +27,36 @@ describe('runner/metrics/hdr.ts: what threads ship and what a summary computes',
       expect(histogramMean(h)).toBe(h.mean);
     }
     expect(histogramMean(createHistogram())).toBe(0);
+  });
+
+  test("valuesAtPercentiles is the library's getValueAtPercentile for each percentile, in one walk", () => {
+    const ps = [0, 0.1, 1, 25, 50, 90, 95, 99, 99.9, 99.99, 100];
+    const withZeros = sample(3_000, 12);
+    withZeros.recordValueWithCount(0, 1_000);
+    const one = createHistogram();
+    one.recordValue(8_910);
+    const decoded = decodeHistogram(encodeHistogram(sample(1_000, 13)));
+    for (const h of [sample(20_000, 5), sample(7, 6), withZeros, one, decoded, createHistogram()]) {
+      expect(valuesAtPercentiles(h, ps)).toEqual(ps.map((p) => h.getValueAtPercentile(p)));
+      expect(valuesAtPercentiles(h, [99])).toEqual([h.getValueAtPercentile(99)]);
+    }
+    // a count that lands exactly on a bucket's end (the library's ulp rounding): 1 of 3 values is p33.333...
+    const three = createHistogram();
+    for (const v of [100, 200, 300]) three.recordValue(v);
+    expect(valuesAtPercentiles(three, [100 / 3, 200 / 3])).toEqual([three.getValueAtPercentile(100 / 3), three.getValueAtPercentile(200 / 3)]);
+  });
+
+  test('a trend summary reports the percentiles, mean and extremes it did before the one-walk percentiles', () => {
+    const t = new TrendMetric();
+    const rnd = mulberry32(21);
+    for (let i = 0; i < 5_000; i++) t.record(Math.floor(rnd() * rnd() * 2_000_000));
+    const s = t.summarize();
+    // the library's percentile, within the exact extremes, in ms to 3 decimals
+    const clamp = (us: number) => Math.min(t.maxUs, Math.max(t.minUs, us));
+    const at = (p: number) => Math.round(clamp(t.histogram.getValueAtPercentile(p))) / 1000;
+    expect([s.med, s.p90, s.p95, s.p99, s.p999]).toEqual([50, 90, 95, 99, 99.9].map(at));
+    expect([s.min, s.max]).toEqual([t.minUs / 1000, t.maxUs / 1000]);
+    expect(s.count).toBe(5_000);
   });
 
   test('bins carry a histogram exactly: every count, total and percentile', () => {

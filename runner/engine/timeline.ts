@@ -19,15 +19,16 @@ export function timelinePoint(interval: Collector, t: number, seconds: number, p
     const key = e.kind === 'http' ? `http ${e.status}` : e.kind;
     errorsByKind[key] = (errorsByKind[key] ?? 0) + e.count;
   }
+  const [p50, p95, p99] = duration?.percentilesMs([50, 95, 99]) ?? [null, null, null];
   const point: TimelinePoint = {
     t: Math.round(t),
     vus: progress.reduce((s, p) => s + p.vus, 0),
     inFlight: progress.reduce((s, p) => s + p.inFlight, 0),
     rps: Math.round(((reqs?.count ?? 0) / Math.max(seconds, 0.001)) * 10) / 10,
     errors: failed?.trues ?? 0,
-    p50: duration ? round(duration.percentileMs(50)) : null,
-    p95: duration ? round(duration.percentileMs(95)) : null,
-    p99: duration ? round(duration.percentileMs(99)) : null,
+    p50: round(p50),
+    p95: round(p95),
+    p99: round(p99),
     stage: Math.max(0, ...progress.map((p) => p.stage)),
     iterations: iterations?.count ?? 0,
     dropped: dropped?.count ?? 0,

@@ -33,13 +33,25 @@ export function createHistogram(): Histogram {
  * the same layout (1 µs, 3 digits), so an index means the same value in all of them.
  */
 export function histogramBins(h: Histogram): number[] {
-  const j = h as unknown as JsHistogram;
+  const counts = countsOf(h);
   const bins: number[] = [];
-  for (let i = 0, n = j.countsArrayLength; i < n; i++) {
-    const c = j.getCountAtIndex(i);
+  for (let i = 0, n = counts.length; i < n; i++) {
+    const c = counts[i];
     if (c !== 0) bins.push(i, c);
   }
   return bins;
+}
+
+/**
+ * A histogram's counts by bucket index: the library's own typed array when it has one (every
+ * histogram made or decoded here is an Int32Histogram), read directly because a summary walks
+ * ~5,000 buckets per trend and `getCountAtIndex` is a call per bucket, mostly run cold (once).
+ */
+function countsOf(h: Histogram): ArrayLike<number> {
+  const own = (h as unknown as { _counts?: unknown })._counts;
+  if (own instanceof Uint32Array && own.length === (h as unknown as JsHistogram).countsArrayLength) return own;
+  const j = h as unknown as JsHistogram;
+  return Array.from({ length: j.countsArrayLength }, (_, i) => j.getCountAtIndex(i));
 }
 
 /**
@@ -50,9 +62,10 @@ export function histogramBins(h: Histogram): number[] {
 export function histogramMean(h: Histogram): number {
   const j = h as unknown as JsHistogram;
   if (j.totalCount === 0) return 0;
+  const counts = countsOf(h);
   let total = 0;
-  for (let i = 0, n = j.countsArrayLength; i < n; i++) {
-    const c = j.getCountAtIndex(i);
+  for (let i = 0, n = counts.length; i < n; i++) {
+    const c = counts[i];
     if (c !== 0) total += j.medianEquivalentValue(j.valueFromIndex(i)) * c;
   }
   return total / j.totalCount;
@@ -116,8 +129,41 @@ export function decodeHistogram(b64: string): Histogram {
 export function clampedPercentileUs(h: Histogram, p: number, minUs: number, maxUs: number): number {
   if (p <= 0) return minUs;
   if (p >= 100) return maxUs;
-  const v = h.getValueAtPercentile(p);
+  const v = valuesAtPercentiles(h, [p])[0];
   return v < minUs ? minUs : v > maxUs ? maxUs : v;
+}
+
+/** ulp(x), as the library computes it for its percentile rounding */
+const ulp = (x: number) => 2 ** (Math.floor(Math.log2(x)) - 52);
+
+/**
+ * The values (µs) the library's `getValueAtPercentile` returns for each percentile of `ps`
+ * (ascending), in one walk over the buckets: the library walks them from the first for each
+ * percentile, and a summary asks five of every trend. Its rounding of the count is kept (a count
+ * 1 ulp over an integer does not skip a bucket), as is its answer for p0 (the lowest value of the
+ * first bucket) and for an empty histogram (0).
+ */
+export function valuesAtPercentiles(h: Histogram, ps: readonly number[]): number[] {
+  const j = h as unknown as JsHistogram;
+  const out = ps.map(() => 0);
+  const counts = countsOf(h);
+  let k = 0;
+  let wanted = countAtPercentile(ps[0], j.totalCount);
+  let total = 0;
+  for (let i = 0, n = counts.length; i < n && k < ps.length; i++) {
+    total += counts[i];
+    while (k < ps.length && total >= wanted) {
+      const v = j.valueFromIndex(i);
+      out[k] = ps[k] === 0 ? j.lowestEquivalentValue(v) : j.highestEquivalentValue(v);
+      if (++k < ps.length) wanted = countAtPercentile(ps[k], j.totalCount);
+    }
+  }
+  return out;
+}
+
+function countAtPercentile(p: number, totalCount: number): number {
+  const fp = (Math.min(p, 100) / 100) * totalCount;
+  return Math.max(Math.ceil(fp - ulp(fp)), 1);
 }
 
 /**
@@ -126,7 +172,7 @@ export function clampedPercentileUs(h: Histogram, p: number, minUs: number, maxU
  */
 export function percentileMs(h: Histogram, p: number, minMs?: number, maxMs?: number): number | null {
   if (h.totalCount === 0) return null;
-  const v = h.getValueAtPercentile(p) / 1000;
+  const v = valuesAtPercentiles(h, [p])[0] / 1000;
   if (minMs !== undefined && v < minMs) return minMs;
   if (maxMs !== undefined && v > maxMs) return maxMs;
   return v;

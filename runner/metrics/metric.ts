@@ -8,6 +8,7 @@ import {
   encodeHistogram,
   histogramBins,
   type Histogram,
+  valuesAtPercentiles,
 } from './hdr.js';
 
 /** A metric's data as it crosses threads and processes (plain, structured-cloneable). */
@@ -40,6 +41,8 @@ export interface Metric {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+/** what a Summary reports of every trend besides min, max and avg */
+const SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9];
 
 /**
  * A trend: an HDR histogram plus the exact smallest and largest values recorded. HDR keeps each
@@ -123,20 +126,30 @@ export class TrendMetric implements Metric {
   }
   summarize(): MetricSummary {
     const h = this.histogram;
-    const at = (p: number) => round(this.percentileMs(p) ?? 0);
+    const [med, p90, p95, p99, p999] = this.empty ? [0, 0, 0, 0, 0] : this.percentilesUs(SUMMARY_PERCENTILES);
+    const ms = (us: number) => round(us / 1000);
     return {
       type: 'trend',
       count: h.totalCount,
-      min: at(0),
-      max: at(100),
+      min: this.empty ? 0 : ms(this.minUs),
+      max: this.empty ? 0 : ms(this.maxUs),
       avg: round(this.meanMs() ?? 0),
-      med: at(50),
-      p90: at(90),
-      p95: at(95),
-      p99: at(99),
-      p999: at(99.9),
+      med: ms(med),
+      p90: ms(p90),
+      p95: ms(p95),
+      p99: ms(p99),
+      p999: ms(p999),
       hdr: encodeHistogram(h),
     };
+  }
+  /** percentiles (ascending, 0–100) in ms within the exact extremes, in one walk over the buckets; null when empty */
+  percentilesMs(ps: readonly number[]): number[] | null {
+    return this.empty ? null : this.percentilesUs(ps).map((us) => us / 1000);
+  }
+  private percentilesUs(ps: readonly number[]): number[] {
+    const lo = this.minUs;
+    const hi = this.maxUs;
+    return valuesAtPercentiles(this.histogram, ps).map((v) => (v < lo ? lo : v > hi ? hi : v));
   }
   aggregate(agg: string): number | null {
     const h = this.histogram;
