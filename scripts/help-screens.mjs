@@ -12,13 +12,14 @@ import { pathToFileURL } from 'node:url';
 export async function writeHelpScreens(root, out) {
   const yargsDir = dirname(createRequire(join(root, 'package.json')).resolve('yargs/package.json'));
   const { default: yargs } = await import(pathToFileURL(join(yargsDir, 'index.mjs')).href);
-  const { COMMANDS, commandLine } = await import(pathToFileURL(join(root, 'dist/runner/cli/commands.js')).href);
-  const names = ['', ...COMMANDS.map((c) => c.command.split(' ')[0])];
+  const { COMMAND_NAMES, commandLine, loadCommands } = await import(pathToFileURL(join(root, 'dist/runner/cli/commands.js')).href);
+  const commands = await loadCommands();
+  const names = ['', ...COMMAND_NAMES];
   const draw = (name) => {
     const argv = [...(name ? [name] : []), '--help'];
     return new Promise((resolve, reject) =>
       // what yargs would print with console.log, newline included
-      commandLine(yargs(argv).exitProcess(false)).parse(argv, {}, (err, _, output) => (err ? reject(err) : resolve(`${output}\n`))),
+      commandLine(yargs(argv).exitProcess(false), commands).parse(argv, {}, (err, _, output) => (err ? reject(err) : resolve(`${output}\n`))),
     );
   };
   const drawAll = async (locale) => {

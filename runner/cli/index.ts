@@ -47,7 +47,8 @@ async function startRun(scenario: string | undefined): Promise<() => void> {
   if (scenario !== undefined && !scenario.startsWith('-')) bundle.bundleEarly(scenario);
   // and what its handler loads next starts loading too: each module's read waits on a helper
   // thread, which on a busy machine is time this thread otherwise spends idle (issue 11)
-  for (const next of [import('../config.js'), import('../../reporters/index.js'), import('../../reporters/console.js'), import('../engine/run.js')]) next.catch(() => {});
+  for (const next of [import('../config.js'), import('../../reporters/index.js'), import('../../reporters/console.js'), import('../engine/run.js')])
+    next.catch(() => {});
   return () => {
     threads.discardBootedThreads();
     void bundle.discardEarly();

@@ -11,11 +11,15 @@ export type YargsFactory = (argv: string[]) => Argv;
  * unbundled, it loads yargs as usual.
  */
 export async function loadYargs(argv: string[]): Promise<YargsFactory> {
-  const help = argv.some((a) => a === '--help' || a.startsWith('--help='));
   try {
-    return await (await import('./yargs-parts.js')).yargsFromParts(help);
+    return await (await import('./yargs-parts.js')).yargsFromParts(asksHelp(argv));
   } catch {
     // not bundled: the whole package
     return (await import('yargs')).default as unknown as YargsFactory;
   }
+}
+
+/** The command line asks for a help screen. */
+export function asksHelp(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--help' || a.startsWith('--help='));
 }
