@@ -12,12 +12,11 @@
 // requests counted from its timeline): the per-request cost without start-up and exit.
 // The order rotates each round and medians are quoted: on a shared machine read the ratios,
 // not the absolute numbers.
-import { spawn } from 'node:child_process';
-import { sampleCpu } from './cpu-sampler.mjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, timed as timedIn } from './measure.mjs';
 import { ensure, startNginx } from './target.mjs';
 
 const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2, 5).map(Number);
@@ -25,11 +24,8 @@ const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2, 5).map(Number)
 const base = process.argv[5];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rampart-peers-'));
-const median = (xs) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
-};
 
+const timed = (cmd, args) => timedIn(cmd, args, dir);
 const haveWrk = ensure('/usr/bin/wrk', 'wrk');
 const nginx = startNginx();
 const url = nginx.url;
@@ -43,25 +39,6 @@ export default scenario({
 });
 `,
 );
-
-/**
- * Runs a command under /usr/bin/time; returns its stdout, CPU seconds and peak RSS (MB), and
- * its CPU ms between two instants (`steady`, from /proc samples) for the steady-state column.
- */
-async function timed(cmd, args, cwd = dir) {
-  const child = spawn('/usr/bin/time', ['-f', 'peers-time %U %S %M', cmd, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const sampler = sampleCpu(child.pid);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const status = await new Promise((resolve) => child.on('close', resolve));
-  sampler.stop();
-  const endedAt = Date.now();
-  const m = /peers-time ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
-  if (status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed: ${stderr.slice(-500)}`);
-  return { stdout, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024, endedAt, cpuBetween: sampler.cpuBetween };
-}
 
 /**
  * CPU µs per request once the run is going: from 2 s in to 1 s before the end, at a steady rate

@@ -2,8 +2,10 @@
 //   node bench/targets.mjs [rounds=3] [seconds=8] [BASE_DIR]   (BASE_DIR: see peers.mjs)
 // 1 CPU per request and 4 peak RSS: peers.mjs at 50 connections (ratios against autocannon and
 //   the bare undici loops, measured in the same run); 5 latency overhead: peers.mjs at one
-//   connection (p50 against wrk's) and --workers 2 against one thread; 2 start-up: startup.mjs;
-//   3 warm start: warm-start.mjs. nginx (Debian) is the target, installed when missing.
+//   connection (p50 against wrk's); 5 --workers 2 against one thread, with wrk's and autocannon's
+//   own two-thread split as controls: workers.mjs (9 rounds at least: one round's ratio moves by a
+//   third on 2 cores); 2 start-up: startup.mjs; 3 warm start: warm-start.mjs. nginx (Debian) is
+//   the target, installed when missing.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -18,5 +20,6 @@ const bench = (script, ...args) => {
 };
 bench('peers.mjs', rounds, seconds, 50, ...base);
 bench('peers.mjs', rounds, seconds, 1, ...base);
+bench('workers.mjs', Math.max(9, rounds), seconds, 50, ...base);
 bench('startup.mjs', Math.max(5, rounds * 3), fileURLToPath(new URL('..', import.meta.url)), ...base);
 bench('warm-start.mjs', rounds, 6);

@@ -9,13 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNodeServer } from './target.mjs';
+import { median } from './measure.mjs';
 
 const [rounds = 3, seconds = 10, vus = 50] = process.argv.slice(2).map(Number);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const { url, server } = await startNodeServer();
 

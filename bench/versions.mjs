@@ -10,15 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNodeServer } from './target.mjs';
+import { median } from './measure.mjs';
 
 const [baseDir, ...rest] = process.argv.slice(2);
 if (!baseDir) throw new Error('usage: node bench/versions.mjs BASE_DIR [rounds] [seconds] [vus]');
 const [rounds = 5, seconds = 5, vus = 50] = rest.map(Number);
 const head = fileURLToPath(new URL('..', import.meta.url));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const { url, server } = await startNodeServer();
 const dir = mkdtempSync(join(tmpdir(), 'rampart-versions-'));
