@@ -26,6 +26,11 @@ describe('runner/metrics/hdr.ts: what threads ship and what a summary computes',
       const h = sample(20_000, seed);
       expect(histogramMean(h)).toBe(h.mean);
     }
+    // zeros (a reused connection's connect time) and values up to the trackable hour
+    const wide = sample(1_000, 4);
+    wide.recordValueWithCount(0, 300);
+    for (const us of [2_047, 2_048, 65_537, 3_600_000_000]) wide.recordValue(us);
+    expect(histogramMean(wide)).toBe(wide.mean);
     expect(histogramMean(createHistogram())).toBe(0);
   });
 

@@ -57,16 +57,27 @@ function countsOf(h: Histogram): ArrayLike<number> {
 /**
  * HDR's mean (each bucket at its median equivalent value, as the library's `mean` getter), by a
  * loop over the counts: the getter walks an iterator object per value and took ~100 ms of a
- * one-request run's summary.
+ * one-request run's summary. A bucket's value and width come from its index by the library's own
+ * arithmetic (`valueFromIndex`, `sizeOfEquivalentValueRange`): its calls per bucket were half of
+ * the summary of wide trends (300 trends of 2,000 values: 145 ms of ~300).
  */
 export function histogramMean(h: Histogram): number {
   const j = h as unknown as JsHistogram;
   if (j.totalCount === 0) return 0;
   const counts = countsOf(h);
+  const { subBucketHalfCount: half, subBucketHalfCountMagnitude: halfMagnitude, unitMagnitude } = j;
   let total = 0;
   for (let i = 0, n = counts.length; i < n; i++) {
     const c = counts[i];
-    if (c !== 0) total += j.medianEquivalentValue(j.valueFromIndex(i)) * c;
+    if (c === 0) continue;
+    let bucket = (i >> halfMagnitude) - 1;
+    let sub = (i & (half - 1)) + half;
+    if (bucket < 0) {
+      sub -= half;
+      bucket = 0;
+    }
+    const width = 2 ** (bucket + unitMagnitude);
+    total += (sub * width + Math.floor(width / 2)) * c; // medianEquivalentValue(valueFromIndex(i))
   }
   return total / j.totalCount;
 }
