@@ -27,3 +27,14 @@ export async function timed(cmd, args, cwd) {
   if (status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed: ${stderr.slice(-500)}`);
   return { stdout, cpu: Number(m[1]) + Number(m[2]), rssMb: Number(m[3]) / 1024, endedAt, cpuBetween: sampler.cpuBetween };
 }
+
+/** The peers' scenario: a closed soak of `vus` VUs for `seconds`, one GET and one check() per iteration. */
+export function closedGetScenario(name, url, vus, seconds) {
+  return `import { scenario, soak, check } from 'rampart';
+export default scenario({
+  name: '${name}', target: '${url}',
+  stages: [soak({ vus: ${vus}, for: '${seconds}s' })],
+  async iteration(ctx) { check(await ctx.http.get('/'), { 'status is 200': (r) => r.status === 200 }); },
+});
+`;
+}

@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, timed as timedIn } from './measure.mjs';
+import { closedGetScenario, median, timed as timedIn } from './measure.mjs';
 import { ensure, startNginx } from './target.mjs';
 
 const [rounds = 3, seconds = 8, vus = 50] = process.argv.slice(2, 5).map(Number);
@@ -29,16 +29,7 @@ const timed = (cmd, args) => timedIn(cmd, args, dir);
 const haveWrk = ensure('/usr/bin/wrk', 'wrk');
 const nginx = startNginx();
 const url = nginx.url;
-writeFileSync(
-  join(dir, 'bench.ts'),
-  `import { scenario, soak, check } from 'rampart';
-export default scenario({
-  name: 'peers', target: '${url}',
-  stages: [soak({ vus: ${vus}, for: '${seconds}s' })],
-  async iteration(ctx) { check(await ctx.http.get('/'), { 'status is 200': (r) => r.status === 200 }); },
-});
-`,
-);
+writeFileSync(join(dir, 'bench.ts'), closedGetScenario('peers', url, vus, seconds));
 
 /**
  * CPU µs per request once the run is going: from 2 s in to 1 s before the end, at a steady rate

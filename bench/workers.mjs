@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, timed } from './measure.mjs';
+import { closedGetScenario, median, timed } from './measure.mjs';
 import { ensure, startNginx } from './target.mjs';
 
 const [rounds = 9, seconds = 8, vus = 50] = process.argv.slice(2, 5).map(Number);
@@ -21,16 +21,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rampart-workers-'));
 const haveWrk = ensure('/usr/bin/wrk', 'wrk');
 const nginx = startNginx();
-writeFileSync(
-  join(dir, 'bench.ts'),
-  `import { scenario, soak, check } from 'rampart';
-export default scenario({
-  name: 'workers', target: '${nginx.url}',
-  stages: [soak({ vus: ${vus}, for: '${seconds}s' })],
-  async iteration(ctx) { check(await ctx.http.get('/'), { 'status is 200': (r) => r.status === 200 }); },
-});
-`,
-);
+writeFileSync(join(dir, 'bench.ts'), closedGetScenario('workers', nginx.url, vus, seconds));
 
 /** CPU µs per request of one run. */
 const rampart = (checkout, workers) => async () => {

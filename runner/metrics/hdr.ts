@@ -44,8 +44,9 @@ export function histogramBins(h: Histogram): number[] {
 
 /**
  * A histogram's counts by bucket index: the library's own typed array when it has one (every
- * histogram made or decoded here is an Int32Histogram), read directly because a summary walks
- * ~5,000 buckets per trend and `getCountAtIndex` is a call per bucket, mostly run cold (once).
+ * histogram made or decoded here is the library's Int32Histogram, whose counts are a Uint32Array),
+ * read directly because a summary walks ~5,000 buckets per trend and `getCountAtIndex` is a call
+ * per bucket, mostly run cold (once).
  */
 function countsOf(h: Histogram): ArrayLike<number> {
   const own = (h as unknown as { _counts?: unknown })._counts;
@@ -157,6 +158,7 @@ const ulp = (x: number) => 2 ** (Math.floor(Math.log2(x)) - 52);
 export function valuesAtPercentiles(h: Histogram, ps: readonly number[]): number[] {
   const j = h as unknown as JsHistogram;
   const out = ps.map(() => 0);
+  if (ps.length === 0) return out;
   const counts = countsOf(h);
   let k = 0;
   let wanted = countAtPercentile(ps[0], j.totalCount);
